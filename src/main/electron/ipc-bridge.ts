@@ -1,0 +1,32 @@
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import { KeelError } from '../../shared/errors'
+import type { EventBus } from '../bus'
+import type { Router } from '../router'
+import { IPC_CALL, IPC_EVENT } from '../../shared/ipc-channels'
+import { isTrustedSender } from './security-policy'
+
+/**
+ * The Electron bridge: ipcMain.handle over the same router as the HTTP bridge. Answers carry
+ * `{ok, result}` or `{ok:false, error}` so the renderer gets the same error bodies either way.
+ */
+export function registerIpcBridge(router: Router, bus: EventBus, window: () => BrowserWindow | undefined, appUrl: () => string): () => void {
+  ipcMain.handle(IPC_CALL, async (event: IpcMainInvokeEvent, method: unknown, params: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame, appUrl())) {
+      return { ok: false, error: { code: 'unauthorized', message: 'IPC from an untrusted frame' } }
+    }
+    try {
+      if (typeof method !== 'string') throw new KeelError('bad_request', 'method must be a string')
+      return { ok: true, result: await router.call(method, params) }
+    } catch (err) {
+      return { ok: false, error: KeelError.from(err).toBody() }
+    }
+  })
+  const unsubscribe = bus.subscribe((name, payload) => {
+    const win = window()
+    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload)
+  })
+  return () => {
+    unsubscribe()
+    ipcMain.removeHandler(IPC_CALL)
+  }
+}

@@ -1,0 +1,51 @@
+import { BrowserWindow, session, shell } from 'electron'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { SECURITY_HEADERS } from '../headless/static-files'
+import { isAllowedNavigation, isPermissionAllowed } from './security-policy'
+
+/** The renderer's URL: electron-vite's dev server in `npm run dev`, the built file otherwise. */
+export function rendererUrl(): string {
+  return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(__dirname, '../renderer/index.html')).toString()
+}
+
+/** Session-wide hardening: the CSP header and a deny-by-default permission handler. */
+export function hardenSession(): void {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [SECURITY_HEADERS['Content-Security-Policy'] ?? ''] } })
+  })
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(isPermissionAllowed(permission)))
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission))
+}
+
+export function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Keel',
+    backgroundColor: '#0f1419',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false
+    }
+  })
+  const appUrl = rendererUrl()
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url, appUrl)) event.preventDefault()
+  })
+  // New windows are never opened; http(s) links go to the user's browser instead.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  win.once('ready-to-show', () => win.show())
+  void win.loadURL(appUrl)
+  return win
+}

@@ -1,0 +1,66 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+
+export const DEFAULT_PORT = 7420
+
+export interface ServeOptions {
+  port: number
+  host: string
+  dataDir: string
+  token: string | undefined
+}
+
+export type CliCommand = { kind: 'serve'; options: ServeOptions } | { kind: 'help' } | { kind: 'version' }
+
+export const USAGE = `Usage: keel serve [--port N] [--host H] [--data-dir DIR] [--token T]
+
+Runs Keel headless: the supervised workers plus the UI and API over HTTP/WebSocket.
+  --port N        port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
+  --host H        address to bind (default 127.0.0.1; anything else exposes Keel to the network)
+  --data-dir DIR  where trading.db, market.db and logs live (default: the desktop app's folder)
+  --token T       API token (default: a new random token each start)
+Prints one line with the URL (including the token) on stdout.`
+
+/** Where Electron's app.getPath('userData') would be, so desktop and headless share data. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.KEEL_DATA_DIR) return env.KEEL_DATA_DIR
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Keel')
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Keel')
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Keel')
+}
+
+/** Parses argv (without node and script); throws an Error with a readable message on bad input. */
+export function parseCli(argv: string[]): CliCommand {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      token: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' }
+    }
+  })
+  if (values.help) return { kind: 'help' }
+  if (values.version) return { kind: 'version' }
+  const [command = 'serve', ...extra] = positionals
+  if (command !== 'serve') throw new Error(`unknown command "${command}"`)
+  if (extra.length) throw new Error(`unexpected argument "${extra[0]}"`)
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`)
+  if (values.token !== undefined && values.token.length < 8) throw new Error('--token must be at least 8 characters')
+  if (values.host !== undefined && !values.host.trim()) throw new Error('--host must not be empty')
+  return {
+    kind: 'serve',
+    options: {
+      port,
+      host: values.host ?? '127.0.0.1',
+      dataDir: values['data-dir'] ?? defaultDataDir(),
+      token: values.token
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import log from 'electron-log/node'
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { version } from '../../../package.json'
+import { AppCore } from '../app-core'
+import { newToken } from './auth'
+import { parseCli, USAGE, type ServeOptions } from './cli-args'
+import { ForkSpawner } from './fork-spawner'
+import { HttpBridge } from './http-bridge'
+
+/** `keel serve`: the same app core as the desktop app, with workers as child processes. */
+async function serve(options: ServeOptions): Promise<void> {
+  const dataDir = resolve(options.dataDir)
+  mkdirSync(join(dataDir, 'logs'), { recursive: true })
+  log.transports.file.resolvePathFn = () => join(dataDir, 'logs', 'main.log')
+  // stdout carries exactly one line (the URL); everything else goes to the log and stderr.
+  log.transports.console.level = 'warn'
+  log.transports.console.writeFn = ({ message }) => {
+    process.stderr.write(`[keel] ${message.level}: ${message.data.map(String).join(' ')}\n`)
+  }
+
+  const core = new AppCore({
+    mode: 'headless',
+    version,
+    dataDir,
+    workerDir: __dirname,
+    spawner: new ForkSpawner(),
+    log
+  })
+  const bridge = new HttpBridge({
+    host: options.host,
+    port: options.port,
+    token: options.token ?? newToken(),
+    rendererDir: resolve(__dirname, '../renderer'),
+    router: core.router,
+    bus: core.bus,
+    log
+  })
+
+  let stopping = false
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) process.exit(130) // a second Ctrl-C: leave now
+    stopping = true
+    log.info(`${signal}: stopping`)
+    await bridge.close()
+    await core.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+
+  const { url } = await bridge.listen()
+  if (!bridge.loopbackOnly) log.warn(`listening on ${options.host}: Keel is reachable from the network (token required)`)
+  process.stdout.write(`Keel is serving at ${url}\n`)
+  await core.start()
+  log.info('all workers started')
+}
+
+function main(): void {
+  let command
+  try {
+    command = parseCli(process.argv.slice(2))
+  } catch (err) {
+    process.stderr.write(`keel: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`)
+    process.exit(2)
+  }
+  if (command.kind === 'help') return void process.stdout.write(`${USAGE}\n`)
+  if (command.kind === 'version') return void process.stdout.write(`${version}\n`)
+  serve(command.options).catch((err: unknown) => {
+    process.stderr.write(`keel: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exit(1)
+  })
+}
+
+main()

@@ -1,0 +1,43 @@
+import type { HostToWorker, WorkerName } from '../../shared/worker-protocol'
+
+/** What the supervisor needs to start one worker. */
+export interface WorkerSpec {
+  name: WorkerName
+  /** Absolute path of the built worker entry (out/main/worker-<name>.js). */
+  entry: string
+  /** Workers that must be running before this one starts. */
+  dependsOn: WorkerName[]
+}
+
+/** A started worker process, whatever started it (utilityProcess or child_process.fork). */
+export interface SpawnedWorker {
+  readonly pid: number | undefined
+  send(message: HostToWorker): void
+  kill(signal: 'SIGKILL' | 'SIGTERM'): void
+  onMessage(listener: (message: unknown) => void): void
+  onExit(listener: (code: number | null, signal: string | null) => void): void
+  onStdoutLine(listener: (line: string) => void): void
+  onStderrLine(listener: (line: string) => void): void
+}
+
+/** Injected into the supervisor: Electron passes a utilityProcess spawner, headless a fork spawner. */
+export interface Spawner {
+  spawn(spec: WorkerSpec, env: Record<string, string>): SpawnedWorker
+}
+
+/** Splits a byte stream into lines for the stderr tail and the log. */
+export function forEachLine(stream: NodeJS.ReadableStream | null | undefined, listener: (line: string) => void): void {
+  if (!stream) return
+  let buffered = ''
+  stream.setEncoding?.('utf8')
+  stream.on('data', (chunk: string | Buffer) => {
+    buffered += chunk.toString()
+    const lines = buffered.split('\n')
+    buffered = lines.pop() ?? ''
+    for (const line of lines) if (line.length) listener(line)
+  })
+  stream.on('end', () => {
+    if (buffered.length) listener(buffered)
+    buffered = ''
+  })
+}

@@ -1,0 +1,14 @@
+import { contextBridge, ipcRenderer } from 'electron'
+import { IPC_CALL, IPC_EVENT, type PreloadBridge } from '../shared/ipc-channels'
+
+// Sandboxed preload (CommonJS): exposes exactly two functions. The renderer wraps them in a
+// typed KeelClient (src/renderer/src/client); no Electron object ever reaches page code.
+const bridge: PreloadBridge = {
+  call: (method, params) => ipcRenderer.invoke(IPC_CALL, method, params),
+  subscribe: (listener) => {
+    const wrapped = (_e: unknown, event: string, payload: unknown): void => listener(event, payload)
+    ipcRenderer.on(IPC_EVENT, wrapped)
+    return () => ipcRenderer.removeListener(IPC_EVENT, wrapped)
+  }
+}
+contextBridge.exposeInMainWorld('keelBridge', bridge)

@@ -1,0 +1,10 @@
+import { z } from 'zod'
+import { ErrorBody, KeelError } from '../../../shared/errors'
+
+/** The bridges answer errors as `{error:{code,message}}`; turn one into a KeelError. */
+export function errorFrom(body: unknown, fallback: string): KeelError {
+  const parsed = z.object({ error: ErrorBody }).safeParse(body)
+  return parsed.success ? new KeelError(parsed.data.error.code, parsed.data.error.message) : new KeelError('internal', fallback)
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting'

@@ -1,0 +1,95 @@
+import type { JSX } from 'react'
+import type { CrashRecord, WorkerHealth } from '../../../shared/health'
+import { useClient } from '../client-context'
+import { formatBytes, formatDuration, formatTime } from '../format'
+import { useHealthStore } from '../stores/health'
+
+const dash = '—'
+
+function crashSummary(crash: CrashRecord): string {
+  const how = crash.signal ? `signal ${crash.signal}` : `exit code ${crash.exitCode ?? dash}`
+  return `${crash.kind} at ${formatTime(crash.at)} (${how}, after ${formatDuration(crash.uptimeMs)})`
+}
+
+function WorkerRow({ worker }: { worker: WorkerHealth }): JSX.Element {
+  const client = useClient()
+  const restart = useHealthStore((s) => s.restart)
+  const busy = useHealthStore((s) => s.restarting[worker.name] ?? false)
+  return (
+    <tr aria-label={`${worker.name} worker`} data-worker={worker.name} data-state={worker.state}>
+      <th scope="row">{worker.name}</th>
+      <td>
+        <span className={`state state-${worker.state}`}>{worker.state}</span>
+        {worker.state === 'failed' && worker.retryAt ? <small> retry at {formatTime(worker.retryAt)}</small> : null}
+      </td>
+      <td>{worker.pid ?? dash}</td>
+      <td>{formatDuration(worker.uptimeMs)}</td>
+      <td data-col="restarts">{worker.restarts}</td>
+      <td>{worker.lastHeartbeatAgeMs === null ? dash : `${worker.lastHeartbeatAgeMs} ms`}</td>
+      <td>{worker.eventLoopDelayMs === null ? dash : `${worker.eventLoopDelayMs.toFixed(1)} ms`}</td>
+      <td>{worker.rssBytes === null ? dash : formatBytes(worker.rssBytes)}</td>
+      <td>{worker.lastCrash ? crashSummary(worker.lastCrash) : dash}</td>
+      <td>
+        <button type="button" aria-label={`Restart ${worker.name} worker`} disabled={busy} onClick={() => void restart(client, worker.name)}>
+          {busy ? 'Restarting…' : worker.state === 'failed' ? 'Retry' : 'Restart'}
+        </button>
+      </td>
+    </tr>
+  )
+}
+
+export function HealthPanel(): JSX.Element {
+  const report = useHealthStore((s) => s.report)
+  const error = useHealthStore((s) => s.error)
+  return (
+    <section className="panel health" aria-label="System health">
+      <h2>System health</h2>
+      {error ? <p role="alert" className="error">{error}</p> : null}
+      {!report ? (
+        <p>Connecting…</p>
+      ) : (
+        <>
+          <table>
+            <caption className="sr-only">Workers</caption>
+            <thead>
+              <tr>
+                <th scope="col">Worker</th>
+                <th scope="col">State</th>
+                <th scope="col">PID</th>
+                <th scope="col">Uptime</th>
+                <th scope="col">Restarts</th>
+                <th scope="col">Heartbeat age</th>
+                <th scope="col">Loop delay</th>
+                <th scope="col">Memory</th>
+                <th scope="col">Last crash</th>
+                <th scope="col"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.workers.map((w) => (
+                <WorkerRow key={w.name} worker={w} />
+              ))}
+            </tbody>
+          </table>
+          <p className="host" aria-label="Host">
+            Host ({report.host.mode}) pid {report.host.pid}, up {formatDuration(report.host.uptimeMs)}, CPU {report.host.cpuPercent.toFixed(1)} %,
+            memory {formatBytes(report.host.rssBytes)}, loop delay {report.host.eventLoopDelayMs.toFixed(1)} ms
+          </p>
+          <h3>Recent crashes</h3>
+          {report.crashes.length === 0 ? (
+            <p>No crashes.</p>
+          ) : (
+            <ul aria-label="Recent crashes" className="crashes">
+              {report.crashes.slice(0, 20).map((c) => (
+                <li key={`${c.worker}-${c.at}`}>
+                  <strong>{c.worker}</strong> {crashSummary(c)}
+                  {c.stderrTail.length ? <pre>{c.stderrTail.slice(-5).join('\n')}</pre> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  )
+}

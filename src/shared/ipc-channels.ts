@@ -1,0 +1,9 @@
+/** Electron IPC channel names, shared by the preload and the main-process bridge. */
+export const IPC_CALL = 'keel:call'
+export const IPC_EVENT = 'keel:event'
+
+/** What the preload exposes on `window.keelBridge` (answers use the API's error bodies). */
+export interface PreloadBridge {
+  call(method: string, params: unknown): Promise<unknown>
+  subscribe(listener: (event: string, payload: unknown) => void): () => void
+}

@@ -1,0 +1,24 @@
+import type { HeartbeatMsg } from '../../src/shared/worker-protocol'
+
+/**
+ * Beats from the worker's own event loop: a timer, so a blocked loop stops beating and the
+ * supervisor notices. The lateness of each tick is the event-loop delay we report, which
+ * costs nothing extra (no high-frequency sampling timer).
+ */
+export function startHeartbeat(intervalMs: number, send: (beat: HeartbeatMsg) => void, onTick?: () => void): () => void {
+  let seq = 0
+  let last = performance.now()
+  const timer = setInterval(() => {
+    const now = performance.now()
+    const loopDelayMs = Math.max(0, now - last - intervalMs)
+    last = now
+    const mem = process.memoryUsage()
+    send({ t: 'hb', seq: seq++, loopDelayMs: round2(loopDelayMs), rssBytes: mem.rss, heapUsedBytes: mem.heapUsed })
+    onTick?.()
+  }, intervalMs)
+  return () => clearInterval(timer)
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100
+}

@@ -1,0 +1,5 @@
+import { runWorker } from './runtime/worker'
+
+// The strategy worker will run user bots, quarantined: it holds no money state, so killing it
+// for an infinite loop never touches orders (a later issue). Today: supervised, answers ping.
+runWorker(() => ({}))
