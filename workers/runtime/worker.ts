@@ -113,7 +113,7 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
 
   channel.onMessage(dispatch)
   channel.onParentGone(() => process.exit(0))
-  startHeartbeat(heartbeatMs, send, () => {
+  const heartbeat = startHeartbeat(heartbeatMs, send, () => {
     if (parentChanged(initialPpid)) process.exit(0)
   })
 
@@ -129,6 +129,7 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
   Promise.resolve(setup(ctx)).then(
     (h) => {
       handlers = h
+      heartbeat.beatNow()
       send({ t: 'ready', pid: process.pid })
       for (const raw of early.splice(0)) dispatch(raw)
     },

@@ -122,7 +122,10 @@ export class HttpBridge {
 }
 
 function sendError(res: ServerResponse, err: KeelError): void {
-  if (res.headersSent) return res.destroy()
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
   res.writeHead(HTTP_STATUS[err.code], { 'Content-Type': 'application/json', ...SECURITY_HEADERS })
   res.end(JSON.stringify({ error: err.toBody() }))
 }

@@ -216,6 +216,7 @@ export class WorkerSlot {
 
   private afterExit(code: number | null, signal: string | null): void {
     clearTimeout(this.freezeTimer)
+    this.freezeTimer = undefined // so a late beat can never re-arm (refresh) a dead worker's timer
     clearTimeout(this.startTimer)
     clearTimeout(this.killTimer)
     const uptimeMs = Math.round(performance.now() - this.spawnedAt)
