@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openBrowser, type BrowserSession } from '../support/browser'
+import { startServe, stopProcess, tempDir, type ServeProcess } from '../support/processes'
+
+// keel serve + Debian's Chromium: what a user sees in the browser.
+let serve: ServeProcess
+let browser: BrowserSession
+let dir: ReturnType<typeof tempDir>
+
+beforeAll(async () => {
+  dir = tempDir()
+  serve = await startServe(dir.path)
+  browser = await openBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (serve) await stopProcess(serve.child)
+  dir?.remove()
+})
+
+describe('System health panel in Chromium', () => {
+  it('shows every worker running, live', async () => {
+    const { page } = browser
+    await page.goto(serve.url)
+    const panel = page.getByRole('region', { name: 'System health' })
+    for (const name of ['execution', 'market', 'ai', 'strategy']) {
+      await expect.poll(() => panel.getByRole('row', { name: `${name} worker` }).getAttribute('data-state'), { timeout: 15_000 }).toBe('running')
+    }
+    // The token left the address bar once stored.
+    expect(page.url()).not.toContain('token=')
+    await expect.poll(() => panel.getByRole('button', { name: 'Restart market worker' }).isEnabled()).toBe(true)
+  })
+
+  it('sees a worker killed by hand come back, with the crash listed', async () => {
+    const { page } = browser
+    const row = page.getByRole('row', { name: 'market worker' })
+    const pid = Number(await row.getByRole('cell').nth(1).textContent())
+    expect(pid).toBeGreaterThan(0)
+    process.kill(pid, 'SIGKILL')
+    await expect.poll(() => row.locator('[data-col="restarts"]').textContent(), { timeout: 10_000 }).toBe('1')
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('running')
+    await expect.poll(() => page.getByRole('list', { name: 'Recent crashes' }).textContent()).toContain('market')
+    mkdirSync('test-results', { recursive: true })
+    await page.screenshot({ path: 'test-results/health-panel.png', fullPage: true })
+  })
+
+  it('restarts a worker from its button', async () => {
+    const { page } = browser
+    const row = page.getByRole('row', { name: 'ai worker' })
+    const before = await row.getByRole('cell').nth(1).textContent()
+    await page.getByRole('button', { name: 'Restart ai worker' }).click()
+    await expect.poll(async () => (await row.getAttribute('data-state')) === 'running' && (await row.getByRole('cell').nth(1).textContent()) !== before, { timeout: 10_000 }).toBe(true)
+  })
+})
