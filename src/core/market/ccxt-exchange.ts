@@ -13,6 +13,8 @@ export interface ExchangeFactoryOptions {
   /** Rewrites every REST and WebSocket origin under `urls.api` (paths are kept). */
   urlOverride?: UrlOverride
   timeoutMs?: number
+  /** Override ccxt's per-exchange request spacing (ms), e.g. to speed up tests against a fake. */
+  rateLimitMs?: number
 }
 
 export interface UrlOverride {
@@ -48,6 +50,7 @@ export function createExchange(id: string, factory: ExchangeFactoryOptions = {})
   const exchange = new cls({
     enableRateLimit: true, // ccxt queues our calls to the exchange's published rate
     timeout: factory.timeoutMs ?? 10_000,
+    ...(factory.rateLimitMs !== undefined ? { rateLimit: factory.rateLimitMs } : {}),
     options: { ...SPOT_ONLY_OPTIONS[id], ...factory.options }
   })
   if (factory.urlOverride) rewriteExchangeUrls(exchange, factory.urlOverride)
@@ -74,4 +77,15 @@ function rewriteUrl(url: string, override: UrlOverride): string {
   const isWs = match[1].startsWith('ws')
   const origin = isWs ? (override.ws ?? override.http.replace(/^http/, 'ws')) : override.http
   return origin.replace(/\/$/, '') + match[2]
+}
+
+/**
+ * ccxt refuses plain ws:// URLs (loopback test servers, local proxies) until it has loaded
+ * an http agent for them; do that when any WebSocket URL is unencrypted.
+ */
+export async function prepareForPlainWebSockets(exchange: Exchange): Promise<void> {
+  const urls = JSON.stringify((exchange.urls as { api?: unknown }).api ?? {})
+  if (!urls.includes('"ws://')) return
+  const loader = exchange as Exchange & { loadHttpProxyAgent?: () => Promise<unknown> }
+  if (typeof loader.loadHttpProxyAgent === 'function') await loader.loadHttpProxyAgent()
 }

@@ -3,7 +3,7 @@ import type { Channel, FeedState } from '../../shared/market'
 import type { Candle, MarketInfo, OrderBook, Ticker, Timeframe } from '../../shared/market-data'
 import { TIMEFRAME_MS } from '../../shared/market-data'
 import { Backoff, type BackoffOptions } from './backoff'
-import { type ExchangeFactoryOptions, createExchange } from './ccxt-exchange'
+import { type ExchangeFactoryOptions, createExchange, prepareForPlainWebSockets } from './ccxt-exchange'
 import { FeedRequestError, classifyError } from './ccxt-errors'
 import { toCandle, toMarketInfo, toOrderBook, toTicker, toTrade } from './ccxt-normalize'
 import { type MarketEvent, marketEvent } from './events'
@@ -85,6 +85,7 @@ export class CcxtFeed {
   private state: FeedState | 'connecting' = 'connecting'
   private everConnected = false
   private markets: MarketInfo[] | undefined
+  private prepared: Promise<void> | undefined
 
   constructor(private readonly options: CcxtFeedOptions) {
     this.exchangeId = options.exchangeId
@@ -129,6 +130,13 @@ export class CcxtFeed {
   async fetchOHLCV(symbol: string, timeframe: Timeframe, since?: number, limit?: number): Promise<Candle[]> {
     const raw = await this.request(`fetchOHLCV ${symbol} ${timeframe}`, () => this.exchange.fetchOHLCV(symbol, timeframe, since, limit))
     return raw.map(toCandle)
+  }
+
+  /** The most candles one fetchOHLCV may return (ccxt's `features`; 500 if it does not say). */
+  get ohlcvPageLimit(): number {
+    const features = this.exchange.features as { spot?: { fetchOHLCV?: { limit?: number } } } | undefined
+    const limit = features?.spot?.fetchOHLCV?.limit
+    return typeof limit === 'number' && limit > 0 ? limit : 500
   }
 
   /** Runs one request, timing it into health; failures become a FeedRequestError. */
@@ -193,17 +201,18 @@ export class CcxtFeed {
     const backoff = new Backoff(this.options.backoff)
     const push = this.usesWebSocket(channel)
     const cursor = new TradeCursor()
-    let failing = false
+    let symbolFailing = false
     while (!signal.aborted) {
       const started = this.now()
       try {
+        if (push) await (this.prepared ??= prepareForPlainWebSockets(this.exchange))
         const events = await this.receive(symbol, channel, push, cursor)
         if (signal.aborted) return
-        if (push) this.health.recordMessage(this.now())
-        else this.health.recordSuccess(this.now(), this.now() - started)
+        // A pushed message has no request latency; it still counts as a success for the error rate.
+        this.health.recordSuccess(this.now(), push ? undefined : this.now() - started)
         this.connectionUp()
-        if (failing) this.emitStatus('connected', 'recovered', symbol)
-        failing = false
+        if (symbolFailing) this.emitStatus('connected', 'recovered', symbol)
+        symbolFailing = false
         backoff.reset()
         for (const event of events) this.options.onEvent(event)
         if (!push) await sleep(this.options.pollIntervalMs?.[channel] ?? DEFAULT_POLL_MS[channel], signal)
@@ -212,7 +221,6 @@ export class CcxtFeed {
         const classified = classifyError(error)
         const rateLimited = classified.kind === 'rate-limit'
         this.health.recordFailure(classified.message, { rateLimited })
-        failing = true
         if (classified.kind === 'bad-symbol') {
           // Retrying cannot help: the exchange does not list the symbol.
           this.emitStatus('error', classified.message, symbol)
@@ -220,7 +228,10 @@ export class CcxtFeed {
           return
         }
         if (classified.kind === 'network' || rateLimited) this.connectionDown(classified.message)
-        else this.emitStatus('error', `${channel}: ${classified.message}`, symbol)
+        else {
+          symbolFailing = true
+          this.emitStatus('error', `${channel}: ${classified.message}`, symbol)
+        }
         const pause = Math.max(backoff.next(), rateLimited ? (this.options.rateLimitPauseMs ?? 5_000) : 0)
         await sleep(pause, signal)
       }
