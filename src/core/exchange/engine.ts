@@ -1,0 +1,171 @@
+import type { z } from 'zod'
+import { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
+import { describeZodError, KeelError, type ErrorBody } from '../../shared/errors'
+import {
+  AmendOrderParams,
+  CancelAllParams,
+  CancelOrderParams,
+  PlaceOrderParams,
+  ResetAccountParams,
+  type AccountSummary,
+  type CancelAllResult,
+  type Order
+} from '../../shared/trading'
+import { resetAccount } from './accounts'
+import { applyBook, applyTicker } from './book'
+import { rememberClosed } from './lifecycle'
+import { amendOrder, cancelAll, cancelMatching, cancelOrder, placeOrder } from './orders'
+import { clientKey, isLive, marketKey, type ExchangeState, type OrderRecord } from './state'
+import { onTrade } from './triggers'
+import { Tx, type Effect } from './tx'
+import { summarize } from './valuation'
+
+/**
+ * The paper exchange as a deterministic state machine: `apply(state, input)` takes one command
+ * or market event, changes `state`, and returns the reply plus the effects to persist and
+ * publish. No clock, no randomness, no I/O: time is `at` on commands and the timestamp on
+ * market events, ids come from sequences. Replaying the same inputs gives the same state.
+ */
+
+/** Commands carry raw (unparsed) params: the engine validates them itself. */
+export type Command =
+  | { kind: 'placeOrder'; at: number; params: unknown }
+  | { kind: 'cancelOrder'; at: number; params: unknown }
+  | { kind: 'cancelAll'; at: number; params: unknown }
+  | { kind: 'amendOrder'; at: number; params: unknown }
+  | { kind: 'resetAccount'; at: number; params: unknown }
+  | { kind: 'setMarkets'; at: number; markets: unknown[] }
+
+export type MarketEvent =
+  | { kind: 'trade'; trade: Trade }
+  | { kind: 'book'; book: OrderBook }
+  | { kind: 'ticker'; ticker: Ticker }
+
+export type EngineInput = Command | MarketEvent
+
+export type ReplyValue = Order | CancelAllResult | AccountSummary | { markets: number } | null
+export type Reply = { ok: true; value: ReplyValue } | { ok: false; error: ErrorBody }
+
+export interface ApplyResult {
+  reply: Reply
+  effects: Effect[]
+}
+
+export const isCommand = (input: EngineInput): input is Command =>
+  input.kind !== 'trade' && input.kind !== 'book' && input.kind !== 'ticker'
+
+export function inputTime(input: EngineInput): number {
+  switch (input.kind) {
+    case 'trade':
+      return input.trade.timestamp
+    case 'book':
+      return input.book.timestamp
+    case 'ticker':
+      return input.ticker.timestamp
+    default:
+      return input.at
+  }
+}
+
+/** The public view of an order (internal bookkeeping stripped). */
+export function toPublicOrder(order: OrderRecord): Order {
+  const {
+    exchange: _e,
+    seq: _s,
+    reserved: _r,
+    reserveAsset: _ra,
+    armed: _a,
+    resting: _re,
+    extreme: _x,
+    fingerprint: _f,
+    role: _ro,
+    siblingId: _si,
+    childIds: _c,
+    ...pub
+  } = order
+  return pub
+}
+
+function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+  const result = schema.safeParse(raw)
+  if (!result.success) throw new KeelError('bad_request', describeZodError(result.error))
+  return result.data
+}
+
+function run(tx: Tx, input: EngineInput): ReplyValue {
+  switch (input.kind) {
+    case 'placeOrder':
+      return toPublicOrder(placeOrder(tx, parse(PlaceOrderParams, input.params)))
+    case 'cancelOrder':
+      return toPublicOrder(cancelOrder(tx, parse(CancelOrderParams, input.params)))
+    case 'cancelAll':
+      return { cancelled: cancelAll(tx, parse(CancelAllParams, input.params)).map(toPublicOrder) }
+    case 'amendOrder':
+      return toPublicOrder(amendOrder(tx, parse(AmendOrderParams, input.params)))
+    case 'resetAccount': {
+      const params = parse(ResetAccountParams, input.params)
+      cancelMatching(tx, params.account, 'account reset')
+      return summarize(tx.state, resetAccount(tx, params))
+    }
+    case 'setMarkets':
+      return { markets: setMarkets(tx, input.markets) }
+    case 'trade':
+      onTrade(tx, parse(Trade, input.trade))
+      return null
+    case 'book':
+      applyBook(tx.state, parse(OrderBook, input.book))
+      return null
+    case 'ticker':
+      applyTicker(tx.state, parse(Ticker, input.ticker))
+      return null
+  }
+}
+
+function setMarkets(tx: Tx, raw: unknown[]): number {
+  const markets = raw.map((m) => parse(MarketInfo, m))
+  for (const market of markets) tx.state.markets.set(marketKey(market.exchange, market.symbol), market)
+  tx.marketsChanged(markets)
+  return markets.length
+}
+
+/**
+ * Applies one input. Never throws: bad input and refusals come back as an error reply (with
+ * no state change). An 'internal' error reply means an engine bug interrupted a change
+ * half-way; the caller should discard the state and reload it (TradingStore does).
+ */
+export function apply(state: ExchangeState, input: EngineInput): ApplyResult {
+  const tx = new Tx(state, inputTime(input))
+  try {
+    const value = run(tx, input)
+    return { reply: { ok: true, value }, effects: tx.effects() }
+  } catch (err) {
+    const error = KeelError.from(err)
+    return { reply: { ok: false, error: error.toBody() }, effects: tx.effects() }
+  }
+}
+
+/** Market data is applied without validation when it comes from a trusted in-process feed
+ * (backtests, benches); everything else should go through `apply`. */
+export function applyTrusted(state: ExchangeState, event: MarketEvent): Effect[] {
+  const tx = new Tx(state, inputTime(event))
+  if (event.kind === 'trade') onTrade(tx, event.trade)
+  else if (event.kind === 'book') applyBook(state, event.book)
+  else applyTicker(state, event.ticker)
+  return tx.effects()
+}
+
+/** Puts an order loaded from storage back into memory (open orders, or a closed one needed to
+ * answer an idempotent re-send). */
+export function hydrateOrder(state: ExchangeState, order: OrderRecord): void {
+  if (state.orders.has(order.id)) return
+  state.orders.set(order.id, order)
+  state.byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
+  if (isLive(order)) {
+    const key = marketKey(order.exchange, order.symbol)
+    let live = state.live.get(key)
+    if (!live) state.live.set(key, (live = new Set()))
+    live.add(order)
+  } else {
+    rememberClosed(state, order)
+  }
+}

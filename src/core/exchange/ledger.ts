@@ -1,0 +1,110 @@
+import type { MarketInfo } from '../../shared/market-data'
+import type { Fill, Liquidity } from '../../shared/trading'
+import { credit, feeRates } from './accounts'
+import { tidy } from './numeric'
+import type { AccountState, OrderRecord, PositionState } from './state'
+import type { Tx } from './tx'
+import { valueHoldings } from './valuation'
+
+/**
+ * Fills → balances, positions, PnL and equity. The single place money moves on a trade.
+ * Fees are charged in the quote asset (added to a buy's cost, taken from a sell's proceeds)
+ * and counted once: in the fill, the order's `fees` and the account's `feesPaid`. Realized PnL
+ * is gross of fees (price only), so net PnL = realized + unrealized − feesPaid.
+ */
+
+export interface FillContext {
+  acct: AccountState
+  market: MarketInfo
+  order: OrderRecord
+}
+
+/** Books one fill. Callers release the order's reservation first, so funds are free. */
+export function recordFill(
+  tx: Tx,
+  { acct, market, order }: FillContext,
+  price: number,
+  amount: number,
+  liquidity: Liquidity,
+  mid: number | undefined
+): Fill {
+  const rates = feeRates(acct, market)
+  const cost = tidy(price * amount)
+  const fee = tidy(cost * (liquidity === 'maker' ? rates.maker : rates.taker))
+  if (order.side === 'buy') {
+    credit(tx, acct, market.quote, -tidy(cost + fee))
+    credit(tx, acct, market.base, amount)
+  } else {
+    credit(tx, acct, market.base, -amount)
+    credit(tx, acct, market.quote, tidy(cost - fee))
+  }
+  acct.feesPaid = tidy(acct.feesPaid + fee)
+  updatePosition(tx, acct, order, price, amount)
+
+  order.filled = tidy(order.filled + amount)
+  order.remaining = tidy(order.amount - order.filled)
+  order.cost = tidy(order.cost + cost)
+  order.fees = tidy(order.fees + fee)
+  order.avgFillPrice = tidy(order.cost / order.filled)
+  order.status = order.remaining > 0 ? 'partially_filled' : 'filled'
+  tx.order(order)
+  tx.account(acct.id)
+
+  const fill: Fill = {
+    id: `f${tx.state.nextFillSeq++}`,
+    orderId: order.id,
+    clientOrderId: order.clientOrderId,
+    account: acct.id,
+    symbol: order.symbol,
+    side: order.side,
+    price,
+    amount,
+    cost,
+    fee,
+    feeAsset: market.quote,
+    liquidity,
+    timestamp: tx.at
+  }
+  if (mid !== undefined) {
+    const slippage = tidy(order.side === 'buy' ? price - mid : mid - price)
+    Object.assign(fill, { mid, slippage, slippageBps: tidy((slippage / mid) * 10_000) })
+  }
+  tx.fill(fill)
+  sampleEquity(tx, acct)
+  return fill
+}
+
+/** Long-only average-cost position. Selling more than the position (e.g. deposited coins)
+ * realizes PnL only on the part bought here; the rest has no known entry. */
+function updatePosition(tx: Tx, acct: AccountState, order: OrderRecord, price: number, amount: number): void {
+  const position: PositionState = (acct.positions[order.symbol] ??= {
+    symbol: order.symbol,
+    amount: 0,
+    avgEntry: 0,
+    realizedPnl: 0
+  })
+  if (order.side === 'buy') {
+    const next = tidy(position.amount + amount)
+    position.avgEntry = tidy((position.amount * position.avgEntry + amount * price) / next)
+    position.amount = next
+  } else {
+    const matched = Math.min(amount, position.amount)
+    const pnl = tidy(matched * (price - position.avgEntry))
+    position.amount = tidy(position.amount - matched)
+    if (position.amount === 0) position.avgEntry = 0
+    position.realizedPnl = tidy(position.realizedPnl + pnl)
+    acct.realizedPnl = tidy(acct.realizedPnl + pnl)
+  }
+  tx.position(acct.id, order.symbol)
+}
+
+export function sampleEquity(tx: Tx, acct: AccountState): void {
+  const { cash, positionsValue } = valueHoldings(tx.state, acct)
+  const sample = { t: tx.at, equity: tidy(cash + positionsValue) }
+  acct.equityHistory.push(sample)
+  const excess = acct.equityHistory.length - tx.state.config.equityHistoryLimit
+  if (excess > 0) acct.equityHistory.splice(0, excess)
+  acct.lastEquitySampleAt = tx.at
+  tx.sample(acct.id, sample)
+  tx.account(acct.id)
+}
