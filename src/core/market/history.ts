@@ -23,7 +23,7 @@ export interface HistoryJob {
   symbol: string
   timeframe: Timeframe
   since: number
-  /** Defaults to now (only candles that have started). */
+  /** Defaults to now; candles still open at `now` are never downloaded. */
   until?: number
 }
 
@@ -73,8 +73,9 @@ class HistoryDownload {
   ) {
     this.step = TIMEFRAME_MS[job.timeframe]
     const now = (options.now ?? Date.now)()
-    // Nothing after the current period can exist yet.
-    this.until = Math.min(job.until ?? Infinity, bucketStart(now, job.timeframe) + this.step)
+    // Closed candles only: the open one is still changing (the live feed owns it) and may
+    // legitimately be missing, which must not count as a gap.
+    this.until = Math.min(job.until ?? Infinity, bucketStart(now, job.timeframe))
     if (!(this.until > job.since)) throw new Error(`nothing to download: range ends (${this.until}) before it starts (${job.since})`)
     this.total = Math.ceil(this.until / this.step) - Math.ceil(job.since / this.step)
     this.pageSize = options.pageSize ?? 500

@@ -12,14 +12,14 @@ export function tickDecimals(tick: number): number {
   return Math.max(0, mantissaDecimals - Number(exponentText))
 }
 
-// The 1e-9 nudges tolerate float noise: 2.9999999 ticks floors to 3, 3.0000001 ceils to 3.
+// The 1e-6 (of a tick) nudges tolerate float noise: 2.9999999 ticks floors to 3, 3.0000001 ceils to 3.
 function snap(steps: number, tick: number): number {
   return Number((steps * tick).toFixed(tickDecimals(tick)))
 }
 
 export const roundToTick = (value: number, tick: number): number => snap(Math.round(value / tick), tick)
-export const floorToTick = (value: number, tick: number): number => snap(Math.floor(value / tick + 1e-9), tick)
-export const ceilToTick = (value: number, tick: number): number => snap(Math.ceil(value / tick - 1e-9), tick)
+export const floorToTick = (value: number, tick: number): number => snap(Math.floor(value / tick + 1e-6), tick)
+export const ceilToTick = (value: number, tick: number): number => snap(Math.ceil(value / tick - 1e-6), tick)
 
 /** True when `value` is a whole number of ticks (within float noise). */
 export function isOnTick(value: number, tick: number): boolean {
