@@ -158,7 +158,7 @@ export class DemoMarket {
     return [...this.sims.values()].map((sim) => demoMarketInfo(sim.spec))
   }
 
-  /** Runs the simulation up to `toTimeMs` and returns what happened, in time order. */
+  /** Runs the simulation up to `toTimeMs` and returns what happened, step by step (within a step, symbol by symbol). */
   advance(toTimeMs: number): MarketEvent[] {
     const { stepMs, maxCatchUpMs } = this.options
     const target = Math.floor(toTimeMs / stepMs) * stepMs

@@ -15,3 +15,4 @@ export { downloadHistory, type CandleSink, type CandleSource, type HistoryJob, t
 export { HistoryQueue, type HistoryQueueOptions } from './history-queue'
 export { Backoff, type BackoffOptions } from './backoff'
 export { type MarketEvent, marketEvent } from './events'
+export { listExchanges } from './exchanges'

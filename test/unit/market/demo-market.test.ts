@@ -3,7 +3,7 @@ import { DemoMarket } from '../../../src/core/market/demo-market'
 import { DEMO_SYMBOLS, demoSpec } from '../../../src/core/market/demo-symbols'
 import type { MarketEvent } from '../../../src/core/market/events'
 import { isOnTick } from '../../../src/core/market/ticks'
-import { MarketEvents } from '../../../src/shared/market'
+import { type MarketEventName, type MarketEventPayload, MarketEvents } from '../../../src/shared/market'
 import { MarketInfo, type OrderBook, type Trade } from '../../../src/shared/market-data'
 
 const START = Date.UTC(2025, 0, 1, 12, 0, 0)
@@ -13,8 +13,8 @@ const run = (seed: number, ms: number, chunkMs = ms) => {
   for (let t = START + chunkMs; t <= START + ms; t += chunkMs) events.push(...market.advance(t))
   return { market, events }
 }
-const ofType = <N extends MarketEvent['name']>(events: MarketEvent[], name: N) =>
-  events.filter((e): e is Extract<MarketEvent, { name: N }> => e.name === name).map((e) => e.data)
+const ofType = <N extends MarketEventName>(events: MarketEvent[], name: N): MarketEventPayload<N>[] =>
+  events.filter((e) => e.name === name).map((e) => e.data as MarketEventPayload<N>)
 
 describe('DemoMarket determinism', () => {
   it('gives identical events for the same seed, however the clock is chunked', () => {

@@ -77,3 +77,13 @@ describe('Backoff', () => {
     expect(jittered.next()).toBe(500)
   })
 })
+
+describe('listExchanges', () => {
+  it('puts the demo first and lists ccxt exchanges with their WebSocket support', async () => {
+    const { listExchanges } = await import('../../../src/core/market/exchanges')
+    const list = listExchanges()
+    expect(list[0]).toEqual({ id: 'demo', name: 'Demo market (offline)', hasWebSocket: false, isDemo: true })
+    expect(list.find((e) => e.id === 'binance')).toMatchObject({ name: 'Binance', hasWebSocket: true, isDemo: false })
+    expect(list.length).toBeGreaterThan(50)
+  })
+})
