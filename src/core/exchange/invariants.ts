@@ -1,6 +1,7 @@
 import { approxEqual } from './numeric'
 import { isLive, marketKey, type AccountState, type ExchangeState } from './state'
-import { valueHoldings, summarize } from './valuation'
+import { reserveNeed } from './reserve'
+import { summarize, valueHoldings } from './valuation'
 
 /**
  * The ledger's invariants, checked from the state alone. Returns one line per violation (empty
@@ -39,6 +40,10 @@ function reservationsByAccountAsset(state: ExchangeState, problems: string[]): M
     }
     if (!state.live.get(marketKey(order.exchange, order.symbol))?.has(order)) problems.push(`${where}: live but not indexed`)
     if (order.reserved < 0) problems.push(`${where}: negative reservation ${order.reserved}`)
+    const market = state.markets.get(marketKey(order.exchange, order.symbol))
+    const acct = state.accounts.get(order.account)
+    const need = market && acct ? reserveNeed(state, order, market, acct) : Number.NaN
+    if (!approxEqual(order.reserved, need)) problems.push(`${where}: holds ${order.reserved} but needs ${need}`)
     const key = `${order.account}\u0000${order.reserveAsset}`
     sums.set(key, (sums.get(key) ?? 0) + order.reserved)
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { accountSummary, apply, createState } from '../../../src/core/exchange'
+import { accountSummary, apply, createState, type EngineInput } from '../../../src/core/exchange'
 import { BTC, Harness } from './fixtures'
 
 describe('amend', () => {
@@ -125,7 +125,7 @@ describe('determinism', () => {
         { kind: 'setMarkets', at: 1, markets: [BTC] },
         { kind: 'placeOrder', at: 2, params: { symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 1, price: 99 } },
         { kind: 'trade', trade: { exchange: 'demo', symbol: 'BTC/USDT', timestamp: 3, price: 98, amount: 0.5, side: 'sell' } }
-      ] as const
+      ] as EngineInput[]
       return inputs.map((input) => apply(state, input).effects)
     }
     expect(run()).toEqual(run())
