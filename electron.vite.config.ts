@@ -16,7 +16,8 @@ export default defineConfig({
           'worker-execution': resolve(__dirname, 'workers/execution.ts'),
           'worker-market': resolve(__dirname, 'workers/market.ts'),
           'worker-ai': resolve(__dirname, 'workers/ai.ts'),
-          'worker-strategy': resolve(__dirname, 'workers/strategy.ts')
+          'worker-strategy': resolve(__dirname, 'workers/strategy.ts'),
+          'worker-standby': resolve(__dirname, 'workers/standby.ts')
         }
       }
     }

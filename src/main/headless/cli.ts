@@ -24,7 +24,7 @@ async function serve(options: ServeOptions): Promise<void> {
     version,
     dataDir,
     workerDir: __dirname,
-    spawner: new ForkSpawner(),
+    spawner: new ForkSpawner(join(__dirname, 'worker-standby.js')),
     log
   })
   const bridge = new HttpBridge({

@@ -23,6 +23,8 @@ export interface SpawnedWorker {
 /** Injected into the supervisor: Electron passes a utilityProcess spawner, headless a fork spawner. */
 export interface Spawner {
   spawn(spec: WorkerSpec, env: Record<string, string>): SpawnedWorker
+  /** Release anything the spawner keeps besides the workers (e.g. a warm standby). */
+  dispose?(): void
 }
 
 /** Splits a byte stream into lines for the stderr tail and the log. */

@@ -129,6 +129,7 @@ export class Supervisor {
     for (const level of [...dependencyLevels(this.specs)].reverse()) {
       await Promise.all(level.map((name) => this.slotOf(name).stop()))
     }
+    this.spawner.dispose?.()
   }
 
   private createSlot(spec: WorkerSpec): WorkerSlot {
