@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { HealthReport } from '../shared/health'
 import type { WorkerName } from '../shared/worker-protocol'
 import { EventBus } from './bus'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
+import { MarketRelay } from './market-relay'
 import { Router, type HostHandlers } from './router'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor'
@@ -17,6 +19,16 @@ export interface AppCoreOptions {
   spawner: Spawner
   log: Logger
   supervisor?: Partial<SupervisorOptions>
+}
+
+/**
+ * Every order leaves the host with a clientOrderId, so that when the host re-sends it to a
+ * restarted execution worker the journal recognises it: at-least-once delivery, exactly one order.
+ */
+export function assignClientOrderId(method: string, params: unknown): unknown {
+  if (method !== 'placeOrder' || typeof params !== 'object' || params === null) return params
+  const order = params as { clientOrderId?: string }
+  return order.clientOrderId ? params : { ...order, clientOrderId: `k-${randomUUID()}` }
 }
 
 /** Keel's workers and who must be up before whom. */
@@ -37,6 +49,7 @@ export class AppCore {
   readonly supervisor: Supervisor
   readonly bus: EventBus
   readonly router: Router
+  private readonly relay: MarketRelay
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
@@ -44,9 +57,13 @@ export class AppCore {
   constructor(private readonly options: AppCoreOptions) {
     this.bus = new EventBus(options.log)
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
-    this.router = new Router(this.hostHandlers(), this.supervisor)
+    this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
+    this.relay = new MarketRelay(this.supervisor, options.log)
     this.supervisor.listen({
-      onWorkerEvent: (_worker, name, payload) => this.bus.publishUnknown(name, payload),
+      onWorkerEvent: (worker, name, payload) => {
+        if (worker === 'market' && this.relay.fromMarket(name, payload)) return
+        this.bus.publishUnknown(name, payload)
+      },
       onCrash: (record) => this.bus.publish('workerCrashed', record),
       onChange: () => this.publishHealthSoon()
     })
@@ -77,7 +94,8 @@ export class AppCore {
         eventLoopDelayMs: this.monitor.eventLoopDelayMs,
         dataDir: this.options.dataDir
       },
-      crashes: this.supervisor.recentCrashes()
+      crashes: this.supervisor.recentCrashes(),
+      exchanges: this.relay.exchangeHealth
     }
   }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod'
 import { CrashRecord, HealthReport } from './health'
+import * as M from './market'
+import { Trade, Ticker, OrderBook } from './market-data'
+import * as T from './trading'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -44,13 +47,54 @@ export const methods = {
     params: z.object({ worker: WorkerName }).strict(),
     result: PingResult,
     summary: 'Round-trip to one worker; waits through a restart rather than failing.'
-  })
+  }),
+
+  // ── trading (execution worker: the paper exchange, trading.db) ──
+  placeOrder: method({
+    owner: 'execution',
+    params: T.PlaceOrderParams,
+    result: T.Order,
+    summary: 'Place a paper order (market, limit, stop_market, stop_limit, take_profit, trailing_stop, bracket). Journaled before it is acknowledged; idempotent by clientOrderId.'
+  }),
+  cancelOrder: method({ owner: 'execution', params: T.CancelOrderParams, result: T.Order, summary: 'Cancel one order by orderId or clientOrderId.' }),
+  cancelAll: method({ owner: 'execution', params: T.CancelAllParams, result: T.CancelAllResult, summary: 'Cancel every live order of an account (optionally one symbol).' }),
+  amendOrder: method({ owner: 'execution', params: T.AmendOrderParams, result: T.Order, summary: 'Change the price, amount or trigger of a live order.' }),
+  listOrders: method({ owner: 'execution', params: T.ListOrdersParams, result: T.ListOrdersResult, summary: 'Open, closed or all orders, newest first, paged by cursor.' }),
+  listFills: method({ owner: 'execution', params: T.ListFillsParams, result: T.ListFillsResult, summary: 'Fills, newest first, paged by cursor.' }),
+  balances: method({ owner: 'execution', params: T.AccountParams, result: z.array(T.Balance), summary: 'Free, locked and total balance per asset.' }),
+  positions: method({ owner: 'execution', params: T.AccountParams, result: z.array(T.Position), summary: 'Positions with average entry, realized and unrealized PnL.' }),
+  accountSummary: method({ owner: 'execution', params: T.AccountParams, result: T.AccountSummary, summary: 'Equity, cash, PnL, fees and equity history of an account.' }),
+  resetAccount: method({ owner: 'execution', params: T.ResetAccountParams, result: T.AccountSummary, summary: 'Cancel everything and start the account over with the given balances.' }),
+
+  // ── market data (market worker: feeds, market.db) ──
+  exchanges: method({ owner: 'market', params: M.ExchangesParams, result: M.ExchangesResult, summary: 'Exchanges Keel can show: the offline demo market first, then every ccxt exchange.' }),
+  markets: method({ owner: 'market', params: M.MarketsParams, result: M.MarketsResult, summary: 'Markets of an exchange with precision, limits and fees (ccxt structure).' }),
+  ticker: method({ owner: 'market', params: M.TickerParams, result: M.TickerResult, summary: 'Latest ticker of a symbol.' }),
+  orderBook: method({ owner: 'market', params: M.OrderBookParams, result: M.OrderBookResult, summary: 'Order book of a symbol to the given depth.' }),
+  candles: method({ owner: 'market', params: M.CandlesParams, result: M.CandlesResult, summary: 'OHLCV candles for charts (since, or before for scroll-back).' }),
+  subscribe: method({ owner: 'market', params: M.SubscribeParams, result: M.SubscribeResult, summary: 'Stream tickers, trades, books or candles of symbols on an exchange (switches the active exchange).' }),
+  unsubscribe: method({ owner: 'market', params: M.UnsubscribeParams, result: M.SubscribeResult, summary: 'Stop streaming.' }),
+  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
   health: HealthReport,
-  workerCrashed: CrashRecord
+  workerCrashed: CrashRecord,
+  // trading
+  orderUpdated: T.OrderUpdated,
+  fillCreated: T.FillCreated,
+  balanceChanged: T.BalanceChanged,
+  // market data
+  ticker: Ticker,
+  trade: Trade,
+  orderBook: OrderBook,
+  candle: M.CandleEvent,
+  feedStatus: M.FeedStatusEvent,
+  historyProgress: M.HistoryProgressEvent
 } satisfies Record<string, z.ZodType>
+
+/** Events that describe a latest state: per client they are coalesced to one per frame. */
+export const COALESCED_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['ticker', 'orderBook', 'candle', 'health'])
 
 export type Methods = typeof methods
 export type MethodName = keyof Methods

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ExchangeHealth } from './market'
 
 export const WorkerState = z.enum(['starting', 'running', 'unresponsive', 'restarting', 'failed', 'stopped'])
 export type WorkerState = z.infer<typeof WorkerState>
@@ -47,6 +48,8 @@ export type HostHealth = z.infer<typeof HostHealth>
 export const HealthReport = z.object({
   workers: z.array(WorkerHealth),
   host: HostHealth,
-  crashes: z.array(CrashRecord)
+  crashes: z.array(CrashRecord),
+  /** Per exchange feed health from the market worker's watchdogs (last report). */
+  exchanges: z.array(ExchangeHealth).default([])
 })
 export type HealthReport = z.infer<typeof HealthReport>

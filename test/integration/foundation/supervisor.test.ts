@@ -61,7 +61,7 @@ describe('supervisor with real worker processes', () => {
     process.kill(before, 'SIGKILL')
     const after = await waitFor('a new pid, running', () => {
       const h = healthOf(s, name)
-      return h.state === 'running' && h.pid !== before && h.pid
+      return h.state === 'running' && h.pid !== before ? h.pid : undefined
     })
     expect(isAlive(before)).toBe(false)
     expect(isAlive(after)).toBe(true)
@@ -99,7 +99,7 @@ describe('supervisor with real worker processes', () => {
     const policy = { ...DEFAULT_RESTART_POLICY, maxRestarts: 3, baseDelayMs: 20, maxDelayMs: 50, coolDownMs: 60_000 }
     const s = await startSupervisor({ policy })
     for (let i = 0; i <= policy.maxRestarts; i++) {
-      const pid = await waitFor('ai running', () => healthOf(s, 'ai').state === 'running' && healthOf(s, 'ai').pid)
+      const pid = await waitFor('ai running', () => (healthOf(s, 'ai').state === 'running' ? (healthOf(s, 'ai').pid ?? undefined) : undefined))
       process.kill(pid, 'SIGKILL')
       await waitFor('ai to notice', () => healthOf(s, 'ai').pid !== pid)
     }

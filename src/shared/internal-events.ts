@@ -1,0 +1,27 @@
+import { z } from 'zod'
+import { ExchangeHealth, FeedStatusEvent } from './market'
+import { MarketInfo, OrderBook, Ticker, Trade } from './market-data'
+
+/**
+ * Worker → host events that are for the host, not for clients: the host keeps them (health)
+ * or relays them to the owner that needs them (market metadata and data to execution).
+ */
+export const internalEvents = {
+  marketsLoaded: z.object({ exchange: z.string().min(1), markets: z.array(MarketInfo) }),
+  exchangeHealth: z.array(ExchangeHealth)
+} as const
+export type InternalEventName = keyof typeof internalEvents
+
+export function isInternalEvent(name: string): name is InternalEventName {
+  return Object.hasOwn(internalEvents, name)
+}
+
+/** Host → execution worker notifications (market input for the paper exchange). */
+export const executionFeed = {
+  markets: internalEvents.marketsLoaded,
+  trade: Trade,
+  orderBook: OrderBook,
+  ticker: Ticker,
+  feedStatus: FeedStatusEvent
+} as const
+export type ExecutionFeedName = keyof typeof executionFeed
