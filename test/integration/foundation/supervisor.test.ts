@@ -61,7 +61,7 @@ describe('supervisor with real worker processes', () => {
     process.kill(before, 'SIGKILL')
     const after = await waitFor('a new pid, running', () => {
       const h = healthOf(s, name)
-      return h.state === 'running' && h.pid !== before ? h.pid : undefined
+      return h.state === 'running' && h.pid !== before && h.pid !== null ? h.pid : undefined
     })
     expect(isAlive(before)).toBe(false)
     expect(isAlive(after)).toBe(true)
