@@ -6,20 +6,12 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkInvariants, type EngineInput, type ExchangeState } from '../../src/core/exchange'
 import { SCHEMA_VERSION, TradingStore } from '../../src/core/storage/trading'
+import { BTC as UNIT_BTC } from '../unit/exchange/fixtures'
 import type { MarketInfo } from '../../src/shared/market-data'
 import type { Order } from '../../src/shared/trading'
 
-const BTC: MarketInfo = {
-  exchange: 'demo',
-  symbol: 'BTC/USDT',
-  base: 'BTC',
-  quote: 'USDT',
-  active: true,
-  precision: { amount: 0.0001, price: 0.01 },
-  limits: { amount: { min: 0.0001 }, price: {}, cost: {} },
-  maker: 0.001,
-  taker: 0.002
-}
+/** BTC/USDT of the unit tests, without a minimum notional so tiny orders are allowed. */
+const BTC: MarketInfo = { ...UNIT_BTC, limits: { ...UNIT_BTC.limits, cost: {} } }
 
 let dir: string
 let at = 1_000

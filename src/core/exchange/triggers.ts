@@ -54,26 +54,34 @@ function tradesThrough(tx: Tx, order: OrderRecord, price: number): boolean {
   return order.side === 'buy' ? price < limit : price > limit
 }
 
+const bySeq = (a: OrderRecord, b: OrderRecord) => a.seq - b.seq
+
 export function onTrade(tx: Tx, trade: Trade): void {
   const snap = applyTradePrice(tx.state, trade)
   const live = tx.state.live.get(marketKey(trade.exchange, trade.symbol))
   if (live && live.size > 0) {
-    const orders = [...live].sort((a, b) => a.seq - b.seq)
+    // One pass over the live orders (kept in placement order); only the few that react get sorted.
     const fired: OrderRecord[] = []
-    for (const order of orders) {
-      if (order.status !== 'pending' || !order.armed) continue
-      if (order.type === 'trailing_stop') followPrice(tx, order, trade.price)
-      if (reachesTrigger(order, trade.price)) fired.push(order)
+    const through: OrderRecord[] = []
+    for (const order of live) {
+      if (order.status === 'pending' && order.armed) {
+        if (order.type === 'trailing_stop') followPrice(tx, order, trade.price)
+        if (reachesTrigger(order, trade.price)) fired.push(order)
+      } else if (order.resting && tradesThrough(tx, order, trade.price)) {
+        through.push(order)
+      }
     }
-    for (const order of fired) if (order.status === 'pending') trigger(tx, contextOf(tx, order))
-    fillFromVolume(tx, orders, trade, midOf(snap))
+    for (const order of fired.sort(bySeq)) if (order.status === 'pending') trigger(tx, contextOf(tx, order))
+    // `through` was collected before the triggers ran: an order that triggered or was armed by
+    // this trade does not also fill from it.
+    fillFromVolume(tx, through, trade, midOf(snap))
   }
   sampleOnInterval(tx, trade.exchange)
 }
 
 function fillFromVolume(tx: Tx, orders: OrderRecord[], trade: Trade, mid: number | undefined): void {
   const hit = orders
-    .filter((o) => o.resting && isLive(o) && !tx.activated.has(o.id) && tradesThrough(tx, o, trade.price))
+    .filter((o) => isLive(o) && !tx.activated.has(o.id))
     .sort((a, b) => {
       const byPrice = a.side === 'buy' ? (b.price as number) - (a.price as number) : (a.price as number) - (b.price as number)
       return byPrice !== 0 ? byPrice : a.seq - b.seq
