@@ -1,4 +1,41 @@
-import { runWorker } from './runtime/worker'
+import { join } from 'node:path'
+import { CandlesParams, DownloadHistoryParams, ExchangesParams, MarketsParams, OrderBookParams, SubscribeParams, TickerParams, UnsubscribeParams } from '../src/shared/market'
+import { MarketService } from '../src/core/market/market-service'
+import { MarketStore } from '../src/core/storage/market/market-store'
+import { runWorker, validated } from './runtime/worker'
 
-// The market worker owns market.db: feeds (demo, replay, ccxt) and exchange watchdogs.
-runWorker(() => ({}))
+// The market worker owns market.db: the demo market (offline default), ccxt feeds, live
+// candles, and the watchdogs that say when data can no longer be trusted.
+runWorker((ctx) => {
+  const store = new MarketStore(join(ctx.dataDir, 'market.db'))
+  const service = new MarketService({
+    store,
+    now: Date.now,
+    demoSeed: Number(process.env.KEEL_DEMO_SEED ?? 20261121),
+    output: {
+      event: (e) => ctx.emit(e.name, e.data),
+      marketsLoaded: (exchange, markets) => ctx.emit('marketsLoaded', { exchange, markets }),
+      exchangeHealth: (health) => ctx.emit('exchangeHealth', health)
+    }
+  })
+  const timers = [
+    setInterval(() => service.tick(), 100),
+    setInterval(() => service.flushCandles(), 250),
+    setInterval(() => service.reportHealth(), 1_000)
+  ]
+  ctx.onShutdown(async () => {
+    timers.forEach(clearInterval)
+    await service.close()
+    store.close()
+  })
+  return {
+    exchanges: validated(ExchangesParams, () => service.exchanges()),
+    markets: validated(MarketsParams, (p) => service.markets(p.exchange)),
+    ticker: validated(TickerParams, (p) => service.ticker(p.exchange, p.symbol)),
+    orderBook: validated(OrderBookParams, (p) => service.orderBook(p.exchange, p.symbol, p.depth)),
+    candles: validated(CandlesParams, (p) => service.candles(p)),
+    subscribe: validated(SubscribeParams, async (p) => ({ subscribed: await service.subscribe(p) })),
+    unsubscribe: validated(UnsubscribeParams, async (p) => ({ subscribed: await service.unsubscribe(p) })),
+    downloadHistory: validated(DownloadHistoryParams, (p) => service.downloadHistory(p))
+  }
+})

@@ -1,0 +1,111 @@
+import { KeelError } from '../../shared/errors'
+import type { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
+import { PlaceOrderParams, type AccountParams, type ListFillsParams, type ListOrdersParams } from '../../shared/trading'
+import { accountSummary, balances, clientKey, marketKey, positions, toPublicOrder, type ApplyResult, type Command, type ReplyValue } from '../exchange'
+import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
+import type { TradingStore } from '../storage/trading'
+import { CommandBatcher } from './command-batcher'
+
+/** Client events the execution worker publishes (validated again by the host). */
+export interface ExecutionOutput {
+  event(name: 'orderUpdated' | 'fillCreated' | 'balanceChanged', payload: unknown): void
+}
+
+type CommandKind = Exclude<Command['kind'], 'setMarkets'>
+
+/**
+ * The execution worker's brain: the paper exchange behind a group-committing journal, fed by
+ * relayed market data, refusing orders on symbols whose data went stale.
+ */
+export class ExecutionService {
+  private readonly batcher: CommandBatcher
+  private readonly freshness: StalenessWatchdog
+
+  constructor(
+    private readonly store: TradingStore,
+    private readonly output: ExecutionOutput,
+    private readonly now: () => number,
+    staleAfterMs: number = DEFAULT_STALE_AFTER_MS.demo
+  ) {
+    this.freshness = new StalenessWatchdog(staleAfterMs)
+    this.batcher = new CommandBatcher(
+      (inputs) => store.applyBatch(inputs),
+      (results) => this.publish(results)
+    )
+  }
+
+  async command(kind: CommandKind, params: unknown): Promise<ReplyValue> {
+    if (kind === 'placeOrder') this.refuseIfStale(params)
+    const result = await this.batcher.submit({ kind, at: this.now(), params } as Command)
+    if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
+    const value = result.reply.value
+    return isOrder(value) ? toPublicOrder(value) : value
+  }
+
+  setMarkets(exchange: string, markets: MarketInfo[]): void {
+    const now = this.now()
+    for (const m of markets) this.freshness.watch(exchange, m.symbol, now)
+    this.batcher.push({ kind: 'setMarkets', at: now, markets })
+  }
+
+  trade(trade: Trade): void {
+    this.freshness.markFresh(trade.exchange, trade.symbol, this.now())
+    this.batcher.push({ kind: 'trade', trade })
+  }
+
+  book(book: OrderBook): void {
+    this.freshness.markFresh(book.exchange, book.symbol, this.now())
+    this.batcher.push({ kind: 'book', book })
+  }
+
+  ticker(ticker: Ticker): void {
+    this.freshness.markFresh(ticker.exchange, ticker.symbol, this.now())
+    this.batcher.push({ kind: 'ticker', ticker })
+  }
+
+  listOrders(params: ListOrdersParams): unknown {
+    return this.store.listOrders(params)
+  }
+  listFills(params: ListFillsParams): unknown {
+    return this.store.listFills(params)
+  }
+  balances({ account }: AccountParams): unknown {
+    return balances(this.store.state, account)
+  }
+  positions({ account }: AccountParams): unknown {
+    return positions(this.store.state, account)
+  }
+  accountSummary({ account }: AccountParams): unknown {
+    return accountSummary(this.store.state, account)
+  }
+
+  /**
+   * No new orders on data we can't trust. A re-sent order the journal already has is let
+   * through, so an acknowledged order is never turned into a rejection by a later stale feed.
+   */
+  private refuseIfStale(raw: unknown): void {
+    const parsed = PlaceOrderParams.safeParse(raw)
+    if (!parsed.success) return // the engine answers with the precise validation error
+    const { account, symbol, clientOrderId } = parsed.data
+    const state = this.store.state
+    if (clientOrderId && state.byClientId.has(clientKey(account, clientOrderId))) return
+    const exchange = state.accounts.get(account)?.exchange ?? 'demo'
+    if (!state.markets.has(marketKey(exchange, symbol))) return // unknown symbol: the engine says so
+    const reason = this.freshness.staleReason(exchange, symbol, this.now())
+    if (reason) throw new KeelError('rejected', `order refused: ${reason}`)
+  }
+
+  private publish(results: ApplyResult[]): void {
+    for (const { effects } of results) {
+      for (const effect of effects) {
+        if (effect.kind === 'orderUpdated') this.output.event('orderUpdated', { account: effect.order.account, order: toPublicOrder(effect.order) })
+        else if (effect.kind === 'fillCreated') this.output.event('fillCreated', { account: effect.fill.account, fill: effect.fill })
+        else if (effect.kind === 'balanceChanged') this.output.event('balanceChanged', { account: effect.account, balance: effect.balance })
+      }
+    }
+  }
+}
+
+function isOrder(value: ReplyValue): value is Parameters<typeof toPublicOrder>[0] {
+  return value !== null && typeof value === 'object' && 'clientOrderId' in value && 'status' in value
+}

@@ -1,0 +1,259 @@
+import type { CandlesParams, DownloadHistoryParams, ExchangeHealth, ExchangesResult, SubscribeParams } from '../../shared/market'
+import type { Candle, MarketInfo, OrderBook, Ticker, Timeframe } from '../../shared/market-data'
+import { TIMEFRAME_MS, Timeframe as TimeframeSchema } from '../../shared/market-data'
+import { KeelError } from '../../shared/errors'
+import type { MarketStore } from '../storage/market/market-store'
+import type { CcxtFeed } from './ccxt-feed'
+import { CandleAggregator, mergeCandles } from './candles'
+import { DemoMarket } from './demo-market'
+import { DEMO_EXCHANGE_ID } from './demo-symbols'
+import type { MarketEvent } from './events'
+import { ExchangeHealthTracker } from './health'
+import type { HistoryQueue } from './history-queue'
+import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from './staleness'
+
+/** Where the service sends what it produces: client events and host-internal reports. */
+export interface MarketOutput {
+  event(event: MarketEvent): void
+  marketsLoaded(exchange: string, markets: MarketInfo[]): void
+  exchangeHealth(health: ExchangeHealth[]): void
+}
+
+export interface MarketServiceOptions {
+  store: MarketStore
+  output: MarketOutput
+  now: () => number
+  demoSeed: number
+  /** How ccxt feeds are made (tests point them at a loopback server). Loaded lazily: ccxt is heavy. */
+  createFeed?: (exchangeId: string, onEvent: (e: MarketEvent) => void) => Promise<CcxtFeed>
+  staleAfterMs?: { demo: number; live: number }
+}
+
+const LIVE_TIMEFRAMES = TimeframeSchema.options
+/** Closed live candles kept per series in memory for the demo (its history is synthetic). */
+const MAX_LIVE_CANDLES = 5_000
+
+/**
+ * The market worker's brain: runs the demo market (always; it is the offline default) and any
+ * ccxt feeds the user subscribes to, builds live candles from trades, watches staleness and
+ * exchange health, and answers queries. Host-independent; the worker drives `tick()`.
+ */
+export class MarketService {
+  readonly demo: DemoMarket
+  private readonly feeds = new Map<string, CcxtFeed>()
+  private readonly health = new Map<string, ExchangeHealthTracker>()
+  private readonly aggregators = new Map<string, CandleAggregator>()
+  private readonly liveCandles = new Map<string, Candle[]>()
+  private readonly changedCandles = new Set<string>()
+  private readonly demoWatch: StalenessWatchdog
+  private readonly liveWatch: StalenessWatchdog
+  private history: HistoryQueue | undefined
+
+  constructor(private readonly options: MarketServiceOptions) {
+    const now = options.now()
+    this.demo = new DemoMarket({ seed: options.demoSeed, startTime: now })
+    this.demoWatch = new StalenessWatchdog(options.staleAfterMs?.demo ?? DEFAULT_STALE_AFTER_MS.demo)
+    this.liveWatch = new StalenessWatchdog(options.staleAfterMs?.live ?? DEFAULT_STALE_AFTER_MS.live)
+    this.health.set(DEMO_EXCHANGE_ID, new ExchangeHealthTracker(DEMO_EXCHANGE_ID))
+    for (const symbol of this.demo.symbols) this.demoWatch.watch(DEMO_EXCHANGE_ID, symbol, now)
+    options.output.marketsLoaded(DEMO_EXCHANGE_ID, this.demo.markets())
+  }
+
+  /** Advance the demo to now and publish what happened (called every ~100 ms). */
+  tick(): void {
+    const now = this.options.now()
+    for (const event of this.demo.advance(now)) this.accept(event, this.demoWatch)
+  }
+
+  /** Publish open candles that changed, close due ones, check staleness (called every ~250 ms). */
+  flushCandles(): void {
+    const now = this.options.now()
+    for (const [key, aggregator] of this.aggregators) {
+      const closed = aggregator.closeIfDue(now)
+      if (closed) this.publishCandle(key, closed, true)
+    }
+    for (const key of this.changedCandles) {
+      const open = this.aggregators.get(key)?.openCandle
+      if (open) this.publishCandle(key, open, false)
+    }
+    this.changedCandles.clear()
+    for (const watch of [this.demoWatch, this.liveWatch]) {
+      for (const status of watch.check(now)) this.options.output.event({ name: 'feedStatus', data: status })
+    }
+  }
+
+  reportHealth(): void {
+    const now = this.options.now()
+    this.options.output.exchangeHealth([...this.health.values()].map((h) => h.snapshot(now)))
+  }
+
+  async exchanges(): Promise<ExchangesResult> {
+    const { listExchanges } = await import('./exchanges')
+    return listExchanges()
+  }
+
+  async markets(exchange: string): Promise<MarketInfo[]> {
+    if (exchange === DEMO_EXCHANGE_ID) return this.demo.markets()
+    const feed = await this.feed(exchange)
+    const markets = await feed.loadMarkets()
+    this.options.output.marketsLoaded(exchange, markets)
+    return markets
+  }
+
+  async ticker(exchange: string | undefined, symbol: string): Promise<Ticker> {
+    if (!exchange || exchange === DEMO_EXCHANGE_ID) return this.demoCall(() => this.demo.ticker(symbol))
+    return (await this.feed(exchange)).fetchTicker(symbol)
+  }
+
+  async orderBook(exchange: string | undefined, symbol: string, depth: number): Promise<OrderBook> {
+    if (!exchange || exchange === DEMO_EXCHANGE_ID) return this.demoCall(() => this.demo.orderBook(symbol, depth))
+    return (await this.feed(exchange)).fetchOrderBook(symbol, depth)
+  }
+
+  async candles(params: CandlesParams): Promise<Candle[]> {
+    const exchange = params.exchange ?? DEMO_EXCHANGE_ID
+    const { symbol, timeframe, limit } = params
+    const step = TIMEFRAME_MS[timeframe]
+    const now = this.options.now()
+    const until = params.before ?? Math.floor(now / step) * step + step
+    const since = params.since ?? until - limit * step
+    let series: Candle[]
+    if (exchange === DEMO_EXCHANGE_ID) {
+      const history = this.demoCall(() => this.demo.historicalCandles(symbol, timeframe, since, until))
+      const key = seriesKey(exchange, symbol, timeframe)
+      const open = this.aggregators.get(key)?.openCandle
+      series = mergeCandles(history, this.liveCandles.get(key) ?? [], open ? [open] : [])
+    } else {
+      const stored = this.options.store.candles({ exchange, symbol, timeframe, since: params.before ? undefined : since, before: params.before, limit })
+      series = stored.length ? stored : await this.fetchAndStore(exchange, symbol, timeframe, since, limit)
+    }
+    const inRange = series.filter(([t]) => t >= since && t < until)
+    return params.before || params.since === undefined ? inRange.slice(-limit) : inRange.slice(0, limit)
+  }
+
+  async subscribe(params: SubscribeParams): Promise<string[]> {
+    const now = this.options.now()
+    if (params.exchange === DEMO_EXCHANGE_ID) {
+      for (const s of params.symbols) this.demoCall(() => this.demo.ticker(s)) // unknown symbol → clear error
+      return params.symbols.flatMap((s) => params.channels.map((c) => `${DEMO_EXCHANGE_ID}:${s}:${c}`))
+    }
+    const feed = await this.feed(params.exchange)
+    await this.markets(params.exchange)
+    for (const symbol of params.symbols) this.liveWatch.watch(params.exchange, symbol, now)
+    return feed.subscribe(params.symbols, params.channels)
+  }
+
+  async unsubscribe(params: SubscribeParams): Promise<string[]> {
+    if (params.exchange === DEMO_EXCHANGE_ID) return []
+    const feed = this.feeds.get(params.exchange)
+    if (!feed) return []
+    await feed.unsubscribe(params.symbols, params.channels)
+    for (const symbol of params.symbols) this.liveWatch.unwatch(params.exchange, symbol)
+    return feed.subscriptions
+  }
+
+  async downloadHistory(params: DownloadHistoryParams): Promise<{ jobId: string }> {
+    const queue = await this.historyQueue()
+    const { jobId } = queue.enqueue(params)
+    return { jobId }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.feeds.values()].map((f) => f.close()))
+  }
+
+  /** Every market event: freshness, health, live candles, then out to the host. */
+  private accept(event: MarketEvent, watch: StalenessWatchdog): void {
+    const now = this.options.now()
+    const data = event.data as { exchange?: string; symbol?: string }
+    if (data.exchange && data.symbol) {
+      this.health.get(data.exchange)?.recordMessage(now)
+      const recovered = watch.markFresh(data.exchange, data.symbol, now)
+      if (recovered) this.options.output.event({ name: 'feedStatus', data: recovered })
+    }
+    if (event.name === 'trade') this.aggregate(event.data)
+    this.options.output.event(event)
+  }
+
+  private aggregate(trade: { exchange: string; symbol: string; timestamp: number; price: number; amount: number }): void {
+    for (const timeframe of LIVE_TIMEFRAMES) {
+      const key = seriesKey(trade.exchange, trade.symbol, timeframe)
+      let aggregator = this.aggregators.get(key)
+      if (!aggregator) this.aggregators.set(key, (aggregator = new CandleAggregator(timeframe)))
+      const { closed } = aggregator.add(trade)
+      if (closed) this.publishCandle(key, closed, true)
+      this.changedCandles.add(key)
+    }
+  }
+
+  private publishCandle(key: string, candle: Candle, closed: boolean): void {
+    const [exchange, symbol, timeframe] = key.split('|') as [string, string, Timeframe]
+    if (closed) {
+      if (exchange === DEMO_EXCHANGE_ID) {
+        const list = this.liveCandles.get(key) ?? []
+        list.push(candle)
+        if (list.length > MAX_LIVE_CANDLES) list.shift()
+        this.liveCandles.set(key, list)
+      } else {
+        this.options.store.upsertCandles({ exchange, symbol, timeframe }, [candle])
+      }
+    }
+    this.options.output.event({ name: 'candle', data: { exchange, symbol, timeframe, candle, closed } })
+  }
+
+  private async fetchAndStore(exchange: string, symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
+    const candles = await (await this.feed(exchange)).fetchOHLCV(symbol, timeframe, since, limit)
+    this.options.store.upsertCandles({ exchange, symbol, timeframe }, candles)
+    return candles
+  }
+
+  private async feed(exchange: string): Promise<CcxtFeed> {
+    const existing = this.feeds.get(exchange)
+    if (existing) return existing
+    const onEvent = (event: MarketEvent): void => this.accept(event, this.liveWatch)
+    let feed: CcxtFeed
+    try {
+      feed = this.options.createFeed
+        ? await this.options.createFeed(exchange, onEvent)
+        : new (await import('./ccxt-feed')).CcxtFeed({ exchangeId: exchange, onEvent })
+    } catch (err) {
+      throw new KeelError('bad_request', `cannot use exchange "${exchange}": ${err instanceof Error ? err.message : String(err)}`)
+    }
+    this.feeds.set(exchange, feed)
+    this.health.set(exchange, feed.health)
+    return feed
+  }
+
+  private async historyQueue(): Promise<HistoryQueue> {
+    if (this.history) return this.history
+    const { HistoryQueue } = await import('./history-queue')
+    let seq = 0
+    this.history = new HistoryQueue({
+      sourceFor: (exchange) => {
+        if (exchange === DEMO_EXCHANGE_ID) return this.demo
+        const feed = this.feeds.get(exchange)
+        if (!feed) throw new KeelError('bad_request', `subscribe to ${exchange} before downloading its history`)
+        return feed
+      },
+      sink: this.options.store,
+      onProgress: (data) => this.options.output.event({ name: 'historyProgress', data }),
+      newJobId: () => `history-${this.options.now()}-${seq++}`,
+      pageSize: (exchange) => this.feeds.get(exchange)?.ohlcvPageLimit ?? 1000,
+      now: this.options.now
+    })
+    return this.history
+  }
+
+  /** The demo throws plain Errors for unknown symbols; callers get a 4xx, not a 500. */
+  private demoCall<T>(fn: () => T): T {
+    try {
+      return fn()
+    } catch (err) {
+      throw new KeelError('not_found', err instanceof Error ? err.message : String(err))
+    }
+  }
+}
+
+function seriesKey(exchange: string, symbol: string, timeframe: Timeframe): string {
+  return `${exchange}|${symbol}|${timeframe}`
+}
