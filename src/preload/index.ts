@@ -6,7 +6,7 @@ import { IPC_CALL, IPC_EVENT, type PreloadBridge } from '../shared/ipc-channels'
 const bridge: PreloadBridge = {
   call: (method, params) => ipcRenderer.invoke(IPC_CALL, method, params),
   subscribe: (listener) => {
-    const wrapped = (_e: unknown, event: string, payload: unknown): void => listener(event, payload)
+    const wrapped = (_e: unknown, frames: unknown): void => listener(frames)
     ipcRenderer.on(IPC_EVENT, wrapped)
     return () => ipcRenderer.removeListener(IPC_EVENT, wrapped)
   }

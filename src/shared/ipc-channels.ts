@@ -5,5 +5,6 @@ export const IPC_EVENT = 'keel:event'
 /** What the preload exposes on `window.keelBridge` (answers use the API's error bodies). */
 export interface PreloadBridge {
   call(method: string, params: unknown): Promise<unknown>
-  subscribe(listener: (event: string, payload: unknown) => void): () => void
+  /** Events arrive per frame: a list of {event, payload}. */
+  subscribe(listener: (frames: unknown) => void): () => void
 }

@@ -1,6 +1,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { KeelError } from '../../shared/errors'
 import type { EventBus } from '../bus'
+import { ClientFanout } from '../client-fanout'
 import type { Router } from '../router'
 import { IPC_CALL, IPC_EVENT } from '../../shared/ipc-channels'
 import { isTrustedSender } from './security-policy'
@@ -21,11 +22,15 @@ export function registerIpcBridge(router: Router, bus: EventBus, window: () => B
       return { ok: false, error: KeelError.from(err).toBody() }
     }
   })
-  const unsubscribe = bus.subscribe((name, payload) => {
-    const win = window()
-    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload)
+  const fanout = new ClientFanout({
+    deliver: (frames) => {
+      const win = window()
+      if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, frames)
+    }
   })
+  const unsubscribe = bus.subscribe((name, payload) => fanout.offer(name, payload))
   return () => {
+    fanout.close()
     unsubscribe()
     ipcMain.removeHandler(IPC_CALL)
   }

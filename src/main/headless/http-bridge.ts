@@ -1,15 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
+import type { EventName } from '../../shared/api'
 import { HTTP_STATUS, KeelError } from '../../shared/errors'
 import type { EventBus } from '../bus'
+import { ClientFanout } from '../client-fanout'
 import type { Logger } from '../logger'
 import type { Router } from '../router'
 import { bearerToken, hostHeaderAllowed, tokenMatches } from './auth'
 import { SECURITY_HEADERS, serveStatic } from './static-files'
 
 const MAX_BODY_BYTES = 1 << 20
-/** A client this far behind gets events dropped instead of an ever-growing queue. */
+/** A client this far behind is skipped for a frame; it gets the latest state when it catches up. */
 const MAX_WS_BUFFERED_BYTES = 4 << 20
 
 export interface HttpBridgeOptions {
@@ -30,7 +32,7 @@ export class HttpBridge {
   private server: Server | undefined
   private wss: WebSocketServer | undefined
   private unsubscribe: (() => void) | undefined
-  private readonly clients = new Set<WebSocket>()
+  private readonly clients = new Map<WebSocket, ClientFanout>()
 
   constructor(private readonly options: HttpBridgeOptions) {}
 
@@ -63,28 +65,34 @@ export class HttpBridge {
 
   async close(): Promise<void> {
     this.unsubscribe?.()
-    for (const ws of this.clients) ws.terminate()
+    for (const [ws, fanout] of this.clients) {
+      fanout.close()
+      ws.terminate()
+    }
     this.wss?.close()
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
     this.server?.closeAllConnections()
   }
 
   private onClient(ws: WebSocket): void {
-    this.clients.add(ws)
-    ws.on('close', () => this.clients.delete(ws))
-    ws.on('error', () => this.clients.delete(ws))
+    const fanout = new ClientFanout({
+      // One WebSocket message per frame: an array of {event, payload}.
+      deliver: (frames) => ws.send(JSON.stringify(frames)),
+      isReady: () => ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_WS_BUFFERED_BYTES
+    })
+    this.clients.set(ws, fanout)
+    const gone = (): void => {
+      fanout.close()
+      this.clients.delete(ws)
+    }
+    ws.on('close', gone)
+    ws.on('error', gone)
     // Clients only listen; anything they send is ignored rather than trusted.
     ws.on('message', () => {})
   }
 
-  private broadcast(event: string, payload: unknown): void {
-    if (!this.clients.size) return
-    const frame = JSON.stringify({ event, payload })
-    for (const ws of this.clients) {
-      if (ws.readyState !== ws.OPEN) continue
-      if (ws.bufferedAmount > MAX_WS_BUFFERED_BYTES) continue
-      ws.send(frame)
-    }
+  private broadcast(event: EventName, payload: unknown): void {
+    for (const fanout of this.clients.values()) fanout.offer(event, payload)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

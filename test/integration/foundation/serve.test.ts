@@ -71,12 +71,15 @@ describe('keel serve', () => {
     })
     expect(refused).toContain('401')
     const ws = new WebSocket(`${wsUrl}?token=${s.token}`)
+    // Events come per frame, as a list; wait for one that carries health.
     const frame = await new Promise<{ event: string; payload: unknown }>((resolve, reject) => {
-      ws.on('message', (data) => resolve(JSON.parse(String(data))))
+      ws.on('message', (data) => {
+        const health = (JSON.parse(String(data)) as Array<{ event: string; payload: unknown }>).find((f) => f.event === 'health')
+        if (health) resolve(health)
+      })
       ws.on('error', reject)
     })
     ws.close()
-    expect(frame.event).toBe('health')
     expect(HealthReport.safeParse(frame.payload).success).toBe(true)
   })
 

@@ -8,7 +8,7 @@ export class ElectronClient implements KeelClient {
   private readonly hub = new EventHub()
 
   constructor(private readonly bridge: PreloadBridge) {
-    bridge.subscribe((event, payload) => this.hub.dispatch(event, payload))
+    bridge.subscribe((frames) => this.hub.dispatchFrames(frames))
   }
 
   async call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {

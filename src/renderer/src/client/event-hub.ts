@@ -13,6 +13,14 @@ export class EventHub {
     return () => set.delete(listener as AnyListener)
   }
 
+  /** A frame from either bridge: a list of {event, payload}, coalesced per frame by the host. */
+  dispatchFrames(frames: unknown): void {
+    if (!Array.isArray(frames)) return
+    for (const frame of frames as Array<{ event?: unknown; payload?: unknown }>) {
+      if (typeof frame?.event === 'string') this.dispatch(frame.event, frame.payload)
+    }
+  }
+
   dispatch(name: string, payload: unknown): void {
     if (!isEventName(name)) return
     const set = this.listeners.get(name)

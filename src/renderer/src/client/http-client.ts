@@ -51,8 +51,7 @@ export class HttpClient implements KeelClient {
     }
     socket.onmessage = (message) => {
       try {
-        const frame = JSON.parse(String(message.data)) as { event?: unknown; payload?: unknown }
-        if (typeof frame.event === 'string') this.hub.dispatch(frame.event, frame.payload)
+        this.hub.dispatchFrames(JSON.parse(String(message.data)))
       } catch {
         // a malformed frame is ignored; the next one carries the latest state
       }

@@ -1,0 +1,74 @@
+import { COALESCED_EVENTS, type EventName } from '../shared/api'
+
+/** Trades kept per client per frame; older ones are dropped (and counted) under overload. */
+const TRADE_RING = 2_000
+
+export interface FanoutFrame {
+  event: string
+  payload: unknown
+}
+
+export interface FanoutOptions {
+  /** Deliver one frame's worth of events. */
+  deliver(frames: FanoutFrame[]): void
+  /** False while the client is still busy with earlier frames (e.g. WebSocket bufferedAmount). */
+  isReady?(): boolean
+  frameMs?: number
+}
+
+/**
+ * Fan-out to one client without backlog. State-like events (tickers, books, candles, health)
+ * are coalesced per key to the latest value; trades go through a bounded ring; everything else
+ * (orders, fills, crashes) is kept in order. Flushed once per frame, and only when the client
+ * has caught up: a slow consumer gets the latest state, never an unbounded queue.
+ */
+export class ClientFanout {
+  private readonly latest = new Map<string, FanoutFrame>()
+  private trades: FanoutFrame[] = []
+  private ordered: FanoutFrame[] = []
+  private timer: NodeJS.Timeout | undefined
+  droppedTrades = 0
+
+  constructor(private readonly options: FanoutOptions) {}
+
+  offer(event: EventName, payload: unknown): void {
+    const frame = { event, payload }
+    if (COALESCED_EVENTS.has(event)) this.latest.set(coalesceKey(event, payload), frame)
+    else if (event === 'trade') {
+      this.trades.push(frame)
+      if (this.trades.length > TRADE_RING) {
+        this.trades.shift()
+        this.droppedTrades += 1
+      }
+    } else this.ordered.push(frame)
+    this.schedule()
+  }
+
+  close(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private schedule(): void {
+    if (this.timer) return
+    this.timer = setTimeout(() => this.flush(), this.options.frameMs ?? 16)
+  }
+
+  private flush(): void {
+    this.timer = undefined
+    if (this.options.isReady && !this.options.isReady()) {
+      this.schedule() // try again next frame; meanwhile the latest state keeps replacing itself
+      return
+    }
+    const frames = [...this.ordered, ...this.trades, ...this.latest.values()]
+    this.ordered = []
+    this.trades = []
+    this.latest.clear()
+    if (frames.length) this.options.deliver(frames)
+  }
+}
+
+function coalesceKey(event: string, payload: unknown): string {
+  const p = (payload ?? {}) as { exchange?: string; symbol?: string; timeframe?: string; candle?: unknown[] }
+  return `${event}|${p.exchange ?? ''}|${p.symbol ?? ''}|${p.timeframe ?? ''}|${String(p.candle?.[0] ?? '')}`
+}
