@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { z } from 'zod'
 import { events, methods, type MethodDef } from '../src/shared/api'
 import { ErrorCode, HTTP_STATUS } from '../src/shared/errors'
@@ -70,8 +72,6 @@ export function renderApiDocs(): string {
 }
 
 if (require.main === module) {
-  const { writeFileSync } = require('node:fs') as typeof import('node:fs')
-  const { join } = require('node:path') as typeof import('node:path')
   writeFileSync(join(__dirname, '../docs/api.md'), renderApiDocs())
   console.log('wrote docs/api.md')
 }

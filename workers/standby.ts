@@ -16,6 +16,8 @@ function onMessage(raw: unknown): void {
   process.off('message', onMessage)
   Object.assign(process.env, parsed.data.env)
   if (!process.env[WORKER_ENV.name]) process.exit(64)
+  // A runtime path chosen by the host: only require() can load it synchronously here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(parsed.data.entry)
 }
 
