@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { CandlesParams, DownloadHistoryParams, ExchangesParams, MarketsParams, OrderBookParams, SubscribeParams, TickerParams, UnsubscribeParams } from '../src/shared/market'
+import { DEMO_LOAD_INTERVAL_MS, demoLoadFromEnv } from '../src/core/market/demo-load'
 import { MarketService } from '../src/core/market/market-service'
 import { MarketStore } from '../src/core/storage/market/market-store'
 import { runWorker, validated } from './runtime/worker'
@@ -7,11 +8,15 @@ import { runWorker, validated } from './runtime/worker'
 // The market worker owns market.db: the demo market (offline default), ccxt feeds, live
 // candles, and the watchdogs that say when data can no longer be trusted.
 runWorker((ctx) => {
+  const demoLoad = demoLoadFromEnv(process.env) // bench-only synthetic load; a bad value fails loudly here
   const store = new MarketStore(join(ctx.dataDir, 'market.db'))
   const service = new MarketService({
     store,
     now: Date.now,
     demoSeed: Number(process.env.KEEL_DEMO_SEED ?? 20261121),
+    // Opt-in hooks for tests, benches and proxies (docs/market-data.md); unset in normal use.
+    ccxtUrlOverrides: process.env.KEEL_CCXT_URL_OVERRIDES,
+    demoLoad,
     output: {
       event: (e) => ctx.emit(e.name, e.data),
       marketsLoaded: (exchange, markets) => ctx.emit('marketsLoaded', { exchange, markets }),
@@ -21,7 +26,8 @@ runWorker((ctx) => {
   const timers = [
     setInterval(() => service.tick(), 100),
     setInterval(() => service.flushCandles(), 250),
-    setInterval(() => service.reportHealth(), 1_000)
+    setInterval(() => service.reportHealth(), 1_000),
+    ...(demoLoad ? [setInterval(() => service.pumpLoad(), DEMO_LOAD_INTERVAL_MS)] : [])
   ]
   ctx.onShutdown(async () => {
     timers.forEach(clearInterval)

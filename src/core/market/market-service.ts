@@ -5,12 +5,15 @@ import { KeelError } from '../../shared/errors'
 import type { MarketStore } from '../storage/market/market-store'
 import type { CcxtFeed } from './ccxt-feed'
 import { CandleAggregator, mergeCandles } from './candles'
+import { DemoLoad, type DemoLoadRates } from './demo-load'
 import { DemoMarket } from './demo-market'
 import { DEMO_EXCHANGE_ID } from './demo-symbols'
 import type { MarketEvent } from './events'
 import { ExchangeHealthTracker } from './health'
 import type { HistoryQueue } from './history-queue'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from './staleness'
+import type { UrlOverride } from './ccxt-exchange'
+import { parseUrlOverrides } from './url-overrides'
 
 /** Where the service sends what it produces: client events and host-internal reports. */
 export interface MarketOutput {
@@ -27,6 +30,14 @@ export interface MarketServiceOptions {
   /** How ccxt feeds are made (tests point them at a loopback server). Loaded lazily: ccxt is heavy. */
   createFeed?: (exchangeId: string, onEvent: (e: MarketEvent) => void) => Promise<CcxtFeed>
   staleAfterMs?: { demo: number; live: number }
+  /**
+   * `KEEL_CCXT_URL_OVERRIDES` as given (JSON, see url-overrides.ts): origins that replace the
+   * exchanges' own (a loopback fake in tests, a local proxy). Parsed here so a bad value fails
+   * ccxt requests with a clear message instead of crashing the worker that also runs the demo.
+   */
+  ccxtUrlOverrides?: string
+  /** Synthetic demo load (benches): extra tickers/trades per second, see demo-load.ts. */
+  demoLoad?: DemoLoadRates
 }
 
 const LIVE_TIMEFRAMES = TimeframeSchema.options
@@ -48,10 +59,18 @@ export class MarketService {
   private readonly demoWatch: StalenessWatchdog
   private readonly liveWatch: StalenessWatchdog
   private history: HistoryQueue | undefined
+  private readonly load: DemoLoad | undefined
+  private readonly urlOverrides: Record<string, UrlOverride> | Error
 
   constructor(private readonly options: MarketServiceOptions) {
     const now = options.now()
     this.demo = new DemoMarket({ seed: options.demoSeed, startTime: now })
+    this.load = options.demoLoad ? new DemoLoad(this.demo, options.demoLoad) : undefined
+    try {
+      this.urlOverrides = parseUrlOverrides(options.ccxtUrlOverrides)
+    } catch (error) {
+      this.urlOverrides = error instanceof Error ? error : new Error(String(error))
+    }
     this.demoWatch = new StalenessWatchdog(options.staleAfterMs?.demo ?? DEFAULT_STALE_AFTER_MS.demo)
     this.liveWatch = new StalenessWatchdog(options.staleAfterMs?.live ?? DEFAULT_STALE_AFTER_MS.live)
     this.health.set(DEMO_EXCHANGE_ID, new ExchangeHealthTracker(DEMO_EXCHANGE_ID))
@@ -63,6 +82,12 @@ export class MarketService {
   tick(): void {
     const now = this.options.now()
     for (const event of this.demo.advance(now)) this.accept(event, this.demoWatch)
+  }
+
+  /** Emit the synthetic load due by now (only when `demoLoad` is set; the worker calls it every few ms). */
+  pumpLoad(): void {
+    if (!this.load) return
+    for (const event of this.load.due()) this.accept(event, this.demoWatch)
   }
 
   /** Publish open candles that changed, close due ones, check staleness (called every ~250 ms). */
@@ -213,9 +238,11 @@ export class MarketService {
     const onEvent = (event: MarketEvent): void => this.accept(event, this.liveWatch)
     let feed: CcxtFeed
     try {
+      if (this.urlOverrides instanceof Error) throw this.urlOverrides
+      const urlOverride = this.urlOverrides[exchange]
       feed = this.options.createFeed
         ? await this.options.createFeed(exchange, onEvent)
-        : new (await import('./ccxt-feed')).CcxtFeed({ exchangeId: exchange, onEvent })
+        : new (await import('./ccxt-feed')).CcxtFeed({ exchangeId: exchange, onEvent, ...(urlOverride ? { factory: { urlOverride } } : {}) })
     } catch (err) {
       throw new KeelError('bad_request', `cannot use exchange "${exchange}": ${err instanceof Error ? err.message : String(err)}`)
     }
