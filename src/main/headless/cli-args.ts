@@ -9,6 +9,10 @@ export interface ServeOptions {
   host: string
   dataDir: string
   token: string | undefined
+  /** Supervision tuning; defaults in src/main/supervisor (5 restarts in 60 s, freeze after 2 s). */
+  maxRestarts?: number
+  restartWindowMs?: number
+  freezeAfterMs?: number
 }
 
 export type CliCommand = { kind: 'serve'; options: ServeOptions } | { kind: 'help' } | { kind: 'version' }
@@ -20,6 +24,9 @@ Runs Keel headless: the supervised workers plus the UI and API over HTTP/WebSock
   --host H        address to bind (default 127.0.0.1; anything else exposes Keel to the network)
   --data-dir DIR  where trading.db, market.db and logs live (default: the desktop app's folder)
   --token T       API token (default: a new random token each start)
+  --max-restarts N       restarts of one worker allowed per window before it is marked failed (default 5)
+  --restart-window S     that window in seconds (default 60)
+  --freeze-after MS      a worker silent this long is frozen: killed and restarted (default 2000)
 Prints one line with the URL (including the token) on stdout.`
 
 /** Where Electron's app.getPath('userData') would be, so desktop and headless share data. */
@@ -41,6 +48,9 @@ export function parseCli(argv: string[]): CliCommand {
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       token: { type: 'string' },
+      'max-restarts': { type: 'string' },
+      'restart-window': { type: 'string' },
+      'freeze-after': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' }
     }
@@ -54,13 +64,24 @@ export function parseCli(argv: string[]): CliCommand {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`)
   if (values.token !== undefined && values.token.length < 8) throw new Error('--token must be at least 8 characters')
   if (values.host !== undefined && !values.host.trim()) throw new Error('--host must not be empty')
-  return {
-    kind: 'serve',
-    options: {
-      port,
-      host: values.host ?? '127.0.0.1',
-      dataDir: values['data-dir'] ?? defaultDataDir(),
-      token: values.token
-    }
+  const options: ServeOptions = {
+    port,
+    host: values.host ?? '127.0.0.1',
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    token: values.token
   }
+  const maxRestarts = positiveInt('--max-restarts', values['max-restarts'], 1, 10_000)
+  const windowS = positiveInt('--restart-window', values['restart-window'], 1, 86_400)
+  const freezeAfter = positiveInt('--freeze-after', values['freeze-after'], 500, 600_000)
+  if (maxRestarts !== undefined) options.maxRestarts = maxRestarts
+  if (windowS !== undefined) options.restartWindowMs = windowS * 1000
+  if (freezeAfter !== undefined) options.freezeAfterMs = freezeAfter
+  return { kind: 'serve', options }
+}
+
+function positiveInt(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`)
+  return n
 }

@@ -7,6 +7,8 @@ import { newToken } from './auth'
 import { parseCli, USAGE, type ServeOptions } from './cli-args'
 import { ForkSpawner } from './fork-spawner'
 import { HttpBridge } from './http-bridge'
+import { DEFAULT_RESTART_POLICY } from '../supervisor/restart-policy'
+import type { SupervisorOptions } from '../supervisor/supervisor'
 
 /** `keel serve`: the same app core as the desktop app, with workers as child processes. */
 async function serve(options: ServeOptions): Promise<void> {
@@ -25,7 +27,8 @@ async function serve(options: ServeOptions): Promise<void> {
     dataDir,
     workerDir: __dirname,
     spawner: new ForkSpawner(join(__dirname, 'worker-standby.js')),
-    log
+    log,
+    supervisor: supervisorTuning(options)
   })
   const bridge = new HttpBridge({
     host: options.host,
@@ -54,6 +57,15 @@ async function serve(options: ServeOptions): Promise<void> {
   process.stdout.write(`Keel is serving at ${url}\n`)
   await core.start()
   log.info('all workers started')
+}
+
+function supervisorTuning(options: ServeOptions): Partial<SupervisorOptions> {
+  const policy = {
+    ...DEFAULT_RESTART_POLICY,
+    ...(options.maxRestarts !== undefined && { maxRestarts: options.maxRestarts }),
+    ...(options.restartWindowMs !== undefined && { windowMs: options.restartWindowMs })
+  }
+  return { policy, ...(options.freezeAfterMs !== undefined && { freezeAfterMs: options.freezeAfterMs }) }
 }
 
 function main(): void {

@@ -14,6 +14,13 @@ describe('keel CLI arguments', () => {
     })
   })
 
+  it('takes supervision tuning', () => {
+    expect(parseCli(['--max-restarts', '50', '--restart-window', '30', '--freeze-after', '1500'])).toMatchObject({
+      options: { maxRestarts: 50, restartWindowMs: 30_000, freezeAfterMs: 1500 }
+    })
+    expect(() => parseCli(['--freeze-after', '10'])).toThrow('--freeze-after must be an integer from 500')
+  })
+
   it.each([
     [['--port=-1'], '--port must be an integer'],
     [['--port', '70000'], '--port must be an integer'],
