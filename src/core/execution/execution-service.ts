@@ -14,27 +14,62 @@ export interface ExecutionOutput {
 type CommandKind = Exclude<Command['kind'], 'setMarkets'>
 
 /**
+ * How long commands wait after a (re)start for the host's replay of market data: until the
+ * feed has been quiet for `quietMs` after the markets arrived, and never longer than `maxMs`.
+ */
+export interface WarmUp {
+  quietMs: number
+  maxMs: number
+}
+export const DEFAULT_WARM_UP: WarmUp = { quietMs: 20, maxMs: 1_000 }
+
+/**
  * The execution worker's brain: the paper exchange behind a group-committing journal, fed by
  * relayed market data, refusing orders on symbols whose data went stale.
  */
 export class ExecutionService {
   private readonly batcher: CommandBatcher
   private readonly freshness: StalenessWatchdog
+  private readonly warmedUp: Promise<void>
+  private warm = false
+  private marketsSeen = false
+  private endWarmUp: () => void = () => {}
+  private quietTimer: NodeJS.Timeout | undefined
 
   constructor(
     private readonly store: TradingStore,
     private readonly output: ExecutionOutput,
     private readonly now: () => number,
-    staleAfterMs: number = DEFAULT_STALE_AFTER_MS.demo
+    staleAfterMs: number = DEFAULT_STALE_AFTER_MS.demo,
+    private readonly warmUp: WarmUp = DEFAULT_WARM_UP
   ) {
     this.freshness = new StalenessWatchdog(staleAfterMs)
     this.batcher = new CommandBatcher(
       (inputs) => store.applyBatch(inputs),
       (results) => this.publish(results)
     )
+    this.warmedUp = new Promise((resolve) => {
+      const cap = setTimeout(() => this.endWarmUp(), warmUp.maxMs)
+      cap.unref?.()
+      this.endWarmUp = () => {
+        clearTimeout(cap)
+        clearTimeout(this.quietTimer)
+        this.warm = true
+        resolve()
+      }
+    })
   }
 
+  /**
+   * Commands wait for the warm-up: a restarted worker has its orders and balances from the
+   * database but no order books (they are not stored) and no freshness yet, and the host
+   * re-sends the requests the killed process never answered *before* it replays the latest
+   * market data. Without the wait a re-sent market order met an empty book ("no order book
+   * yet") and any re-sent order a "not subscribed" stale refusal: a valid order turned into a
+   * 422 by a crash. Waiting commands keep their arrival order.
+   */
   async command(kind: CommandKind, params: unknown): Promise<ReplyValue> {
+    if (!this.warm) await this.warmedUp
     if (kind === 'placeOrder') this.refuseIfStale(params)
     const result = await this.batcher.submit({ kind, at: this.now(), params } as Command)
     if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
@@ -46,21 +81,34 @@ export class ExecutionService {
     const now = this.now()
     for (const m of markets) this.freshness.watch(exchange, m.symbol, now)
     this.batcher.push({ kind: 'setMarkets', at: now, markets })
+    this.feedArrived(true)
   }
 
   trade(trade: Trade): void {
     this.freshness.markFresh(trade.exchange, trade.symbol, this.now())
     this.batcher.push({ kind: 'trade', trade })
+    this.feedArrived()
   }
 
   book(book: OrderBook): void {
     this.freshness.markFresh(book.exchange, book.symbol, this.now())
     this.batcher.push({ kind: 'book', book })
+    this.feedArrived()
   }
 
   ticker(ticker: Ticker): void {
     this.freshness.markFresh(ticker.exchange, ticker.symbol, this.now())
     this.batcher.push({ kind: 'ticker', ticker })
+    this.feedArrived()
+  }
+
+  /** Warm-up ends once the replay that follows the markets has gone quiet. */
+  private feedArrived(markets = false): void {
+    if (this.warm) return
+    this.marketsSeen ||= markets
+    if (!this.marketsSeen) return
+    clearTimeout(this.quietTimer)
+    this.quietTimer = setTimeout(() => this.endWarmUp(), this.warmUp.quietMs)
   }
 
   listOrders(params: ListOrdersParams): unknown {
