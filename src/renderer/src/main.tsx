@@ -2,12 +2,15 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { createClient } from './client'
+import { installBenchInjection } from './client/injectable'
 import './styles.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')
+const benchMode = new URL(window.location.href).searchParams.get('bench') === '1'
+const client = benchMode ? installBenchInjection(createClient()) : createClient()
 createRoot(root).render(
   <StrictMode>
-    <App client={createClient()} />
+    <App client={client} />
   </StrictMode>
 )

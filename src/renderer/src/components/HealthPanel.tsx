@@ -1,8 +1,9 @@
 import type { JSX } from 'react'
 import type { CrashRecord, WorkerHealth } from '../../../shared/health'
 import { useClient } from '../client-context'
-import { formatBytes, formatDuration, formatTime } from '../format'
+import { formatBytes, formatDuration, formatTime } from '../lib/format'
 import { useHealthStore } from '../stores/health'
+import { Panel } from './layout/Panel'
 
 const dash = '—'
 
@@ -22,13 +23,13 @@ function WorkerRow({ worker }: { worker: WorkerHealth }): JSX.Element {
         <span className={`state state-${worker.state}`}>{worker.state}</span>
         {worker.state === 'failed' && worker.retryAt ? <small> retry at {formatTime(worker.retryAt)}</small> : null}
       </td>
-      <td>{worker.pid ?? dash}</td>
-      <td>{formatDuration(worker.uptimeMs)}</td>
-      <td data-col="restarts">{worker.restarts}</td>
-      <td>{worker.lastHeartbeatAgeMs === null ? dash : `${worker.lastHeartbeatAgeMs} ms`}</td>
-      <td>{worker.eventLoopDelayMs === null ? dash : `${worker.eventLoopDelayMs.toFixed(1)} ms`}</td>
-      <td>{worker.rssBytes === null ? dash : formatBytes(worker.rssBytes)}</td>
-      <td>{worker.lastCrash ? crashSummary(worker.lastCrash) : dash}</td>
+      <td className="num">{worker.pid ?? dash}</td>
+      <td className="num">{formatDuration(worker.uptimeMs)}</td>
+      <td className="num" data-col="restarts">{worker.restarts}</td>
+      <td className="num">{worker.lastHeartbeatAgeMs === null ? dash : `${worker.lastHeartbeatAgeMs} ms`}</td>
+      <td className="num">{worker.eventLoopDelayMs === null ? dash : `${worker.eventLoopDelayMs.toFixed(1)} ms`}</td>
+      <td className="num">{worker.rssBytes === null ? dash : formatBytes(worker.rssBytes)}</td>
+      <td className="dim">{worker.lastCrash ? crashSummary(worker.lastCrash) : dash}</td>
       <td>
         <button type="button" aria-label={`Restart ${worker.name} worker`} disabled={busy} onClick={() => void restart(client, worker.name)}>
           {busy ? 'Restarting…' : worker.state === 'failed' ? 'Retry' : 'Restart'}
@@ -41,26 +42,37 @@ function WorkerRow({ worker }: { worker: WorkerHealth }): JSX.Element {
 export function HealthPanel(): JSX.Element {
   const report = useHealthStore((s) => s.report)
   const error = useHealthStore((s) => s.error)
+  const host = report?.host
   return (
-    <section className="panel health" aria-label="System health">
-      <h2>System health</h2>
+    <Panel
+      title="System health"
+      className="health"
+      actions={
+        host ? (
+          <p className="host" aria-label="Host">
+            Host ({host.mode}) pid {host.pid}, up {formatDuration(host.uptimeMs)}, CPU {host.cpuPercent.toFixed(1)} %, memory {formatBytes(host.rssBytes)}, loop delay{' '}
+            {host.eventLoopDelayMs.toFixed(1)} ms
+          </p>
+        ) : null
+      }
+    >
       {error ? <p role="alert" className="error">{error}</p> : null}
       {!report ? (
-        <p>Connecting…</p>
+        <p className="dim pad">Connecting…</p>
       ) : (
-        <>
-          <table>
+        <div className="health-body">
+          <table className="grid compact">
             <caption className="sr-only">Workers</caption>
             <thead>
               <tr>
                 <th scope="col">Worker</th>
                 <th scope="col">State</th>
-                <th scope="col">PID</th>
-                <th scope="col">Uptime</th>
-                <th scope="col">Restarts</th>
-                <th scope="col">Heartbeat age</th>
-                <th scope="col">Loop delay</th>
-                <th scope="col">Memory</th>
+                <th scope="col" className="num">PID</th>
+                <th scope="col" className="num">Uptime</th>
+                <th scope="col" className="num">Restarts</th>
+                <th scope="col" className="num">Heartbeat</th>
+                <th scope="col" className="num">Loop delay</th>
+                <th scope="col" className="num">Memory</th>
                 <th scope="col">Last crash</th>
                 <th scope="col"><span className="sr-only">Actions</span></th>
               </tr>
@@ -71,25 +83,23 @@ export function HealthPanel(): JSX.Element {
               ))}
             </tbody>
           </table>
-          <p className="host" aria-label="Host">
-            Host ({report.host.mode}) pid {report.host.pid}, up {formatDuration(report.host.uptimeMs)}, CPU {report.host.cpuPercent.toFixed(1)} %,
-            memory {formatBytes(report.host.rssBytes)}, loop delay {report.host.eventLoopDelayMs.toFixed(1)} ms
-          </p>
-          <h3>Recent crashes</h3>
-          {report.crashes.length === 0 ? (
-            <p>No crashes.</p>
-          ) : (
-            <ul aria-label="Recent crashes" className="crashes">
-              {report.crashes.slice(0, 20).map((c) => (
-                <li key={`${c.worker}-${c.at}`}>
-                  <strong>{c.worker}</strong> {crashSummary(c)}
-                  {c.stderrTail.length ? <pre>{c.stderrTail.slice(-5).join('\n')}</pre> : null}
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
+          <div className="crash-list">
+            <h3>Recent crashes</h3>
+            {report.crashes.length === 0 ? (
+              <p className="dim">No crashes.</p>
+            ) : (
+              <ul aria-label="Recent crashes" className="crashes">
+                {report.crashes.slice(0, 20).map((c) => (
+                  <li key={`${c.worker}-${c.at}`}>
+                    <strong>{c.worker}</strong> {crashSummary(c)}
+                    {c.stderrTail.length ? <pre>{c.stderrTail.slice(-5).join('\n')}</pre> : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        </div>
       )}
-    </section>
+    </Panel>
   )
 }

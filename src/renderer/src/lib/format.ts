@@ -16,3 +16,54 @@ export function formatBytes(bytes: number): string {
 export function formatTime(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString()
 }
+
+/** Decimal places of a tick size: 0.01 → 2, 0.00001 → 5, 0.5 → 1, 10 → 0. */
+export function decimalsOf(tick: number): number {
+  if (!(tick > 0) || tick >= 1) return 0
+  const text = tick.toExponential()
+  const [mantissa, exponent] = text.split('e')
+  const mantissaDecimals = (mantissa.split('.')[1] ?? '').length
+  return Math.max(0, mantissaDecimals - Number(exponent))
+}
+
+const formatters = new Map<number, Intl.NumberFormat>()
+
+/** Fixed decimals with thousands separators; formatters are cached (this runs per tick). */
+export function formatFixed(value: number | undefined | null, decimals: number): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return '—'
+  let f = formatters.get(decimals)
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+    formatters.set(decimals, f)
+  }
+  return f.format(value)
+}
+
+/** A price at its market's precision. */
+export function formatPrice(value: number | undefined | null, tick = 0.01): string {
+  return formatFixed(value, decimalsOf(tick))
+}
+
+/** Signed percent with two decimals: +1.23 %. */
+export function formatPercent(value: number | undefined | null): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return '—'
+  return `${value > 0 ? '+' : ''}${value.toFixed(2)} %`
+}
+
+/** Signed money amount: +12.34. */
+export function formatSigned(value: number, decimals = 2): string {
+  return `${value > 0 ? '+' : ''}${formatFixed(value, decimals)}`
+}
+
+/** Compact volume: 1.2K, 3.4M. */
+export function formatCompact(value: number): string {
+  if (value >= 1e9) return `${(value / 1e9).toFixed(2)}B`
+  if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`
+  if (value >= 1e4) return `${(value / 1e3).toFixed(1)}K`
+  return value.toFixed(value >= 100 ? 0 : 2)
+}
+
+/** Wall-clock HH:MM:SS in 24 h, as traders read it. */
+export function formatClock(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString('en-GB', { hour12: false })
+}

@@ -1,0 +1,365 @@
+import {
+  BarController,
+  BarElement,
+  Chart,
+  Filler,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  ScatterController,
+  TimeSeriesScale,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartDataset,
+  type Scale
+} from 'chart.js'
+import 'chartjs-adapter-date-fns'
+import { CandlestickController, CandlestickElement } from 'chartjs-chart-financial'
+import { bollinger, ema, macd, rsi, sma, type Series } from '../indicators'
+import { formatCompact, formatFixed } from '../lib/format'
+import type { IndicatorPane, Overlay } from '../stores/prefs'
+import type { CandleSeries, SeriesChange } from './candle-series'
+import { orderLinesPlugin, type OrderLine } from './order-lines'
+
+Chart.register(CandlestickController, CandlestickElement, BarController, BarElement, LineController, LineElement, PointElement, ScatterController, LinearScale, TimeSeriesScale, Tooltip, Filler)
+
+export interface ChartTheme {
+  up: string
+  down: string
+  text: string
+  grid: string
+  sma: string
+  ema: string
+  band: string
+  bandFill: string
+  rsi: string
+  macd: string
+  signal: string
+  volumeUp: string
+  volumeDown: string
+  buy: string
+  sell: string
+  tagText: string
+}
+
+export interface ChartView {
+  overlays: Record<Overlay, boolean>
+  panes: Record<IndicatorPane, boolean>
+  priceDecimals: number
+}
+
+interface XY {
+  x: number
+  y: number
+}
+interface OHLC {
+  x: number
+  o: number
+  h: number
+  l: number
+  c: number
+}
+
+export const INDICATOR_PARAMS = { sma: 20, ema: 50, bollinger: [20, 2], rsi: 14, macd: [12, 26, 9] } as const
+const MIN_VISIBLE = 20
+const MAX_VISIBLE = 600
+/** Ask for older candles when the view comes this close (bars) to the oldest loaded one. */
+const PREFETCH_BARS = 30
+const PANE_WEIGHT: Record<'y' | 'yVol' | 'yRsi' | 'yMacd', number> = { y: 6, yVol: 1.1, yRsi: 1.6, yMacd: 1.6 }
+/** chart.js treats a stack weight of 0 as 1: a hidden pane gets a weight that rounds to no pixels. */
+const HIDDEN_WEIGHT = 1e-6
+
+/** Dataset indices: fixed, so updates address datasets without searching. */
+const DS = { candles: 0, sma: 1, ema: 2, bbUpper: 3, bbLower: 4, bbMid: 5, buys: 6, sells: 7, volume: 8, rsi: 9, macd: 10, signal: 11, hist: 12 } as const
+
+type Scales = NonNullable<NonNullable<ChartConfiguration['options']>['scales']>
+type AnyDataset = ChartDataset<'line' | 'bar' | 'scatter', XY[]> | ChartDataset<'candlestick', OHLC[]>
+
+const toXY = (xs: readonly number[], ys: Series): XY[] => xs.map((x, i) => ({ x, y: ys[i] ?? Number.NaN }))
+
+/**
+ * The trading chart: candles, volume, overlays and indicator panes in one chart.js instance
+ * with stacked y axes. Built once; live data mutates the datasets in place and redraws with
+ * `update('none')` (no animation, no rebuild). The view is a window of bars that the trader
+ * pans (drag, arrows) and zooms (wheel); reaching the oldest bar asks for more history.
+ */
+export class PriceChart {
+  private readonly chart: Chart
+  private lines: OrderLine[] = []
+  private theme: ChartTheme
+  private view: ChartView
+  private visible = 120
+  private offset = 0
+  private times: number[] = []
+  private askedOlderAt: number | undefined
+  onNeedOlder: (() => void) | undefined
+
+  constructor(canvas: HTMLCanvasElement, theme: ChartTheme, view: ChartView) {
+    this.theme = theme
+    this.view = view
+    const config = {
+      type: 'candlestick',
+      data: { datasets: this.emptyDatasets() },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: 'index', intersect: false, axis: 'x' },
+        plugins: { legend: { display: false }, tooltip: { enabled: true, filter: (item: { datasetIndex: number }) => item.datasetIndex === DS.candles } },
+        scales: this.scales()
+      },
+      plugins: [orderLinesPlugin(() => ({ lines: this.lines, colors: { buy: this.theme.buy, sell: this.theme.sell, labelText: this.theme.tagText } }))]
+    }
+    this.chart = new Chart(canvas, config as unknown as ChartConfiguration)
+  }
+
+  destroy(): void {
+    this.chart.destroy()
+  }
+
+  /** Brings the datasets in line with the series after a change of the given kind. */
+  setSeries(series: CandleSeries, change: SeriesChange): void {
+    if (change === 'none') return
+    const { candles } = series
+    const ds = this.chart.data.datasets as unknown as AnyDataset[]
+    if (change === 'reset' || this.times.length === 0) {
+      this.times = candles.map((c) => c[0])
+      ds[DS.candles].data = candles.map(([x, o, h, l, c]) => ({ x, o, h, l, c }))
+      ds[DS.volume].data = candles.map(([x, , , , , v]) => ({ x, y: v }))
+      this.colorVolume()
+      this.recomputeIndicators(candles.map((c) => c[4]), 'all')
+    } else {
+      const last = candles[candles.length - 1]
+      const point = { x: last[0], o: last[1], h: last[2], l: last[3], c: last[4] }
+      const bars = ds[DS.candles].data as OHLC[]
+      const vols = ds[DS.volume].data as XY[]
+      if (change === 'append') {
+        this.times.push(last[0])
+        bars.push(point)
+        vols.push({ x: last[0], y: last[5] })
+        if (this.offset > 0) this.offset++ // keep a scrolled-back view where it is
+      } else {
+        bars[bars.length - 1] = point
+        vols[vols.length - 1] = { x: last[0], y: last[5] }
+      }
+      this.colorVolume(bars.length - 1)
+      this.recomputeIndicators(candles.map((c) => c[4]), 'tail')
+    }
+    this.applyWindow()
+    this.chart.update('none')
+  }
+
+  /** Own fills: buy triangles under, sell triangles over the candle they happened in. */
+  setFills(buys: XY[], sells: XY[]): void {
+    const ds = this.chart.data.datasets
+    ds[DS.buys].data = buys
+    ds[DS.sells].data = sells
+    this.chart.update('none')
+  }
+
+  setOrderLines(lines: OrderLine[]): void {
+    this.lines = lines
+    this.chart.draw()
+  }
+
+  setView(view: ChartView): void {
+    this.view = view
+    this.chart.options.scales = this.scales()
+    this.applyVisibility()
+    this.applyWindow()
+    this.chart.update('none')
+  }
+
+  setTheme(theme: ChartTheme): void {
+    this.theme = theme
+    const next = this.emptyDatasets()
+    this.chart.data.datasets.forEach((dataset, i) => {
+      const { data: _keep, ...style } = next[i] as unknown as Record<string, unknown>
+      Object.assign(dataset, style)
+    })
+    this.chart.options.scales = this.scales()
+    this.colorVolume()
+    this.applyWindow()
+    this.chart.update('none')
+  }
+
+  /** Positive bars = further back in time. */
+  pan(bars: number): void {
+    const maxOffset = Math.max(0, this.times.length - MIN_VISIBLE)
+    this.offset = Math.round(Math.min(maxOffset, Math.max(0, this.offset + bars)))
+    this.applyWindow()
+    this.chart.update('none')
+  }
+
+  /** factor > 1 shows more bars. */
+  zoom(factor: number): void {
+    this.visible = Math.round(Math.min(MAX_VISIBLE, Math.max(MIN_VISIBLE, this.visible * factor)))
+    this.applyWindow()
+    this.chart.update('none')
+  }
+
+  toLatest(): void {
+    this.offset = 0
+    this.applyWindow()
+    this.chart.update('none')
+  }
+
+  get scrolledBack(): boolean {
+    return this.offset > 0
+  }
+
+  /** Bars per CSS pixel, for turning a drag into a pan. */
+  barsPerPixel(): number {
+    const area = this.chart.chartArea
+    return area ? this.visible / Math.max(1, area.right - area.left) : 0
+  }
+
+  /** Older candles were put in front of the series: keep the same bars in view. */
+  prepended(series: CandleSeries): void {
+    this.askedOlderAt = undefined
+    this.setSeries(series, 'reset')
+  }
+
+  private applyWindow(): void {
+    const n = this.times.length
+    const x = this.chart.options.scales?.x
+    if (!x || n === 0) return
+    const end = Math.max(0, n - 1 - this.offset)
+    const start = Math.max(0, end - this.visible + 1)
+    x.min = this.times[start]
+    x.max = this.times[end]
+    if (start <= PREFETCH_BARS && this.onNeedOlder && this.askedOlderAt !== this.times[0]) {
+      this.askedOlderAt = this.times[0]
+      this.onNeedOlder()
+    }
+  }
+
+  private recomputeIndicators(closes: number[], scope: 'all' | 'tail'): void {
+    const { overlays, panes } = this.view
+    const ds = this.chart.data.datasets as unknown as AnyDataset[]
+    const write = (index: number, values: Series) => {
+      const data = ds[index].data as XY[]
+      if (scope === 'all' || data.length === 0) {
+        ds[index].data = toXY(this.times, values)
+        return
+      }
+      // Live tick: only the last two points can have changed (previous close, current bar).
+      for (let i = Math.max(0, values.length - 2); i < values.length; i++) data[i] = { x: this.times[i], y: values[i] ?? Number.NaN }
+    }
+    if (overlays.sma) write(DS.sma, sma(closes, INDICATOR_PARAMS.sma))
+    if (overlays.ema) write(DS.ema, ema(closes, INDICATOR_PARAMS.ema))
+    if (overlays.bollinger) {
+      const bands = bollinger(closes, ...INDICATOR_PARAMS.bollinger)
+      write(DS.bbUpper, bands.upper)
+      write(DS.bbLower, bands.lower)
+      write(DS.bbMid, bands.middle)
+    }
+    if (panes.rsi) write(DS.rsi, rsi(closes, INDICATOR_PARAMS.rsi))
+    if (panes.macd) {
+      const m = macd(closes, ...INDICATOR_PARAMS.macd)
+      write(DS.macd, m.macd)
+      write(DS.signal, m.signal)
+      write(DS.hist, m.histogram)
+    }
+  }
+
+  /** Dataset visibility follows the view; newly shown indicators need a full compute. */
+  private applyVisibility(): void {
+    const { overlays, panes } = this.view
+    const hidden: Record<number, boolean> = {
+      [DS.sma]: !overlays.sma,
+      [DS.ema]: !overlays.ema,
+      [DS.bbUpper]: !overlays.bollinger,
+      [DS.bbLower]: !overlays.bollinger,
+      [DS.bbMid]: !overlays.bollinger,
+      [DS.volume]: !panes.volume,
+      [DS.rsi]: !panes.rsi,
+      [DS.macd]: !panes.macd,
+      [DS.signal]: !panes.macd,
+      [DS.hist]: !panes.macd
+    }
+    this.chart.data.datasets.forEach((d, i) => {
+      if (i in hidden) d.hidden = hidden[i]
+    })
+    const bars = this.chart.data.datasets[DS.candles].data as unknown as OHLC[]
+    this.recomputeIndicators(bars.map((b) => b.c), 'all')
+  }
+
+  private colorVolume(from = 0): void {
+    const bars = this.chart.data.datasets[DS.candles].data as unknown as OHLC[]
+    const vol = this.chart.data.datasets[DS.volume] as ChartDataset<'bar'>
+    const colors = Array.isArray(vol.backgroundColor) ? (vol.backgroundColor as string[]) : []
+    if (from === 0) colors.length = 0
+    for (let i = from; i < bars.length; i++) colors[i] = bars[i].c >= bars[i].o ? this.theme.volumeUp : this.theme.volumeDown
+    vol.backgroundColor = colors
+  }
+
+  private emptyDatasets(): AnyDataset[] {
+    const t = this.theme
+    const { overlays, panes } = this.view
+    const line = (label: string, color: string, yAxisID: string, hidden: boolean, extra: Record<string, unknown> = {}) =>
+      ({ type: 'line', label, data: [], borderColor: color, borderWidth: 1.2, pointRadius: 0, yAxisID, hidden, spanGaps: false, ...extra }) as unknown as AnyDataset
+    const marker = (label: string, color: string, rotation: number) =>
+      ({ type: 'scatter', label, data: [], yAxisID: 'y', pointStyle: 'triangle', rotation, pointRadius: 6, backgroundColor: color, borderColor: t.tagText, borderWidth: 1 }) as unknown as AnyDataset
+    return [
+      {
+        type: 'candlestick',
+        label: 'Price',
+        data: [],
+        yAxisID: 'y',
+        borderColors: { up: t.up, down: t.down, unchanged: t.text },
+        backgroundColors: { up: t.up, down: t.down, unchanged: t.text }
+      } as unknown as AnyDataset,
+      line(`SMA ${INDICATOR_PARAMS.sma}`, t.sma, 'y', !overlays.sma),
+      line(`EMA ${INDICATOR_PARAMS.ema}`, t.ema, 'y', !overlays.ema),
+      line('BB upper', t.band, 'y', !overlays.bollinger),
+      line('BB lower', t.band, 'y', !overlays.bollinger, { fill: '-1', backgroundColor: t.bandFill }),
+      line('BB middle', t.band, 'y', !overlays.bollinger, { borderDash: [4, 4] }),
+      marker('Own buys', t.buy, 0),
+      marker('Own sells', t.sell, 180),
+      { type: 'bar', label: 'Volume', data: [], yAxisID: 'yVol', hidden: !panes.volume, backgroundColor: [], barPercentage: 0.8, categoryPercentage: 0.9 } as unknown as AnyDataset,
+      line(`RSI ${INDICATOR_PARAMS.rsi}`, t.rsi, 'yRsi', !panes.rsi),
+      line('MACD', t.macd, 'yMacd', !panes.macd),
+      line('Signal', t.signal, 'yMacd', !panes.macd),
+      { type: 'bar', label: 'Histogram', data: [], yAxisID: 'yMacd', hidden: !panes.macd, backgroundColor: t.band } as unknown as AnyDataset
+    ]
+  }
+
+  private scales(): Scales {
+    const t = this.theme
+    const { panes, priceDecimals } = this.view
+    const font = { family: 'ui-monospace, SFMono-Regular, Menlo, monospace', size: 10 }
+    const grid = { color: t.grid, drawTicks: false }
+    const side = { position: 'right', stack: 'panes', offset: true, border: { color: t.grid }, ticks: { color: t.text, font, padding: 4, maxTicksLimit: 4 } }
+    const pane = (shown: boolean, key: keyof typeof PANE_WEIGHT) => ({ display: shown, stackWeight: shown ? PANE_WEIGHT[key] : HIDDEN_WEIGHT })
+    const x = this.chart?.options.scales?.x
+    return {
+      x: {
+        type: 'timeseries',
+        offset: true,
+        min: x?.min,
+        max: x?.max,
+        grid,
+        border: { color: t.grid },
+        ticks: { color: t.text, font, maxRotation: 0, autoSkipPadding: 24, padding: 4 },
+        time: { displayFormats: { minute: 'HH:mm', hour: 'HH:mm', day: 'MMM d', month: 'MMM yyyy' }, tooltipFormat: 'yyyy-MM-dd HH:mm' }
+      },
+      y: { ...side, ...pane(true, 'y'), grid, grace: '4%', ticks: { ...side.ticks, maxTicksLimit: 8, callback: (v: number | string) => formatFixed(Number(v), priceDecimals) } },
+      yVol: { ...side, ...pane(panes.volume, 'yVol'), beginAtZero: true, grid: { display: false }, ticks: { ...side.ticks, maxTicksLimit: 2, callback: (v: number | string) => formatCompact(Number(v)) } },
+      yRsi: {
+        ...side,
+        ...pane(panes.rsi, 'yRsi'),
+        min: 0,
+        max: 100,
+        grid,
+        afterBuildTicks: (scale: Scale) => {
+          scale.ticks = [30, 50, 70].map((value) => ({ value }))
+        }
+      },
+      yMacd: { ...side, ...pane(panes.macd, 'yMacd'), grid }
+    } as unknown as Scales
+  }
+}

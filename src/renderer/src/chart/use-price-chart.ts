@@ -1,0 +1,144 @@
+import { useEffect, useRef, type RefObject } from 'react'
+import type { KeelClient } from '../../../shared/api'
+import type { Timeframe } from '../../../shared/market-data'
+import { decimalsOf, formatFixed } from '../lib/format'
+import { nextFrame } from '../lib/frame-batch'
+import { useMarketStore } from '../stores/market'
+import { usePrefsStore } from '../stores/prefs'
+import { isLiveOrder, useTradingStore } from '../stores/trading'
+import { CandleSeries, type SeriesChange } from './candle-series'
+import type { OrderLine } from './order-lines'
+import { PriceChart, type ChartView } from './price-chart'
+import { readChartTheme } from './theme'
+
+const PAGE = 500
+
+export interface ChartStatus {
+  loading: boolean
+  error: string | null
+}
+
+/**
+ * Owns one PriceChart for the canvas: loads candles for the symbol/timeframe, applies live
+ * trades and candles at most once per frame, keeps fills and order lines in sync, and loads
+ * older candles when the view reaches the start. Returns the chart for pan/zoom handlers.
+ */
+export function usePriceChart(
+  client: KeelClient,
+  canvas: RefObject<HTMLCanvasElement | null>,
+  symbol: string,
+  timeframe: Timeframe,
+  onStatus: (status: ChartStatus) => void
+): RefObject<PriceChart | null> {
+  const chartRef = useRef<PriceChart | null>(null)
+  const theme = usePrefsStore((s) => s.theme)
+  const overlays = usePrefsStore((s) => s.overlays)
+  const panes = usePrefsStore((s) => s.panes)
+  const tick = useMarketStore((s) => s.markets[symbol]?.precision.price ?? 0.01)
+  const view: ChartView = { overlays, panes, priceDecimals: decimalsOf(tick) }
+  const viewRef = useRef(view)
+  viewRef.current = view
+
+  // The chart instance lives as long as the symbol and timeframe.
+  useEffect(() => {
+    const element = canvas.current
+    if (!element) return
+    const chart = new PriceChart(element, readChartTheme(element), viewRef.current)
+    chartRef.current = chart
+    const series = new CandleSeries(timeframe)
+    let stopped = false
+    let loaded = false
+    let pending: SeriesChange = 'none'
+    let frameQueued = false
+    const flush = () => {
+      frameQueued = false
+      if (stopped || pending === 'none') return
+      chart.setSeries(series, pending)
+      pending = 'none'
+    }
+    const mark = (change: SeriesChange) => {
+      if (change === 'none' || !loaded) return
+      pending = pending === 'append' || change === 'append' ? 'append' : 'last'
+      if (!frameQueued) {
+        frameQueued = true
+        nextFrame(flush)
+      }
+    }
+    const offs = [
+      client.on('trade', (t) => t.symbol === symbol && mark(series.applyTrade(t.timestamp, t.price, t.amount))),
+      client.on('candle', (c) => c.symbol === symbol && mark(series.applyCandle(c.candle, c.timeframe)))
+    ]
+
+    const load = async () => {
+      onStatus({ loading: true, error: null })
+      try {
+        const candles = await client.call('candles', { symbol, timeframe, limit: PAGE })
+        if (stopped) return
+        series.reset(candles)
+        loaded = true
+        chart.setSeries(series, 'reset')
+        onStatus({ loading: false, error: null })
+      } catch (err) {
+        if (stopped) return
+        onStatus({ loading: false, error: `Candles unavailable: ${err instanceof Error ? err.message : String(err)}` })
+        retry = setTimeout(() => void load(), 3_000)
+      }
+    }
+    let retry: ReturnType<typeof setTimeout> | undefined
+    chart.onNeedOlder = () => {
+      const before = series.oldest
+      if (!loaded || before === undefined) return
+      void client.call('candles', { symbol, timeframe, before, limit: PAGE }).then(
+        (older) => {
+          if (stopped) return
+          if (series.prepend(older) > 0) chart.prepended(series)
+        },
+        () => undefined // scroll-back is best effort; the next pan asks again
+      )
+    }
+    void load()
+
+    const syncTrading = () => {
+      const { fills, orders } = useTradingStore.getState()
+      const buys: { x: number; y: number }[] = []
+      const sells: { x: number; y: number }[] = []
+      for (const f of fills) if (f.symbol === symbol) (f.side === 'buy' ? buys : sells).push({ x: series.bucketOf(f.timestamp), y: f.price })
+      const oldest = series.oldest ?? 0
+      chart.setFills(buys.filter((p) => p.x >= oldest), sells.filter((p) => p.x >= oldest))
+      const lines: OrderLine[] = []
+      const decimals = viewRef.current.priceDecimals
+      for (const o of Object.values(orders)) {
+        if (o.symbol !== symbol || !isLiveOrder(o)) continue
+        const price = o.price ?? o.stopPrice
+        if (price === undefined) continue
+        lines.push({ price, side: o.side, label: `${o.side.toUpperCase()} ${o.type.replace('_', ' ')} ${o.remaining} @ ${formatFixed(price, decimals)}` })
+      }
+      chart.setOrderLines(lines)
+    }
+    syncTrading()
+    const offTrading = useTradingStore.subscribe((s, prev) => {
+      if (s.fills !== prev.fills || s.orders !== prev.orders) syncTrading()
+    })
+
+    return () => {
+      stopped = true
+      clearTimeout(retry)
+      for (const off of offs) off()
+      offTrading()
+      chart.destroy()
+      chartRef.current = null
+    }
+  }, [client, symbol, timeframe])
+
+  useEffect(() => {
+    chartRef.current?.setView(view)
+  }, [overlays, panes, view.priceDecimals])
+
+  useEffect(() => {
+    // Theme variables change with the root class; read them after React applied it.
+    const element = canvas.current
+    if (element) chartRef.current?.setTheme(readChartTheme(element))
+  }, [theme, canvas])
+
+  return chartRef
+}

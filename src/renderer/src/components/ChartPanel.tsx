@@ -1,0 +1,138 @@
+import { useRef, useState, type JSX, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react'
+import { Timeframe } from '../../../shared/market-data'
+import { INDICATOR_PARAMS } from '../chart/price-chart'
+import { usePriceChart, type ChartStatus } from '../chart/use-price-chart'
+import { useClient } from '../client-context'
+import { usePrefsStore, type IndicatorPane, type Overlay } from '../stores/prefs'
+import { Panel } from './layout/Panel'
+
+const OVERLAYS: { key: Overlay; label: string }[] = [
+  { key: 'sma', label: `SMA ${INDICATOR_PARAMS.sma}` },
+  { key: 'ema', label: `EMA ${INDICATOR_PARAMS.ema}` },
+  { key: 'bollinger', label: 'BB 20,2' }
+]
+const PANES: { key: IndicatorPane; label: string }[] = [
+  { key: 'volume', label: 'Vol' },
+  { key: 'rsi', label: 'RSI' },
+  { key: 'macd', label: 'MACD' }
+]
+
+function ChartToolbar(): JSX.Element {
+  const timeframe = usePrefsStore((s) => s.timeframe)
+  const setTimeframe = usePrefsStore((s) => s.setTimeframe)
+  const overlays = usePrefsStore((s) => s.overlays)
+  const panes = usePrefsStore((s) => s.panes)
+  const toggleOverlay = usePrefsStore((s) => s.toggleOverlay)
+  const togglePane = usePrefsStore((s) => s.togglePane)
+  return (
+    <div className="toolbar">
+      <div role="group" aria-label="Timeframe" className="segmented">
+        {Timeframe.options.map((tf) => (
+          <button key={tf} type="button" aria-pressed={tf === timeframe} aria-label={`Timeframe ${tf}`} onClick={() => setTimeframe(tf)}>
+            {tf}
+          </button>
+        ))}
+      </div>
+      <div role="group" aria-label="Overlays" className="segmented">
+        {OVERLAYS.map(({ key, label }) => (
+          <button key={key} type="button" aria-pressed={overlays[key]} aria-label={`Overlay ${label}`} onClick={() => toggleOverlay(key)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div role="group" aria-label="Indicator panes" className="segmented">
+        {PANES.map(({ key, label }) => (
+          <button key={key} type="button" aria-pressed={panes[key]} aria-label={`Pane ${label}`} onClick={() => togglePane(key)}>
+            {label}
+          </button>
+        ))}
+      </div>
+    </div>
+  )
+}
+
+/** Candles, overlays and panes; drag or arrows pan, the wheel zooms, Home returns to now. */
+export function ChartPanel(): JSX.Element {
+  const client = useClient()
+  const symbol = usePrefsStore((s) => s.symbol)
+  const timeframe = usePrefsStore((s) => s.timeframe)
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const [status, setStatus] = useState<ChartStatus>({ loading: true, error: null })
+  const [scrolledBack, setScrolledBack] = useState(false)
+  const chart = usePriceChart(client, canvas, symbol, timeframe, setStatus)
+  const drag = useRef<{ x: number; carried: number } | null>(null)
+
+  const after = () => setScrolledBack(chart.current?.scrolledBack ?? false)
+  const onWheel = (e: WheelEvent) => {
+    if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) chart.current?.pan(-e.deltaX / 10)
+    else chart.current?.zoom(e.deltaY > 0 ? 1.15 : 1 / 1.15)
+    after()
+  }
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    e.currentTarget.setPointerCapture(e.pointerId)
+    drag.current = { x: e.clientX, carried: 0 }
+  }
+  const onPointerMove = (e: PointerEvent) => {
+    const c = chart.current
+    if (!drag.current || !c) return
+    // Whole bars only; keep the fraction for the next move so slow drags still pan.
+    const bars = (e.clientX - drag.current.x) * c.barsPerPixel() + drag.current.carried
+    const whole = Math.trunc(bars)
+    drag.current = { x: e.clientX, carried: bars - whole }
+    if (whole !== 0) c.pan(whole)
+    after()
+  }
+  const onKeyDown = (e: KeyboardEvent) => {
+    const c = chart.current
+    if (!c) return
+    const actions: Record<string, () => void> = {
+      ArrowLeft: () => c.pan(10),
+      ArrowRight: () => c.pan(-10),
+      '+': () => c.zoom(1 / 1.25),
+      '-': () => c.zoom(1.25),
+      Home: () => c.toLatest()
+    }
+    const action = actions[e.key]
+    if (!action) return
+    e.preventDefault()
+    action()
+    after()
+  }
+
+  return (
+    <Panel title="Chart" className="chart-panel" actions={<ChartToolbar />}>
+      <div
+        className="chart-area"
+        role="group"
+        tabIndex={0}
+        aria-label={`${symbol} ${timeframe} price chart (arrows pan, + and − zoom, Home returns to now)`}
+        onWheel={onWheel}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={() => (drag.current = null)}
+        onKeyDown={onKeyDown}
+      >
+        <canvas ref={canvas} role="img" aria-label={`${symbol} candlestick chart, ${timeframe}`} />
+        {status.loading ? <p className="chart-note">Loading candles…</p> : null}
+        {status.error ? (
+          <p role="alert" className="chart-note error">
+            {status.error}
+          </p>
+        ) : null}
+        {scrolledBack ? (
+          <button
+            type="button"
+            className="chart-latest"
+            aria-label="Scroll chart to latest"
+            onClick={() => {
+              chart.current?.toLatest()
+              after()
+            }}
+          >
+            Latest ⟶
+          </button>
+        ) : null}
+      </div>
+    </Panel>
+  )
+}
