@@ -26,3 +26,12 @@ const ALLOWED_PERMISSIONS = new Set(['notifications'])
 export function isPermissionAllowed(permission: string): boolean {
   return ALLOWED_PERMISSIONS.has(permission)
 }
+
+/** Links we hand to the OS browser: https only, never file:, javascript: or custom schemes. */
+export function isExternalLink(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:'
+  } catch {
+    return false
+  }
+}

@@ -2,7 +2,7 @@ import { BrowserWindow, session, shell } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SECURITY_HEADERS } from '../headless/static-files'
-import { isAllowedNavigation, isPermissionAllowed } from './security-policy'
+import { isAllowedNavigation, isExternalLink, isPermissionAllowed } from './security-policy'
 
 /** The renderer's URL: electron-vite's dev server in `npm run dev`, the built file otherwise. */
 export function rendererUrl(): string {
@@ -33,16 +33,18 @@ export function createMainWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
-      spellcheck: false
+      spellcheck: false,
+      // Middle-click could otherwise open links in a new window, around setWindowOpenHandler.
+      disableBlinkFeatures: 'Auxclick'
     }
   })
   const appUrl = rendererUrl()
   win.webContents.on('will-navigate', (event, url) => {
     if (!isAllowedNavigation(url, appUrl)) event.preventDefault()
   })
-  // New windows are never opened; http(s) links go to the user's browser instead.
+  // New windows are never opened; https links (docs, exchange sites) go to the user's browser.
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url)
+    if (isExternalLink(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   win.once('ready-to-show', () => win.show())

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isAllowedNavigation, isPermissionAllowed, isTrustedSender } from '../../../src/main/electron/security-policy'
+import { isAllowedNavigation, isExternalLink, isPermissionAllowed, isTrustedSender } from '../../../src/main/electron/security-policy'
 import { trayStatus } from '../../../src/main/electron/tray-status'
 import type { WorkerHealth } from '../../../src/shared/health'
 
@@ -20,6 +20,11 @@ describe('Electron security policy', () => {
     expect(isTrustedSender(APP, false, APP)).toBe(false)
     expect(isTrustedSender('https://evil.example/', true, APP)).toBe(false)
     expect(isTrustedSender(undefined, true, APP)).toBe(false)
+  })
+
+  it('hands only https links to the OS browser', () => {
+    expect(isExternalLink('https://docs.ccxt.com/')).toBe(true)
+    for (const url of ['http://x.example/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'nonsense']) expect(isExternalLink(url)).toBe(false)
   })
 
   it('grants notifications and nothing else', () => {
