@@ -1,8 +1,9 @@
 import type { CandlesParams, DownloadHistoryParams, ExchangeHealth, ExchangesResult, SubscribeParams } from '../../shared/market'
 import type { Candle, MarketInfo, OrderBook, Ticker, Timeframe } from '../../shared/market-data'
 import { TIMEFRAME_MS, Timeframe as TimeframeSchema } from '../../shared/market-data'
-import { KeelError } from '../../shared/errors'
+import { type ErrorCode, KeelError } from '../../shared/errors'
 import type { MarketStore } from '../storage/market/market-store'
+import type { FeedErrorKind, FeedRequestError } from './ccxt-errors'
 import type { CcxtFeed } from './ccxt-feed'
 import { CandleAggregator, mergeCandles } from './candles'
 import { DemoLoad, type DemoLoadRates } from './demo-load'
@@ -120,19 +121,21 @@ export class MarketService {
   async markets(exchange: string): Promise<MarketInfo[]> {
     if (exchange === DEMO_EXCHANGE_ID) return this.demo.markets()
     const feed = await this.feed(exchange)
-    const markets = await feed.loadMarkets()
+    const markets = await exchangeCall(() => feed.loadMarkets())
     this.options.output.marketsLoaded(exchange, markets)
     return markets
   }
 
   async ticker(exchange: string | undefined, symbol: string): Promise<Ticker> {
     if (!exchange || exchange === DEMO_EXCHANGE_ID) return this.demoCall(() => this.demo.ticker(symbol))
-    return (await this.feed(exchange)).fetchTicker(symbol)
+    const feed = await this.feed(exchange)
+    return exchangeCall(() => feed.fetchTicker(symbol))
   }
 
   async orderBook(exchange: string | undefined, symbol: string, depth: number): Promise<OrderBook> {
     if (!exchange || exchange === DEMO_EXCHANGE_ID) return this.demoCall(() => this.demo.orderBook(symbol, depth))
-    return (await this.feed(exchange)).fetchOrderBook(symbol, depth)
+    const feed = await this.feed(exchange)
+    return exchangeCall(() => feed.fetchOrderBook(symbol, depth))
   }
 
   async candles(params: CandlesParams): Promise<Candle[]> {
@@ -163,7 +166,10 @@ export class MarketService {
       return params.symbols.flatMap((s) => params.channels.map((c) => `${DEMO_EXCHANGE_ID}:${s}:${c}`))
     }
     const feed = await this.feed(params.exchange)
-    await this.markets(params.exchange)
+    const listed = new Set((await this.markets(params.exchange)).map((m) => m.symbol))
+    // Like the demo: an unknown symbol is the caller's error now, not a silent loop failing later.
+    const unknown = params.symbols.filter((s) => !listed.has(s))
+    if (unknown.length) throw new KeelError('not_found', `${params.exchange} has no spot market ${unknown.join(', ')}`)
     for (const symbol of params.symbols) this.liveWatch.watch(params.exchange, symbol, now)
     return feed.subscribe(params.symbols, params.channels)
   }
@@ -227,7 +233,8 @@ export class MarketService {
   }
 
   private async fetchAndStore(exchange: string, symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
-    const candles = await (await this.feed(exchange)).fetchOHLCV(symbol, timeframe, since, limit)
+    const feed = await this.feed(exchange)
+    const candles = await exchangeCall(() => feed.fetchOHLCV(symbol, timeframe, since, limit))
     this.options.store.upsertCandles({ exchange, symbol, timeframe }, candles)
     return candles
   }
@@ -278,6 +285,22 @@ export class MarketService {
     } catch (err) {
       throw new KeelError('not_found', err instanceof Error ? err.message : String(err))
     }
+  }
+}
+
+/**
+ * A failed exchange request as an API error a client can act on: an unknown symbol is the
+ * caller's 404, an unreachable or rate-limiting exchange a 503, a refusal by the exchange a
+ * 422. Without this every one of them surfaced as a 500 ("internal"), as if Keel were broken.
+ */
+async function exchangeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    // By name, not instanceof: importing ccxt-errors would load ccxt when the worker starts.
+    if (!(error instanceof Error) || error.name !== 'FeedRequestError') throw error
+    const codes: Record<FeedErrorKind, ErrorCode> = { 'bad-symbol': 'not_found', 'rate-limit': 'unavailable', network: 'unavailable', malformed: 'unavailable', exchange: 'rejected', unknown: 'internal' }
+    throw new KeelError(codes[(error as FeedRequestError).kind] ?? 'internal', error.message)
   }
 }
 
