@@ -23,9 +23,11 @@ runWorker((ctx) => {
       exchangeHealth: (health) => ctx.emit('exchangeHealth', health)
     }
   })
+  void service.restoreSubscriptions() // a restarted worker resumes the user's live feeds
+  let flushes = 0
   const timers = [
     setInterval(() => service.tick(), 100),
-    setInterval(() => service.flushCandles(), 250),
+    setInterval(() => service.flushCandles(++flushes % 4 === 0), 250),
     setInterval(() => service.reportHealth(), 1_000),
     ...(demoLoad ? [setInterval(() => service.pumpLoad(), DEMO_LOAD_INTERVAL_MS)] : [])
   ]

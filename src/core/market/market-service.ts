@@ -1,4 +1,5 @@
 import type { CandlesParams, DownloadHistoryParams, ExchangeHealth, ExchangesResult, SubscribeParams } from '../../shared/market'
+import { type Channel, Channel as ChannelSchema } from '../../shared/market'
 import type { Candle, MarketInfo, OrderBook, Ticker, Timeframe } from '../../shared/market-data'
 import { TIMEFRAME_MS, Timeframe as TimeframeSchema } from '../../shared/market-data'
 import { type ErrorCode, KeelError } from '../../shared/errors'
@@ -91,18 +92,23 @@ export class MarketService {
     for (const event of this.load.due()) this.accept(event, this.demoWatch)
   }
 
-  /** Publish open candles that changed, close due ones, check staleness (called every ~250 ms). */
-  flushCandles(): void {
+  /**
+   * Publish open candles that changed, close due ones, check staleness (called every ~250 ms).
+   * The 1m candle updates on every call; longer timeframes once a second (`fullFlush`), which
+   * is all a chart needs and keeps the event rate low.
+   */
+  flushCandles(fullFlush = true): void {
     const now = this.options.now()
     for (const [key, aggregator] of this.aggregators) {
       const closed = aggregator.closeIfDue(now)
       if (closed) this.publishCandle(key, closed, true)
     }
     for (const key of this.changedCandles) {
+      if (!fullFlush && !key.endsWith('|1m')) continue
       const open = this.aggregators.get(key)?.openCandle
       if (open) this.publishCandle(key, open, false)
+      this.changedCandles.delete(key)
     }
-    this.changedCandles.clear()
     for (const watch of [this.demoWatch, this.liveWatch]) {
       for (const status of watch.check(now)) this.options.output.event({ name: 'feedStatus', data: status })
     }
@@ -171,7 +177,40 @@ export class MarketService {
     const unknown = params.symbols.filter((s) => !listed.has(s))
     if (unknown.length) throw new KeelError('not_found', `${params.exchange} has no spot market ${unknown.join(', ')}`)
     for (const symbol of params.symbols) this.liveWatch.watch(params.exchange, symbol, now)
-    return feed.subscribe(params.symbols, params.channels)
+    const started = feed.subscribe(params.symbols, params.channels)
+    this.options.store.addSubscriptions(params.exchange, params.symbols, params.channels)
+    return started
+  }
+
+  /**
+   * Resumes the live feeds a previous run of the worker had (a crash, a freeze, an app
+   * restart): without this a killed market worker came back with the demo only and the user's
+   * feeds stopped without a word. Starts the loops at once, even if the exchange is down now
+   * (they retry with backoff, and the watchdog reports the symbols stale meanwhile).
+   */
+  async restoreSubscriptions(): Promise<void> {
+    const byExchange = new Map<string, Map<string, Channel[]>>()
+    for (const { exchange, symbol, channel } of this.options.store.subscriptions()) {
+      const parsed = ChannelSchema.safeParse(channel)
+      if (!parsed.success || exchange === DEMO_EXCHANGE_ID) continue
+      const symbols = byExchange.get(exchange) ?? new Map<string, Channel[]>()
+      symbols.set(symbol, [...(symbols.get(symbol) ?? []), parsed.data])
+      byExchange.set(exchange, symbols)
+    }
+    for (const [exchange, symbols] of byExchange) {
+      try {
+        const feed = await this.feed(exchange)
+        const now = this.options.now()
+        for (const [symbol, channels] of symbols) {
+          this.liveWatch.watch(exchange, symbol, now)
+          feed.subscribe([symbol], channels)
+        }
+        // Markets for execution; best effort: the host still has them from before the restart.
+        this.markets(exchange).catch(() => undefined)
+      } catch {
+        // The exchange cannot be used at all any more (e.g. removed from ccxt): nothing to resume.
+      }
+    }
   }
 
   async unsubscribe(params: SubscribeParams): Promise<string[]> {
@@ -179,6 +218,7 @@ export class MarketService {
     const feed = this.feeds.get(params.exchange)
     if (!feed) return []
     await feed.unsubscribe(params.symbols, params.channels)
+    this.options.store.removeSubscriptions(params.exchange, params.symbols, params.channels)
     for (const symbol of params.symbols) this.liveWatch.unwatch(params.exchange, symbol)
     return feed.subscriptions
   }

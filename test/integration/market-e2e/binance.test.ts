@@ -188,4 +188,24 @@ describe('binance (loopback fake) through keel serve', () => {
     expect(scrolled).toEqual(expected.slice(5, 10))
     expect(klines()).toBe(asked) // answered from market.db, not the exchange
   })
+
+  it('a killed market worker comes back with the binance feed the user chose (and without the one they dropped)', async () => {
+    await subscribe()
+    await ok(serve, 'subscribe', { exchange: 'binance', symbols: ['ETH/USDT'], channels: ['trades'] })
+    await ok(serve, 'unsubscribe', { exchange: 'binance', symbols: ['ETH/USDT'], channels: ['trades'] })
+    await events.next('trade', isBinance, events.mark)
+    const market = () => ok<unknown>(serve, 'health').then((b) => HealthReport.parse(b).workers.find((w) => w.name === 'market')!)
+    const { pid } = await market()
+    process.kill(pid!, 'SIGKILL')
+    await waitFor('the market worker restarted', async () => {
+      const w = await market()
+      return w.pid !== pid && w.state === 'running'
+    })
+    const restarted = events.mark
+    const trade = Trade.parse(await events.next('trade', isBinance, restarted))
+    expect(trade.exchange).toBe('binance')
+    await waitFor('binance back in health.exchanges', async () => (await binanceHealth())?.lastMessageAgeMs != null)
+    await events.next('trade', (t: Trade) => t.exchange === 'binance', events.mark) // still flowing
+    expect(events.all<Trade>('trade', restarted, (t) => t.exchange === 'binance' && t.symbol === 'ETH/USDT')).toEqual([])
+  })
 })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MarketStore } from '../../../src/core/storage/market/market-store'
-import { migrate } from '../../../src/core/storage/market/migrations'
+import { MARKET_MIGRATIONS, migrate } from '../../../src/core/storage/market/migrations'
 import type { Candle } from '../../../src/shared/market-data'
 
 const M = 60_000
@@ -28,7 +28,7 @@ describe('MarketStore', () => {
   it('uses WAL and a versioned schema', () => {
     const db = new Database(path, { readonly: true })
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(db.pragma('user_version', { simple: true })).toBe(MARKET_MIGRATIONS.length)
     db.close()
   })
 
@@ -57,6 +57,19 @@ describe('MarketStore', () => {
       { from: 6 * M, to: 7 * M, missing: 2 }
     ])
     expect(MarketStore.expectedCount('1m', 0, 8 * M)).toBe(8)
+  })
+
+  it('remembers live-feed subscriptions across reopening, idempotently', () => {
+    store.addSubscriptions('binance', ['BTC/USDT', 'ETH/USDT'], ['ticker', 'trades'])
+    store.addSubscriptions('binance', ['BTC/USDT'], ['ticker'])
+    store.removeSubscriptions('binance', ['ETH/USDT'], ['trades'])
+    store.close()
+    store = new MarketStore(path)
+    expect(store.subscriptions()).toEqual([
+      { exchange: 'binance', symbol: 'BTC/USDT', channel: 'ticker' },
+      { exchange: 'binance', symbol: 'BTC/USDT', channel: 'trades' },
+      { exchange: 'binance', symbol: 'ETH/USDT', channel: 'ticker' }
+    ])
   })
 
   it('survives reopening, and refuses a database from a newer build', () => {

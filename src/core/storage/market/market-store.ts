@@ -55,7 +55,10 @@ export class MarketStore {
       since: this.db.prepare(`SELECT ${columns} FROM candles WHERE ${key} AND ts >= @since ORDER BY ts ASC LIMIT @limit`),
       before: this.db.prepare(`SELECT ${columns} FROM candles WHERE ${key} AND ts < @before ORDER BY ts DESC LIMIT @limit`),
       between: this.db.prepare(`SELECT ${columns} FROM candles WHERE ${key} AND ts >= @since AND ts < @until ORDER BY ts ASC`),
-      extent: this.db.prepare(`SELECT MIN(ts) AS first, MAX(ts) AS last, COUNT(*) AS count FROM candles WHERE ${key}`)
+      extent: this.db.prepare(`SELECT MIN(ts) AS first, MAX(ts) AS last, COUNT(*) AS count FROM candles WHERE ${key}`),
+      subscribe: this.db.prepare('INSERT OR IGNORE INTO subscriptions (exchange, symbol, channel) VALUES (?, ?, ?)'),
+      unsubscribe: this.db.prepare('DELETE FROM subscriptions WHERE exchange = ? AND symbol = ? AND channel = ?'),
+      subscriptions: this.db.prepare('SELECT exchange, symbol, channel FROM subscriptions ORDER BY exchange, symbol, channel')
     }
   }
 
@@ -99,6 +102,23 @@ export class MarketStore {
   /** Missing candles in [since, until). */
   gaps(series: SeriesKey, since: number, until: number): CandleGap[] {
     return findGaps(this.range(series, since, until), series.timeframe, since, until)
+  }
+
+  /** Remembers live-feed subscriptions (idempotent), so a restarted worker can resume them. */
+  addSubscriptions(exchange: string, symbols: readonly string[], channels: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const symbol of symbols) for (const channel of channels) this.statements.subscribe.run(exchange, symbol, channel)
+    })()
+  }
+
+  removeSubscriptions(exchange: string, symbols: readonly string[], channels: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const symbol of symbols) for (const channel of channels) this.statements.unsubscribe.run(exchange, symbol, channel)
+    })()
+  }
+
+  subscriptions(): { exchange: string; symbol: string; channel: string }[] {
+    return this.statements.subscriptions.all() as { exchange: string; symbol: string; channel: string }[]
   }
 
   /** Expected number of candles in [since, until) for a timeframe. */

@@ -17,6 +17,13 @@ export const MARKET_MIGRATIONS: readonly string[] = [
      close     REAL    NOT NULL,
      volume    REAL    NOT NULL,
      PRIMARY KEY (exchange, symbol, timeframe, ts)
+   ) WITHOUT ROWID`,
+  // 2: live-feed subscriptions, so a restarted market worker resumes the feeds the user chose.
+  `CREATE TABLE subscriptions (
+     exchange TEXT NOT NULL,
+     symbol   TEXT NOT NULL,
+     channel  TEXT NOT NULL,
+     PRIMARY KEY (exchange, symbol, channel)
    ) WITHOUT ROWID`
 ]
 
