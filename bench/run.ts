@@ -7,7 +7,10 @@ import { cpus, totalmem } from 'node:os'
 const BENCHES: Record<string, () => Promise<{ run(): Promise<Record<string, unknown>> }>> = {
   supervisor: () => import('./supervisor.bench'),
   engine: () => import('./engine.bench'),
-  market: () => import('./market.bench')
+  market: () => import('./market.bench'),
+  ticks: () => import('./ticks.bench'),
+  orders: () => import('./orders.bench'),
+  ui: () => import('./ui.bench')
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import { KeelError } from '../../shared/errors'
 import type { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
-import { PlaceOrderParams, type AccountParams, type ListFillsParams, type ListOrdersParams } from '../../shared/trading'
+import type { AccountParams, ListFillsParams, ListOrdersParams } from '../../shared/trading'
 import { accountSummary, balances, clientKey, marketKey, positions, toPublicOrder, type ApplyResult, type Command, type ReplyValue } from '../exchange'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
@@ -132,11 +132,12 @@ export class ExecutionService {
    * through, so an acknowledged order is never turned into a rejection by a later stale feed.
    */
   private refuseIfStale(raw: unknown): void {
-    const parsed = PlaceOrderParams.safeParse(raw)
-    if (!parsed.success) return // the engine answers with the precise validation error
-    const { account, symbol, clientOrderId } = parsed.data
+    // Only three strings are needed here; the engine parses the whole order (a full zod parse
+    // here too was a third validation of every order on the hot path).
+    const { account = 'default', symbol, clientOrderId } = (raw ?? {}) as Record<string, unknown>
+    if (typeof account !== 'string' || typeof symbol !== 'string') return // the engine answers with the precise validation error
     const state = this.store.state
-    if (clientOrderId && state.byClientId.has(clientKey(account, clientOrderId))) return
+    if (typeof clientOrderId === 'string' && state.byClientId.has(clientKey(account, clientOrderId))) return
     const exchange = state.accounts.get(account)?.exchange ?? 'demo'
     if (!state.markets.has(marketKey(exchange, symbol))) return // unknown symbol: the engine says so
     const reason = this.freshness.staleReason(exchange, symbol, this.now())
