@@ -18,8 +18,10 @@ export const RequestMsg = z.object({
   params: z.unknown()
 })
 export const NotifyMsg = z.object({ t: z.literal('notify'), name: z.string().min(1), payload: z.unknown() })
+/** Notifications sent in one turn of the host's event loop travel as one message. */
+export const NotifyBatchMsg = z.object({ t: z.literal('notifys'), items: z.array(z.object({ name: z.string().min(1), payload: z.unknown() })) })
 export const ShutdownMsg = z.object({ t: z.literal('shutdown') })
-export const HostToWorker = z.discriminatedUnion('t', [RequestMsg, NotifyMsg, ShutdownMsg])
+export const HostToWorker = z.discriminatedUnion('t', [RequestMsg, NotifyMsg, NotifyBatchMsg, ShutdownMsg])
 export type HostToWorker = z.infer<typeof HostToWorker>
 
 // worker → host
@@ -29,6 +31,8 @@ export const ResponseMsg = z.discriminatedUnion('ok', [
   z.object({ t: z.literal('res'), id: z.string(), ok: z.literal(false), error: ErrorBody })
 ])
 export const EventMsg = z.object({ t: z.literal('evt'), name: z.string().min(1), payload: z.unknown() })
+/** Events emitted in one turn of the worker's event loop travel as one message. */
+export const EventsMsg = z.object({ t: z.literal('evts'), events: z.array(z.object({ name: z.string().min(1), payload: z.unknown() })) })
 export const HeartbeatMsg = z.object({
   t: z.literal('hb'),
   seq: z.number().int().nonnegative(),
@@ -37,7 +41,8 @@ export const HeartbeatMsg = z.object({
   rssBytes: z.number().nonnegative(),
   heapUsedBytes: z.number().nonnegative()
 })
-export const WorkerToHost = z.union([ReadyMsg, ResponseMsg, EventMsg, HeartbeatMsg])
+// Discriminated on `t`: one property lookup picks the schema (this runs for every message).
+export const WorkerToHost = z.discriminatedUnion('t', [ReadyMsg, ResponseMsg, EventMsg, EventsMsg, HeartbeatMsg])
 export type WorkerToHost = z.infer<typeof WorkerToHost>
 export type HeartbeatMsg = z.infer<typeof HeartbeatMsg>
 

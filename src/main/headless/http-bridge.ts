@@ -51,7 +51,6 @@ export class HttpBridge {
       }
       wss.handleUpgrade(req, socket, head, (ws) => this.onClient(ws))
     })
-    this.unsubscribe = this.options.bus.subscribe((event, payload) => this.broadcast(event, payload))
     this.server = server
     this.wss = wss
     await new Promise<void>((resolve, reject) => {
@@ -81,9 +80,15 @@ export class HttpBridge {
       isReady: () => ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_WS_BUFFERED_BYTES
     })
     this.clients.set(ws, fanout)
+    // Listen to the bus only while someone is connected: with no client, events cost nothing here.
+    this.unsubscribe ??= this.options.bus.subscribe((event, payload) => this.broadcast(event, payload))
     const gone = (): void => {
       fanout.close()
       this.clients.delete(ws)
+      if (this.clients.size === 0) {
+        this.unsubscribe?.()
+        this.unsubscribe = undefined
+      }
     }
     ws.on('close', gone)
     ws.on('error', gone)

@@ -40,6 +40,7 @@ export class Supervisor {
   private readonly slots = new Map<WorkerName, WorkerSlot>()
   private readonly pending = new Map<WorkerName, PendingRequests>()
   private readonly crashes: CrashRecord[] = []
+  private readonly notifyBatches = new Map<WorkerName, Array<{ name: string; payload: unknown }>>()
   private readonly listeners: SupervisorListener[] = []
   private readonly options: SupervisorOptions
   private started = false
@@ -99,9 +100,20 @@ export class Supervisor {
     return promise
   }
 
-  /** One-way message (streaming data). Dropped while the worker is down: the next one supersedes it. */
-  notify(worker: WorkerName, name: string, payload: unknown): boolean {
-    return this.slotOf(worker).send({ t: 'notify', name, payload })
+  /**
+   * One-way message (streaming data), batched per event-loop turn into one IPC message.
+   * Dropped while the worker is down: the next one supersedes it.
+   */
+  notify(worker: WorkerName, name: string, payload: unknown): void {
+    let batch = this.notifyBatches.get(worker)
+    if (!batch) {
+      this.notifyBatches.set(worker, (batch = []))
+      setImmediate(() => {
+        this.notifyBatches.delete(worker)
+        this.slotOf(worker).send({ t: 'notifys', items: batch! })
+      })
+    }
+    batch.push({ name, payload })
   }
 
   restartWorker(worker: WorkerName): void {

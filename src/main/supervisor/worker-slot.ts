@@ -186,6 +186,9 @@ export class WorkerSlot {
         this.setState('running')
         this.hooks.onReady(this)
         return
+      case 'evts':
+        for (const { name, payload } of message.events) this.hooks.onMessage(this, { t: 'evt', name, payload })
+        return
       default:
         this.hooks.onMessage(this, message)
     }
