@@ -70,8 +70,8 @@ describe('SIGKILL of the whole process tree mid-stream', () => {
     // Then a stream from 24 clients, and the whole tree killed at a random moment inside it.
     const stream = Promise.all(Array.from({ length: 24 }, () => client(() => killed)))
     await sleep(300 + prng(Date.now())() * 700)
-    await waitFor('requests in flight', () => inFlight > 0)
     const tree = processTree(s.child.pid!)
+    await waitFor('requests in flight', () => inFlight > 0, 10_000, 1)
     killed = true
     for (const pid of tree) process.kill(pid, 'SIGKILL')
     await stream
