@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- unit tests of the renderer import it; eslint.config.mjs should exempt test/unit/renderer */
 import { describe, expect, it, vi } from 'vitest'
 
 /** A Storage in memory: the prefs store persists to localStorage, which Node lacks. */

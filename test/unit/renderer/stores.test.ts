@@ -208,7 +208,8 @@ describe('alerts store', () => {
     const after = report([worker('market', 'failed', 5), worker('ai', 'running')])
     expect(healthTransitions(null, after)).toEqual([])
     expect(healthTransitions(before, after)).toEqual([{ level: 'error', source: 'worker', text: 'market worker failed after 5 restarts; circuit open' }])
-    expect(healthTransitions(report([worker('market', 'restarting')]), report([worker('market', 'running')]))[0].text).toBe('market worker is running again')
+    expect(healthTransitions(report([worker('market', 'starting', 1)]), report([worker('market', 'running', 1)]))[0].text).toBe('market worker is running again')
+    expect(healthTransitions(report([worker('market', 'starting')]), report([worker('market', 'running')]))).toEqual([]) // first start
   })
 
   it('dismisses toasts and caps them', () => {

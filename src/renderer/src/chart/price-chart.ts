@@ -17,7 +17,7 @@ import {
 import 'chartjs-adapter-date-fns'
 import { CandlestickController, CandlestickElement } from 'chartjs-chart-financial'
 import { bollinger, ema, macd, rsi, sma, type Series } from '../indicators'
-import { formatCompact, formatFixed } from '../lib/format'
+import { formatFixed } from '../lib/format'
 import type { IndicatorPane, Overlay } from '../stores/prefs'
 import type { CandleSeries, SeriesChange } from './candle-series'
 import { orderLinesPlugin, type OrderLine } from './order-lines'
@@ -66,7 +66,7 @@ const MIN_VISIBLE = 20
 const MAX_VISIBLE = 600
 /** Ask for older candles when the view comes this close (bars) to the oldest loaded one. */
 const PREFETCH_BARS = 30
-const PANE_WEIGHT: Record<'y' | 'yVol' | 'yRsi' | 'yMacd', number> = { y: 6, yVol: 1.1, yRsi: 1.6, yMacd: 1.6 }
+const PANE_WEIGHT: Record<'y' | 'yVol' | 'yRsi' | 'yMacd', number> = { y: 6, yVol: 1.3, yRsi: 1.5, yMacd: 1.5 }
 /** chart.js treats a stack weight of 0 as 1: a hidden pane gets a weight that rounds to no pixels. */
 const HIDDEN_WEIGHT = 1e-6
 
@@ -108,7 +108,7 @@ export class PriceChart {
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: 'index', intersect: false, axis: 'x' },
-        plugins: { legend: { display: false }, tooltip: { enabled: true, filter: (item: { datasetIndex: number }) => item.datasetIndex === DS.candles } },
+        plugins: { legend: { display: false }, tooltip: { enabled: true, filter: (item: { datasetIndex: number }) => item.datasetIndex !== DS.buys && item.datasetIndex !== DS.sells } },
         scales: this.scales()
       },
       plugins: [orderLinesPlugin(() => ({ lines: this.lines, colors: { buy: this.theme.buy, sell: this.theme.sell, labelText: this.theme.tagText } }))]
@@ -333,7 +333,7 @@ export class PriceChart {
     const { panes, priceDecimals } = this.view
     const font = { family: 'ui-monospace, SFMono-Regular, Menlo, monospace', size: 10 }
     const grid = { color: t.grid, drawTicks: false }
-    const side = { position: 'right', stack: 'panes', offset: true, border: { color: t.grid }, ticks: { color: t.text, font, padding: 4, maxTicksLimit: 4 } }
+    const side = { position: 'right', stack: 'panes', offset: false, border: { color: t.grid }, ticks: { color: t.text, font, padding: 4, maxTicksLimit: 4 } }
     const pane = (shown: boolean, key: keyof typeof PANE_WEIGHT) => ({ display: shown, stackWeight: shown ? PANE_WEIGHT[key] : HIDDEN_WEIGHT })
     const x = this.chart?.options.scales?.x
     return {
@@ -348,7 +348,8 @@ export class PriceChart {
         time: { displayFormats: { minute: 'HH:mm', hour: 'HH:mm', day: 'MMM d', month: 'MMM yyyy' }, tooltipFormat: 'yyyy-MM-dd HH:mm' }
       },
       y: { ...side, ...pane(true, 'y'), grid, grace: '4%', ticks: { ...side.ticks, maxTicksLimit: 8, callback: (v: number | string) => formatFixed(Number(v), priceDecimals) } },
-      yVol: { ...side, ...pane(panes.volume, 'yVol'), beginAtZero: true, grid: { display: false }, ticks: { ...side.ticks, maxTicksLimit: 2, callback: (v: number | string) => formatCompact(Number(v)) } },
+      // No volume labels: they would collide with the price axis above; the tooltip has the numbers.
+      yVol: { ...side, ...pane(panes.volume, 'yVol'), beginAtZero: true, grid: { display: false }, ticks: { ...side.ticks, display: false } },
       yRsi: {
         ...side,
         ...pane(panes.rsi, 'yRsi'),
@@ -359,7 +360,7 @@ export class PriceChart {
           scale.ticks = [30, 50, 70].map((value) => ({ value }))
         }
       },
-      yMacd: { ...side, ...pane(panes.macd, 'yMacd'), grid }
+      yMacd: { ...side, ...pane(panes.macd, 'yMacd'), grid, ticks: { ...side.ticks, maxTicksLimit: 3 } }
     } as unknown as Scales
   }
 }

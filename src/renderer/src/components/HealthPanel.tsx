@@ -1,7 +1,7 @@
 import type { JSX } from 'react'
 import type { CrashRecord, WorkerHealth } from '../../../shared/health'
 import { useClient } from '../client-context'
-import { formatBytes, formatDuration, formatTime } from '../lib/format'
+import { formatBytes, formatClock, formatDuration } from '../lib/format'
 import { useHealthStore } from '../stores/health'
 import { Panel } from './layout/Panel'
 
@@ -9,7 +9,12 @@ const dash = '—'
 
 function crashSummary(crash: CrashRecord): string {
   const how = crash.signal ? `signal ${crash.signal}` : `exit code ${crash.exitCode ?? dash}`
-  return `${crash.kind} at ${formatTime(crash.at)} (${how}, after ${formatDuration(crash.uptimeMs)})`
+  return `${crash.kind} at ${formatClock(crash.at)} (${how}, after ${formatDuration(crash.uptimeMs)})`
+}
+
+/** The table cell's short form; the full summary is its tooltip and in the crash list. */
+function shortCrash(crash: CrashRecord): string {
+  return `${crash.kind} ${formatClock(crash.at)} · ${crash.signal ?? `exit ${crash.exitCode ?? dash}`}`
 }
 
 function WorkerRow({ worker }: { worker: WorkerHealth }): JSX.Element {
@@ -21,7 +26,7 @@ function WorkerRow({ worker }: { worker: WorkerHealth }): JSX.Element {
       <th scope="row">{worker.name}</th>
       <td>
         <span className={`state state-${worker.state}`}>{worker.state}</span>
-        {worker.state === 'failed' && worker.retryAt ? <small> retry at {formatTime(worker.retryAt)}</small> : null}
+        {worker.state === 'failed' && worker.retryAt ? <small> retry at {formatClock(worker.retryAt)}</small> : null}
       </td>
       <td className="num">{worker.pid ?? dash}</td>
       <td className="num">{formatDuration(worker.uptimeMs)}</td>
@@ -29,7 +34,9 @@ function WorkerRow({ worker }: { worker: WorkerHealth }): JSX.Element {
       <td className="num">{worker.lastHeartbeatAgeMs === null ? dash : `${worker.lastHeartbeatAgeMs} ms`}</td>
       <td className="num">{worker.eventLoopDelayMs === null ? dash : `${worker.eventLoopDelayMs.toFixed(1)} ms`}</td>
       <td className="num">{worker.rssBytes === null ? dash : formatBytes(worker.rssBytes)}</td>
-      <td className="dim">{worker.lastCrash ? crashSummary(worker.lastCrash) : dash}</td>
+      <td className="dim crash-cell" title={worker.lastCrash ? crashSummary(worker.lastCrash) : undefined}>
+        {worker.lastCrash ? shortCrash(worker.lastCrash) : dash}
+      </td>
       <td>
         <button type="button" aria-label={`Restart ${worker.name} worker`} disabled={busy} onClick={() => void restart(client, worker.name)}>
           {busy ? 'Restarting…' : worker.state === 'failed' ? 'Retry' : 'Restart'}
@@ -61,6 +68,7 @@ export function HealthPanel(): JSX.Element {
         <p className="dim pad">Connecting…</p>
       ) : (
         <div className="health-body">
+          <div className="workers">
           <table className="grid compact">
             <caption className="sr-only">Workers</caption>
             <thead>
@@ -83,6 +91,7 @@ export function HealthPanel(): JSX.Element {
               ))}
             </tbody>
           </table>
+          </div>
           <div className="crash-list">
             <h3>Recent crashes</h3>
             {report.crashes.length === 0 ? (

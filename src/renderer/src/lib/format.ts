@@ -1,4 +1,4 @@
-/** Human formats for the health panel. */
+/** Human formats: durations, sizes, prices at tick precision, percentages, clock times. */
 export function formatDuration(ms: number): string {
   const s = Math.floor(ms / 1000)
   if (s < 60) return `${s}s`
@@ -13,9 +13,6 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }
 
-export function formatTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleTimeString()
-}
 
 /** Decimal places of a tick size: 0.01 → 2, 0.00001 → 5, 0.5 → 1, 10 → 0. */
 export function decimalsOf(tick: number): number {

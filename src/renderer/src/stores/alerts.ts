@@ -76,7 +76,7 @@ export function healthTransitions(previous: HealthReport | null, next: HealthRep
     if (!before || before === worker.state) continue
     if (worker.state === 'failed') out.push({ level: 'error', source: 'worker', text: `${worker.name} worker failed after ${worker.restarts} restarts; circuit open` })
     else if (worker.state === 'unresponsive') out.push({ level: 'error', source: 'worker', text: `${worker.name} worker is unresponsive` })
-    else if (worker.state === 'running' && before !== 'starting') out.push({ level: 'success', source: 'worker', text: `${worker.name} worker is running again` })
+    else if (worker.state === 'running' && worker.restarts > 0) out.push({ level: 'success', source: 'worker', text: `${worker.name} worker is running again` })
   }
   return out
 }

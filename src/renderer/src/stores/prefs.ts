@@ -18,7 +18,7 @@ export interface Layout {
   log: number
 }
 
-export const DEFAULT_LAYOUT: Layout = { left: 300, right: 320, bottom: 230, health: 170, watchlist: 176, ticket: 470, log: 380 }
+export const DEFAULT_LAYOUT: Layout = { left: 300, right: 320, bottom: 230, health: 170, watchlist: 176, ticket: 456, log: 380 }
 
 /** Size limits so a drag (or a stale saved layout) can never hide a pane. */
 export const LAYOUT_LIMITS: Record<keyof Layout, [number, number]> = {

@@ -36,14 +36,18 @@ export function PriceFields({ form, set, errors, quote, refPrice, priceTick }: {
       ) : null}
       {fields.trailing ? (
         <>
-          <Choice label="Trail by" value={form.trailingMode} options={TRAILING} onChange={(trailingMode) => set({ trailingMode })} />
-          <Field label="Trailing distance" unit={form.trailingMode === 'percent' ? '%' : quote} value={form.trailing} onChange={(trailing) => set({ trailing })} error={errors.trailing} />
+          <div className="pair">
+            <Choice label="Trail by" value={form.trailingMode} options={TRAILING} onChange={(trailingMode) => set({ trailingMode })} />
+            <Field label="Trailing distance" unit={form.trailingMode === 'percent' ? '%' : quote} value={form.trailing} onChange={(trailing) => set({ trailing })} error={errors.trailing} />
+          </div>
         </>
       ) : null}
       {fields.bracket ? (
         <>
-          <Field label="Stop-loss" unit={quote} value={form.stopLoss} onChange={(stopLoss) => set({ stopLoss })} error={errors.stopLoss} />
-          <Field label="Take-profit" unit={quote} value={form.takeProfit} onChange={(takeProfit) => set({ takeProfit })} error={errors.takeProfit} />
+          <div className="pair">
+            <Field label="Stop-loss" unit={quote} value={form.stopLoss} onChange={(stopLoss) => set({ stopLoss })} error={errors.stopLoss} />
+            <Field label="Take-profit" unit={quote} value={form.takeProfit} onChange={(takeProfit) => set({ takeProfit })} error={errors.takeProfit} />
+          </div>
           <Field label="Stop-loss limit (optional)" unit={quote} value={form.stopLossLimit} onChange={(stopLossLimit) => set({ stopLossLimit })} error={errors.stopLossLimit} />
         </>
       ) : null}
