@@ -45,6 +45,22 @@ describe('trading from the workstation', () => {
     await expect.poll(() => page.getByText('Loading candles…').count()).toBe(0)
   })
 
+  it('switches timeframe and loads older candles when scrolled back', async () => {
+    const candleRequests: string[] = []
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/candles')) candleRequests.push(r.postData() ?? '')
+    })
+    await page.getByRole('button', { name: 'Timeframe 5m' }).click()
+    await expect.poll(() => page.getByRole('img', { name: 'BTC/USDT candlestick chart, 5m' }).count()).toBe(1)
+    await expect.poll(() => candleRequests.some((body) => body.includes('"timeframe":"5m"'))).toBe(true)
+    const chart = page.getByRole('group', { name: /BTC\/USDT 5m price chart/ })
+    await chart.focus()
+    for (let i = 0; i < 45; i++) await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => candleRequests.some((body) => body.includes('"before"')), { timeout: 10_000 }).toBe(true)
+    await page.getByRole('button', { name: 'Scroll chart to latest' }).click()
+    await page.getByRole('button', { name: 'Timeframe 1m' }).click()
+  })
+
   it('refuses an amount off the market’s step right at the ticket', async () => {
     await ticket().getByLabel('Limit price').fill('1000')
     await ticket().getByLabel('Amount').fill('0.000001')

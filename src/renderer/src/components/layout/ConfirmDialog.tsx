@@ -1,11 +1,15 @@
 import { useEffect, useId, useRef, type JSX, type ReactNode } from 'react'
+import { createPortal } from 'react-dom'
 
-/** A modal question with one default action; Escape or Cancel closes it. */
+/**
+ * A modal question with one default action; Escape or Cancel closes it. Rendered into <body>:
+ * panels are paint-contained, which would clip a fixed overlay to the panel.
+ */
 export function ConfirmDialog({ title, children, confirmLabel, danger = false, onConfirm, onCancel }: { title: string; children: ReactNode; confirmLabel: string; danger?: boolean; onConfirm(): void; onCancel(): void }): JSX.Element {
   const titleId = useId()
   const confirmRef = useRef<HTMLButtonElement>(null)
   useEffect(() => confirmRef.current?.focus(), [])
-  return (
+  return createPortal(
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       <div role="dialog" aria-modal="true" aria-labelledby={titleId} className="modal">
         <h2 id={titleId}>{title}</h2>
@@ -19,6 +23,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger = false, o
           </button>
         </div>
       </div>
-    </div>
+    </div>,
+    document.body
   )
 }

@@ -75,7 +75,19 @@ export function AccountTabs(): JSX.Element {
   return (
     <section className="panel tabs-panel" aria-label="Orders and positions">
       <header className="panel-head">
-        <div role="tablist" aria-label="Account views" className="tabs">
+        <div
+          role="tablist"
+          aria-label="Account views"
+          className="tabs"
+          onKeyDown={(e) => {
+            // Arrow keys move between tabs (ARIA tabs pattern).
+            const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
+            if (!step) return
+            const next = TABS[(TABS.indexOf(active) + step + TABS.length) % TABS.length]
+            setTab(next.id)
+            document.getElementById(`tab-${next.id}`)?.focus()
+          }}
+        >
           {TABS.map((t) => (
             <button
               key={t.id}
