@@ -7,9 +7,10 @@ import { type MarketEvent, marketEvent } from './events'
  * Opt-in synthetic load on the demo market, for benches and soak tests: extra `ticker` and/or
  * `trade` events at a fixed rate, round-robin over the demo symbols, each stamped in
  * `timestamp` with its creation time on the wall clock at sub-millisecond resolution
- * (`performance.timeOrigin + performance.now()`). Demo events carry whole milliseconds on the
+ * (see `createWallClock`). Demo events carry whole milliseconds on the
  * simulation grid, so a fractional timestamp also marks an event as load; load trades have ids
- * `load-<n>`. Values come from the live simulation, so charts and paper fills stay plausible.
+ * `load-1`, `load-2`… without gaps, so a consumer can count what it missed. Prices come from
+ * the live simulation, so charts and paper fills stay plausible.
  *
  * Off unless `KEEL_DEMO_TICK_RATE` (tickers/s) or `KEEL_DEMO_TRADE_RATE` (trades/s) is set.
  */
@@ -37,21 +38,43 @@ export function demoLoadFromEnv(env: Record<string, string | undefined>): DemoLo
   return rates.tickersPerSecond > 0 || rates.tradesPerSecond > 0 ? rates : undefined
 }
 
-/** Wall-clock time in ms with sub-ms resolution; comparable across processes on one machine. */
-export const preciseNow = (): number => performance.timeOrigin + performance.now()
+/**
+ * Wall-clock ms with sub-millisecond resolution that agrees across processes: performance.now()
+ * anchored on Date.now() at the instant Date.now() ticks over, re-anchored every 10 s.
+ * (`performance.timeOrigin` is fixed when each process starts and the monotonic clock drifts
+ * from the system clock, so two processes' timeOrigin-based clocks disagree by milliseconds.)
+ */
+export function createWallClock(): () => number {
+  let offset = 0
+  let anchoredAt = -Infinity
+  return () => {
+    const now = performance.now()
+    if (now - anchoredAt > 10_000) {
+      const before = Date.now()
+      let tick: number
+      while ((tick = Date.now()) === before); // at most ~1 ms, once per 10 s
+      anchoredAt = performance.now()
+      offset = tick - anchoredAt
+      return offset + anchoredAt
+    }
+    return offset + now
+  }
+}
 
 export class DemoLoad {
   private startedAt: number | undefined
   private tickersSent = 0
   private tradesSent = 0
   private next = 0
+  /** Load trades are numbered without gaps, so a consumer can count what it missed. */
+  private tradeSeq = 0
   /** The demo's ticker only changes when its clock steps (100 ms); computing it costs a 24 h scan. */
   private readonly quotes = new Map<string, { at: number; ticker: Ticker; market: MarketInfo }>()
 
   constructor(
     private readonly demo: DemoMarket,
     readonly rates: DemoLoadRates,
-    private readonly clock: () => number = preciseNow
+    private readonly clock: () => number = createWallClock()
   ) {}
 
   /** The load events due since the last call (by the configured rates), stamped as created now. */
@@ -99,11 +122,11 @@ export class DemoLoad {
   private trade(symbol: string): Trade {
     const { ticker, market } = this.quote(symbol)
     const { bid, ask, last } = ticker
-    const buy = this.next % 2 === 0
+    const buy = this.tradeSeq % 2 === 0
     return {
       exchange: this.demo.exchange,
       symbol,
-      id: `load-${this.next}`,
+      id: `load-${++this.tradeSeq}`,
       timestamp: this.clock(),
       price: (buy ? ask : bid) ?? last,
       amount: market.limits.amount?.min ?? market.precision.amount,
