@@ -1,32 +1,18 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, type BrowserSession } from '../support/browser'
-import { startServe, stopProcess, tempDir, type ServeProcess } from '../support/processes'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useUiSession } from './ui-session'
 
 // Screenshots of the main screens in both themes, with a realistic account behind them.
 // KEEL_SCREENSHOTS=docs writes them to docs/screenshots (the user guide shows them); otherwise
 // to test-results/screenshots, so a plain test run never touches the docs.
 const OUT = process.env.KEEL_SCREENSHOTS === 'docs' ? 'docs/screenshots' : 'test-results/screenshots'
-let serve: ServeProcess
-let browser: BrowserSession
-let dir: ReturnType<typeof tempDir>
+const session = useUiSession()
 let page: Page
-
-beforeAll(async () => {
+beforeAll(() => {
   mkdirSync(OUT, { recursive: true })
-  dir = tempDir()
-  serve = await startServe(dir.path)
-  browser = await openBrowser()
-  page = browser.page
-  await page.goto(serve.url)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  if (serve) await stopProcess(serve.child)
-  dir?.remove()
+  page = session.page
 })
 
 const ticket = () => page.getByRole('form', { name: 'Order ticket' })

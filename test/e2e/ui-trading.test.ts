@@ -1,30 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, type BrowserSession } from '../support/browser'
-import { startServe, stopProcess, tempDir, type ServeProcess } from '../support/processes'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useUiSession } from './ui-session'
 
 // The trader's loop in Chromium against keel serve on the demo market: ticket → open orders →
 // fill → position; cancel all; a killed worker healing in the health panel.
-let serve: ServeProcess
-let browser: BrowserSession
-let dir: ReturnType<typeof tempDir>
+const session = useUiSession()
 let page: Page
-
-beforeAll(async () => {
-  dir = tempDir()
-  serve = await startServe(dir.path)
-  browser = await openBrowser()
-  page = browser.page
-  await page.goto(serve.url)
+beforeAll(() => {
+  page = session.page
 })
-
-afterAll(async () => {
-  await browser?.close()
-  if (serve) await stopProcess(serve.child)
-  dir?.remove()
-})
-
 const ticket = () => page.getByRole('form', { name: 'Order ticket' })
 const book = () => page.getByRole('table', { name: 'Order book BTC/USDT' })
 const tab = (name: string) => page.getByRole('tab', { name })

@@ -1,4 +1,4 @@
-import { useEffect, type JSX } from 'react'
+import { useEffect, type JSX, type ReactNode } from 'react'
 import type { KeelClient } from '../../shared/api'
 import { ClientContext } from './client-context'
 import { AccountPanel } from './components/account/AccountPanel'
@@ -16,7 +16,7 @@ import { useShortcuts } from './lib/shortcuts'
 import { bindAlerts } from './stores/alerts'
 import { bindHealth } from './stores/health'
 import { bindMarket } from './stores/market'
-import { usePrefsStore } from './stores/prefs'
+import { usePrefsStore, type Layout } from './stores/prefs'
 import { bindTrading } from './stores/trading'
 
 /** Wires the stores to the client for the app's lifetime. */
@@ -35,51 +35,52 @@ function useTheme(): void {
   }, [theme])
 }
 
+/**
+ * Two panes split by a draggable divider: `pane` names the persisted size of the fixed one,
+ * `fixed` says whether it comes first or second; the other takes the rest.
+ */
+function Split({ direction, pane, fixed, label, children: [first, second] }: { direction: 'row' | 'column'; pane: keyof Layout; fixed: 'first' | 'second'; label: string; children: [ReactNode, ReactNode] }): JSX.Element {
+  const size = usePrefsStore((s) => s.layout[pane])
+  const style = direction === 'row' ? { width: size } : { height: size }
+  const slot = (content: ReactNode, isFixed: boolean) => (
+    <div className={isFixed ? 'slot' : 'slot grow'} style={isFixed ? style : undefined}>
+      {content}
+    </div>
+  )
+  return (
+    <div className={`split split-${direction}`}>
+      {slot(first, fixed === 'first')}
+      <Splitter pane={pane} direction={direction} grows={fixed === 'first' ? 'before' : 'after'} label={label} />
+      {slot(second, fixed === 'second')}
+    </div>
+  )
+}
+
 function Workspace(): JSX.Element {
-  const layout = usePrefsStore((s) => s.layout)
   return (
     <main className="workspace">
-      <div className="upper">
-        <div className="column" style={{ width: layout.left }}>
-          <div style={{ height: layout.watchlist }} className="slot">
+      <Split direction="column" pane="health" fixed="second" label="Resize health panel">
+        <Split direction="row" pane="left" fixed="first" label="Resize left column">
+          <Split direction="column" pane="watchlist" fixed="first" label="Resize watchlist">
             <Watchlist />
-          </div>
-          <Splitter pane="watchlist" direction="column" grows="before" label="Resize watchlist" />
-          <div className="slot grow">
             <OrderBook />
-          </div>
-        </div>
-        <Splitter pane="left" direction="row" grows="before" label="Resize left column" />
-        <div className="column grow">
-          <div className="slot grow">
-            <ChartPanel />
-          </div>
-          <Splitter pane="bottom" direction="column" grows="after" label="Resize orders panel" />
-          <div style={{ height: layout.bottom }} className="slot">
-            <AccountTabs />
-          </div>
-        </div>
-        <Splitter pane="right" direction="row" grows="after" label="Resize right column" />
-        <div className="column" style={{ width: layout.right }}>
-          <div style={{ height: layout.ticket }} className="slot">
-            <OrderTicket />
-          </div>
-          <Splitter pane="ticket" direction="column" grows="before" label="Resize order ticket" />
-          <div className="slot grow">
-            <AccountPanel />
-          </div>
-        </div>
-      </div>
-      <Splitter pane="health" direction="column" grows="after" label="Resize health panel" />
-      <div className="lower" style={{ height: layout.health }}>
-        <div className="slot grow">
+          </Split>
+          <Split direction="row" pane="right" fixed="second" label="Resize right column">
+            <Split direction="column" pane="bottom" fixed="second" label="Resize orders panel">
+              <ChartPanel />
+              <AccountTabs />
+            </Split>
+            <Split direction="column" pane="ticket" fixed="first" label="Resize order ticket">
+              <OrderTicket />
+              <AccountPanel />
+            </Split>
+          </Split>
+        </Split>
+        <Split direction="row" pane="log" fixed="second" label="Resize log">
           <HealthPanel />
-        </div>
-        <Splitter pane="log" direction="row" grows="after" label="Resize log" />
-        <div className="slot" style={{ width: layout.log }}>
           <LogPanel />
-        </div>
-      </div>
+        </Split>
+      </Split>
     </main>
   )
 }

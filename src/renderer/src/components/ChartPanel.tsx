@@ -17,6 +17,21 @@ const PANES: { key: IndicatorPane; label: string }[] = [
   { key: 'macd', label: 'MACD' }
 ]
 
+/** A row of on/off buttons (aria-pressed) under one group label. */
+function ToggleGroup<K extends string>({ label, items, isOn, onToggle, prefix }: { label: string; items: readonly { key: K; label: string }[]; isOn(key: K): boolean; onToggle(key: K): void; prefix: string }): JSX.Element {
+  return (
+    <div role="group" aria-label={label} className="segmented">
+      {items.map((item) => (
+        <button key={item.key} type="button" aria-pressed={isOn(item.key)} aria-label={`${prefix} ${item.label}`} onClick={() => onToggle(item.key)}>
+          {item.label}
+        </button>
+      ))}
+    </div>
+  )
+}
+
+const TIMEFRAMES = Timeframe.options.map((tf) => ({ key: tf, label: tf }))
+
 function ChartToolbar(): JSX.Element {
   const timeframe = usePrefsStore((s) => s.timeframe)
   const setTimeframe = usePrefsStore((s) => s.setTimeframe)
@@ -26,27 +41,9 @@ function ChartToolbar(): JSX.Element {
   const togglePane = usePrefsStore((s) => s.togglePane)
   return (
     <div className="toolbar">
-      <div role="group" aria-label="Timeframe" className="segmented">
-        {Timeframe.options.map((tf) => (
-          <button key={tf} type="button" aria-pressed={tf === timeframe} aria-label={`Timeframe ${tf}`} onClick={() => setTimeframe(tf)}>
-            {tf}
-          </button>
-        ))}
-      </div>
-      <div role="group" aria-label="Overlays" className="segmented">
-        {OVERLAYS.map(({ key, label }) => (
-          <button key={key} type="button" aria-pressed={overlays[key]} aria-label={`Overlay ${label}`} onClick={() => toggleOverlay(key)}>
-            {label}
-          </button>
-        ))}
-      </div>
-      <div role="group" aria-label="Indicator panes" className="segmented">
-        {PANES.map(({ key, label }) => (
-          <button key={key} type="button" aria-pressed={panes[key]} aria-label={`Pane ${label}`} onClick={() => togglePane(key)}>
-            {label}
-          </button>
-        ))}
-      </div>
+      <ToggleGroup label="Timeframe" prefix="Timeframe" items={TIMEFRAMES} isOn={(tf) => tf === timeframe} onToggle={setTimeframe} />
+      <ToggleGroup label="Overlays" prefix="Overlay" items={OVERLAYS} isOn={(key) => overlays[key]} onToggle={toggleOverlay} />
+      <ToggleGroup label="Indicator panes" prefix="Pane" items={PANES} isOn={(key) => panes[key]} onToggle={togglePane} />
     </div>
   )
 }
