@@ -59,7 +59,8 @@ async function fixedRate(place: Place, rate: number, seconds: number, prefix: st
     const due = start + (i * 1000) / rate
     const wait = due - performance.now()
     if (wait > 1) await sleep(wait)
-    const origin = Math.max(due, performance.now()) // a timer that woke early does not count as speed
+    // Sent late (the client lagged): latency counts from the schedule. Sent early: from the send.
+    const origin = Math.min(due, performance.now())
     inflight.push(
       place(restingOrder(i, prefix, mid)).then((status) => {
         if (status === 200) latencies.push(performance.now() - origin)

@@ -1,10 +1,7 @@
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { checkInvariants } from '../../../src/core/exchange'
-import { TradingStore } from '../../../src/core/storage/trading'
+import { describe, expect, it } from 'vitest'
 import type { PlaceOrderInput } from '../../../src/shared/trading'
-import { startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
-import { allOrders, byClientOrderId, health, mids, ok, orderFor, prng, waitAllRunning, waitTradable, type ApiError } from './helpers'
+import { stopProcess, waitFor } from '../../support/processes'
+import { allOrders, byClientOrderId, health, mids, ok, orderFor, prng, inspectTradingDb, servePerTest, sleep, type ApiError } from './helpers'
 
 // The promise of the paper exchange, tested the hard way: a real `keel serve`, a stream of
 // orders from many concurrent clients, and the execution worker SIGKILLed at random moments.
@@ -19,23 +16,11 @@ const SEED = Number(process.env.KEEL_CHAOS_SEED ?? 1729)
 
 type Outcome = { kind: 'order'; id: string } | { kind: 'rejected'; status: number; message: string } | { kind: 'failed'; detail: string }
 
-let serve: ServeProcess | undefined
-let dir: ReturnType<typeof tempDir> | undefined
-
-afterEach(async () => {
-  if (serve) await stopProcess(serve.child, 'SIGKILL')
-  serve = undefined
-  dir?.remove()
-})
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const server = servePerTest('keel-chaos-')
 
 describe('chaos: the execution worker SIGKILLed under a stream of orders', () => {
   it('answers every order, loses none, doubles none, and keeps the ledger sound', async () => {
-    dir = tempDir('keel-chaos-')
-    const s = (serve = await startServe(dir.path))
-    await waitAllRunning(s)
-    await waitTradable(s, ['BTC/USDT', 'ETH/USDT'])
+    const s = await server.start(['BTC/USDT', 'ETH/USDT'])
     await ok(s, 'resetAccount', { balances: { USDT: 50_000_000, BTC: 200, ETH: 4_000 } })
     const mid = await mids(s, ['BTC/USDT', 'ETH/USDT'])
 
@@ -153,14 +138,8 @@ describe('chaos: the execution worker SIGKILLed under a stream of orders', () =>
 
     // The ledger, read straight from the database once the server is gone.
     expect(await stopProcess(s.child, 'SIGTERM')).toBe(0)
-    serve = undefined
-    const store = TradingStore.open(join(dir.path, 'trading.db'))
-    try {
-      expect(store.integrityCheck()).toBe('ok')
-      expect(checkInvariants(store.state)).toEqual([])
-    } finally {
-      store.close()
-    }
+    server.gone()
+    expect(inspectTradingDb(server.dataDir)).toEqual({ integrity: 'ok', invariantViolations: [] })
   }, 180_000)
 })
 

@@ -1,8 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach } from 'vitest'
+import { checkInvariants } from '../../../src/core/exchange'
+import { TradingStore } from '../../../src/core/storage/trading'
 import { HealthReport } from '../../../src/shared/health'
 import type { WorkerName } from '../../../src/shared/worker-protocol'
 import { Order, type PlaceOrderInput } from '../../../src/shared/trading'
-import { waitFor, type ServeProcess } from '../../support/processes'
+import { startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
 
 // Shared by the trading integration tests: they all talk to a real `keel serve` over HTTP.
 
@@ -119,5 +123,49 @@ export async function waitTradable(serve: ServeProcess, symbols: string[]): Prom
       const { status } = await serve.call('placeOrder', { account: 'probe', symbol, side: 'buy', type: 'market', amount: symbol.startsWith('BTC') ? 0.0005 : 0.01 })
       return status === 200
     }, 15_000, 100)
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * A `keel serve` per test on its own data dir: `start` (again on the same dir after a kill)
+ * waits until it can trade `symbols`; after each test the process is killed and the dir removed.
+ */
+export function servePerTest(prefix: string) {
+  let dir: ReturnType<typeof tempDir> | undefined
+  let serve: ServeProcess | undefined
+  afterEach(async () => {
+    if (serve) await stopProcess(serve.child, 'SIGKILL')
+    serve = undefined
+    dir?.remove()
+    dir = undefined
+  })
+  return {
+    get dataDir(): string {
+      if (!dir) throw new Error('start() first')
+      return dir.path
+    },
+    async start(symbols: string[]): Promise<ServeProcess> {
+      dir ??= tempDir(prefix)
+      serve = await startServe(dir.path)
+      await waitAllRunning(serve)
+      await waitTradable(serve, symbols)
+      return serve
+    },
+    /** The process was stopped or killed by the test itself. */
+    gone(): void {
+      serve = undefined
+    }
+  }
+}
+
+/** trading.db as the last process left it: SQLite's integrity check and the ledger invariants. */
+export function inspectTradingDb(dataDir: string): { integrity: string; invariantViolations: string[] } {
+  const store = TradingStore.open(join(dataDir, 'trading.db'))
+  try {
+    return { integrity: store.integrityCheck(), invariantViolations: checkInvariants(store.state) }
+  } finally {
+    store.close()
   }
 }

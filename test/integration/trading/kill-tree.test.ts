@@ -1,10 +1,7 @@
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { checkInvariants } from '../../../src/core/exchange'
-import { TradingStore } from '../../../src/core/storage/trading'
+import { describe, expect, it } from 'vitest'
 import type { Balance, Order, PlaceOrderInput } from '../../../src/shared/trading'
-import { isAlive, startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
-import { allOrders, byClientOrderId, cents, mids, ok, processTree, prng, waitAllRunning, waitTradable } from './helpers'
+import { isAlive, waitFor } from '../../support/processes'
+import { allOrders, byClientOrderId, cents, mids, ok, processTree, prng, inspectTradingDb, servePerTest, sleep } from './helpers'
 
 // A power-cut-like end for the whole app: host and every worker SIGKILLed at once while orders
 // stream in. What was acknowledged must be on disk, the file sound, the money where it was.
@@ -13,23 +10,11 @@ const SYMBOLS = ['BTC/USDT', 'ETH/USDT']
 const START_BALANCES = { USDT: 10_000_000, BTC: 100, ETH: 1_000 }
 const FEE = 0.001 // the demo market's maker = taker rate: a resting buy locks price × amount × (1 + fee)
 
-let serve: ServeProcess | undefined
-let dir: ReturnType<typeof tempDir> | undefined
-
-afterEach(async () => {
-  if (serve) await stopProcess(serve.child, 'SIGKILL')
-  serve = undefined
-  dir?.remove()
-})
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const server = servePerTest('keel-kill-tree-')
 
 describe('SIGKILL of the whole process tree mid-stream', () => {
   it('restarts on the same data dir with a sound file, every acknowledged order and the same balances', async () => {
-    dir = tempDir('keel-kill-tree-')
-    let s = (serve = await startServe(dir.path))
-    await waitAllRunning(s)
-    await waitTradable(s, SYMBOLS)
+    let s = await server.start(SYMBOLS)
     await ok(s, 'resetAccount', { balances: START_BALANCES })
     const mid = await mids(s, SYMBOLS)
     // Only resting limits far from the market: nothing fills, so every balance is exact.
@@ -76,21 +61,14 @@ describe('SIGKILL of the whole process tree mid-stream', () => {
     for (const pid of tree) process.kill(pid, 'SIGKILL')
     await stream
     await waitFor('every process of the tree to be gone', () => tree.every((pid) => !isAlive(pid)), 10_000)
-    serve = undefined
+    server.gone()
     expect(tree.length).toBeGreaterThanOrEqual(5) // host + four workers (+ the warm standby)
     expect(acked.size).toBeGreaterThan(300)
 
     // The file as the kill left it.
-    const store = TradingStore.open(join(dir.path, 'trading.db'))
-    try {
-      expect(store.integrityCheck()).toBe('ok')
-      expect(checkInvariants(store.state)).toEqual([])
-    } finally {
-      store.close()
-    }
+    expect(inspectTradingDb(server.dataDir)).toEqual({ integrity: 'ok', invariantViolations: [] })
 
-    s = serve = await startServe(dir.path)
-    await waitAllRunning(s)
+    s = await server.start(SYMBOLS)
     const listed = await allOrders(s)
     const grouped = byClientOrderId(listed)
     const lost = [...acked.keys()].filter((cid) => !grouped.has(cid))
