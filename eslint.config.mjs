@@ -34,5 +34,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': restrict([electron], [noMain, noCore, noWorkers, { group: ['node:*'], message: 'The renderer runs in a browser.' }]) }
   },
-  { files: ['scripts/**/*.js', 'bin/**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } }
+  // The renderer's own unit tests are the one place allowed to import it.
+  { files: ['test/unit/renderer/**'], rules: { 'no-restricted-imports': restrict([electron], []) } },
+  { files: ['scripts/**/*.js', 'bin/**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } }
 )

@@ -23,6 +23,7 @@ runWorker((ctx) => {
   feed('trade', executionFeed.trade, (t) => service.trade(t))
   feed('orderBook', executionFeed.orderBook, (b) => service.book(b))
   feed('ticker', executionFeed.ticker, (t) => service.ticker(t))
+  feed('replayed', executionFeed.replayed, (r) => (r.name === 'orderBook' ? service.book(r.payload, r.receivedAt) : service.ticker(r.payload, r.receivedAt)))
 
   // The engine validates command params itself (and journals the refusal); these schemas only
   // shape the read-only queries.

@@ -5,6 +5,7 @@ import type { Logger } from './logger'
 import type { Supervisor } from './supervisor/supervisor'
 
 const RELAYED = new Set<string>(['trade', 'orderBook', 'ticker', 'feedStatus'])
+const REPLAYED = new Set<string>(['orderBook', 'ticker'])
 
 /**
  * "Others ask the owner": the market worker owns market data, the execution worker needs it.
@@ -13,7 +14,7 @@ const RELAYED = new Set<string>(['trade', 'orderBook', 'ticker', 'feedStatus'])
  */
 export class MarketRelay {
   private readonly markets = new Map<string, unknown>()
-  private readonly latest = new Map<string, { name: ExecutionFeedName; payload: unknown }>()
+  private readonly latest = new Map<string, { name: 'orderBook' | 'ticker'; payload: unknown; receivedAt: number }>()
   exchangeHealth: ExchangeHealth[] = []
 
   constructor(
@@ -45,14 +46,16 @@ export class MarketRelay {
     if (RELAYED.has(name)) {
       const feedName = name as ExecutionFeedName
       this.supervisor.notify('execution', feedName, payload)
-      if (feedName !== 'trade') this.latest.set(`${feedName}:${keyOf(payload)}`, { name: feedName, payload })
+      if (REPLAYED.has(feedName)) {
+        this.latest.set(`${feedName}:${keyOf(payload)}`, { name: feedName as 'orderBook' | 'ticker', payload, receivedAt: Date.now() })
+      }
     }
     return false
   }
 
   private replay(): void {
     for (const markets of this.markets.values()) this.supervisor.notify('execution', 'markets', markets)
-    for (const { name, payload } of this.latest.values()) this.supervisor.notify('execution', name, payload)
+    for (const item of this.latest.values()) this.supervisor.notify('execution', 'replayed', item)
   }
 
   private drop(name: string, error: import('zod').ZodError): true {

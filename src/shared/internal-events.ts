@@ -16,12 +16,23 @@ export function isInternalEvent(name: string): name is InternalEventName {
   return Object.hasOwn(internalEvents, name)
 }
 
+/**
+ * The host's replay of its latest book or ticker to a restarted execution worker, with when the
+ * host received it: replayed data is as old as it is, not fresh because it arrived again.
+ */
+export const ReplayedMarketData = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('orderBook'), payload: OrderBook, receivedAt: z.number() }),
+  z.object({ name: z.literal('ticker'), payload: Ticker, receivedAt: z.number() })
+])
+export type ReplayedMarketData = z.infer<typeof ReplayedMarketData>
+
 /** Host → execution worker notifications (market input for the paper exchange). */
 export const executionFeed = {
   markets: internalEvents.marketsLoaded,
   trade: Trade,
   orderBook: OrderBook,
   ticker: Ticker,
-  feedStatus: FeedStatusEvent
+  feedStatus: FeedStatusEvent,
+  replayed: ReplayedMarketData
 } as const
 export type ExecutionFeedName = keyof typeof executionFeed

@@ -79,7 +79,8 @@ export class ExecutionService {
 
   setMarkets(exchange: string, markets: MarketInfo[]): void {
     const now = this.now()
-    for (const m of markets) this.freshness.watch(exchange, m.symbol, now)
+    // A market we have had no data for is not tradable yet: watched as already stale.
+    for (const m of markets) this.freshness.watch(exchange, m.symbol, now - this.freshness.staleAfterMs)
     this.batcher.push({ kind: 'setMarkets', at: now, markets })
     this.feedArrived(true)
   }
@@ -90,14 +91,15 @@ export class ExecutionService {
     this.feedArrived()
   }
 
-  book(book: OrderBook): void {
-    this.freshness.markFresh(book.exchange, book.symbol, this.now())
+  /** `receivedAt`: when the host got it, for data replayed after a restart (not fresh again). */
+  book(book: OrderBook, receivedAt = this.now()): void {
+    this.freshness.markFresh(book.exchange, book.symbol, receivedAt)
     this.batcher.push({ kind: 'book', book })
     this.feedArrived()
   }
 
-  ticker(ticker: Ticker): void {
-    this.freshness.markFresh(ticker.exchange, ticker.symbol, this.now())
+  ticker(ticker: Ticker, receivedAt = this.now()): void {
+    this.freshness.markFresh(ticker.exchange, ticker.symbol, receivedAt)
     this.batcher.push({ kind: 'ticker', ticker })
     this.feedArrived()
   }

@@ -152,9 +152,12 @@ export class Supervisor {
         this.emit((l) => l.onChange?.())
       },
       onReady: () => {
-        this.flush(spec.name)
-        this.startReadyDependents()
+        // Listeners first (e.g. the market replay to a restarted execution worker), then the
+        // requests its predecessor never answered: notifications go out batched on the next
+        // turn, and setImmediate keeps order, so the re-sent orders arrive after the replay.
         this.emit((l) => l.onReady?.(spec.name))
+        setImmediate(() => this.flush(spec.name))
+        this.startReadyDependents()
       },
       onMessage: (_slot, message) => {
         if (message.t === 'res') this.pendingOf(spec.name).settle(message.id, message)

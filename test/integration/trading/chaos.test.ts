@@ -20,7 +20,9 @@ const server = servePerTest('keel-chaos-')
 
 describe('chaos: the execution worker SIGKILLed under a stream of orders', () => {
   it('answers every order, loses none, doubles none, and keeps the ledger sound', async () => {
-    const s = await server.start(['BTC/USDT', 'ETH/USDT'])
+    // Ten kills in seconds would trip the default restart intensity (5 in 60 s) and halt trading
+    // by design (tested in test/integration/foundation); here the worker must always come back.
+    const s = await server.start(['BTC/USDT', 'ETH/USDT'], ['--max-restarts', '1000'])
     await ok(s, 'resetAccount', { balances: { USDT: 50_000_000, BTC: 200, ETH: 4_000 } })
     const mid = await mids(s, ['BTC/USDT', 'ETH/USDT'])
 
@@ -34,33 +36,24 @@ describe('chaos: the execution worker SIGKILLed under a stream of orders', () =>
     let next = 0
     let inFlight = 0
     let kills = 0
-    let circuitOpens = 0
-    const halted = new Set<string>()
     const started = Date.now()
     const log = (what: string) => console.log(`chaos +${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`)
     const deadline = Date.now() + 90_000
     const done = () => (next >= MIN_ORDERS && kills >= MIN_KILLS) || Date.now() > deadline
 
-    /** One client request, retried only while trading is halted (circuit open → 503 unavailable). */
+    /** One client request, sent once: a crash must show as a delay, never as an error. */
     const place = async (order: PlaceOrderInput): Promise<Outcome> => {
-      for (;;) {
-        let status: number
-        let body: unknown
-        try {
-          ;({ status, body } = await s.call('placeOrder', order))
-        } catch (err) {
-          return { kind: 'failed', detail: `network: ${String(err)}` }
-        }
-        if (status === 200) return { kind: 'order', id: (body as { id: string }).id }
-        const error = (body as ApiError).error
-        if (status >= 400 && status < 500) return { kind: 'rejected', status, message: error.message }
-        if (status === 503 && error.code === 'unavailable' && /circuit open/.test(error.message)) {
-          halted.add(order.clientOrderId!)
-          await sleep(100)
-          continue
-        }
-        return { kind: 'failed', detail: `${status} ${JSON.stringify(body)}` }
+      let status: number
+      let body: unknown
+      try {
+        ;({ status, body } = await s.call('placeOrder', order))
+      } catch (err) {
+        return { kind: 'failed', detail: `network: ${String(err)}` }
       }
+      if (status === 200) return { kind: 'order', id: (body as { id: string }).id }
+      const error = (body as ApiError).error
+      if (status >= 400 && status < 500) return { kind: 'rejected', status, message: error.message }
+      return { kind: 'failed', detail: `${status} ${JSON.stringify(body)}` }
     }
 
     const client = async (): Promise<void> => {
@@ -81,17 +74,10 @@ describe('chaos: the execution worker SIGKILLed under a stream of orders', () =>
         process.kill(execution.pid, 'SIGKILL')
         kills++
         log(`kill ${kills} (pid ${execution.pid}, ${inFlight} requests in flight, ${next} sent)`)
-        const after = await waitFor('execution restarted or given up on', async () => {
+        await waitFor('execution restarted', async () => {
           const w = (await health(s)).workers.find((x) => x.name === 'execution')!
-          return (w.state === 'failed' || (w.state === 'running' && w.pid !== execution.pid)) && w
+          return w.state === 'running' && w.pid !== execution.pid
         }, 20_000)
-        if (after.state === 'failed') {
-          // Past the restart intensity (5 in 60 s) trading is halted by design until the user
-          // retries; the test clicks "restart" as a user would.
-          circuitOpens++
-          log('circuit open: restartWorker')
-          await ok(s, 'restartWorker', { name: 'execution' })
-        }
       }
     }
 
@@ -101,7 +87,7 @@ describe('chaos: the execution worker SIGKILLed under a stream of orders', () =>
     const unexpected = [...outcomes].filter(([cid, o]) => o.kind === 'rejected' && !isOversized(cid))
     const oversized = [...outcomes].filter(([cid]) => isOversized(cid))
     const acked = new Map([...outcomes].flatMap(([cid, o]) => (o.kind === 'order' ? [[cid, o.id] as const] : [])))
-    log(`${outcomes.size} orders, ${acked.size} acknowledged, ${kills} kills, circuit opened ${circuitOpens}× (${halted.size} orders retried after a 503)`)
+    log(`${outcomes.size} orders, ${acked.size} acknowledged, ${kills} kills`)
 
     expect(kills).toBeGreaterThanOrEqual(MIN_KILLS)
     expect(outcomes.size).toBeGreaterThanOrEqual(MIN_ORDERS)

@@ -146,9 +146,9 @@ export function servePerTest(prefix: string) {
       if (!dir) throw new Error('start() first')
       return dir.path
     },
-    async start(symbols: string[]): Promise<ServeProcess> {
+    async start(symbols: string[], extraArgs: string[] = []): Promise<ServeProcess> {
       dir ??= tempDir(prefix)
-      serve = await startServe(dir.path)
+      serve = await startServe(dir.path, extraArgs)
       await waitAllRunning(serve)
       await waitTradable(serve, symbols)
       return serve

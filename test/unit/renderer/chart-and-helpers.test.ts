@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- unit tests of the renderer import it; eslint.config.mjs should exempt test/unit/renderer */
 import { describe, expect, it } from 'vitest'
 import type { Candle } from '../../../src/shared/market-data'
 import { CandleSeries } from '../../../src/renderer/src/chart/candle-series'

@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- unit tests of the renderer import it; eslint.config.mjs should exempt test/unit/renderer */
 import { describe, expect, it } from 'vitest'
 import { bollinger, ema, macd, rsi, sma } from '../../../src/renderer/src/indicators'
 

@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- unit tests of the renderer import it; eslint.config.mjs should exempt test/unit/renderer */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HealthReport, WorkerHealth } from '../../../src/shared/health'
 import type { Ticker } from '../../../src/shared/market-data'

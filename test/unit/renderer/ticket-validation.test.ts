@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- unit tests of the renderer import it; eslint.config.mjs should exempt test/unit/renderer */
 import { describe, expect, it } from 'vitest'
 import type { MarketInfo } from '../../../src/shared/market-data'
 import { buildOrder, EMPTY_FORM, floorToTick, onTick, type TicketContext, type TicketForm } from '../../../src/renderer/src/ticket/validation'
