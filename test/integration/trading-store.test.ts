@@ -123,6 +123,8 @@ describe('TradingStore', () => {
     store.close()
 
     const reopened = TradingStore.open(path, { engine: { closedOrderMemory: 1 } })
+    expect(reopened.hasClientOrder('default', 'once')).toBe(true) // only on disk now
+    expect(reopened.hasClientOrder('default', 'never-sent')).toBe(false)
     const again = ok(reopened, place({ clientOrderId: 'once', side: 'buy', type: 'limit', amount: 0.1, price: 90 }))
     expect(again).toMatchObject({ id: first.id, status: 'cancelled' })
     const refused = reopened.applyAndPersist(place({ clientOrderId: 'once', side: 'buy', type: 'limit', amount: 0.2, price: 90 }))

@@ -1,7 +1,7 @@
 import { KeelError } from '../../shared/errors'
 import type { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
 import type { AccountParams, ListFillsParams, ListOrdersParams } from '../../shared/trading'
-import { accountSummary, balances, clientKey, marketKey, positions, toPublicOrder, type ApplyResult, type Command, type ReplyValue } from '../exchange'
+import { accountSummary, balances, marketKey, positions, toPublicOrder, type ApplyResult, type Command, type ReplyValue } from '../exchange'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
@@ -139,7 +139,7 @@ export class ExecutionService {
     const { account = 'default', symbol, clientOrderId } = (raw ?? {}) as Record<string, unknown>
     if (typeof account !== 'string' || typeof symbol !== 'string') return // the engine answers with the precise validation error
     const state = this.store.state
-    if (typeof clientOrderId === 'string' && state.byClientId.has(clientKey(account, clientOrderId))) return
+    if (typeof clientOrderId === 'string' && this.store.hasClientOrder(account, clientOrderId)) return
     const exchange = state.accounts.get(account)?.exchange ?? 'demo'
     if (!state.markets.has(marketKey(exchange, symbol))) return // unknown symbol: the engine says so
     const reason = this.freshness.staleReason(exchange, symbol, this.now())

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import {
   apply,
+  clientKey,
   createState,
   hydrateOrder,
   isCommand,
@@ -110,6 +111,12 @@ export class TradingStore {
     }
   }
 
+  /** Whether the journal already has this client order id (in memory or only on disk). */
+  hasClientOrder(account: string, clientOrderId: string): boolean {
+    if (this.engineState.byClientId.has(clientKey(account, clientOrderId))) return true
+    return this.sql.orderByClientId.get(account, clientOrderId) !== undefined
+  }
+
   /** Orders older than the engine's memory window are fetched before a command names them,
    * so idempotent re-sends and cancels of old orders behave as if they were in memory. */
   private hydrateReferencedOrder(input: EngineInput): void {
@@ -121,7 +128,7 @@ export class TradingStore {
     if (typeof orderId === 'string' && input.kind !== 'placeOrder') {
       if (!this.engineState.orders.has(orderId)) data = this.sql.orderById.get(orderId)
     } else if (typeof clientOrderId === 'string' && typeof account === 'string') {
-      if (!this.engineState.byClientId.has(`${account}\u0000${clientOrderId}`)) {
+      if (!this.engineState.byClientId.has(clientKey(account, clientOrderId))) {
         data = this.sql.orderByClientId.get(account, clientOrderId)
       }
     }
