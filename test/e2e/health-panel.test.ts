@@ -28,6 +28,9 @@ describe('System health panel in Chromium', () => {
     for (const name of ['execution', 'market', 'ai', 'strategy']) {
       await expect.poll(() => panel.getByRole('row', { name: `${name} worker` }).getAttribute('data-state'), { timeout: 15_000 }).toBe('running')
     }
+    // The market worker's watchdogs: the demo feed is up and fresh.
+    const demo = panel.getByRole('table', { name: 'Exchange feeds' }).getByRole('row', { name: 'demo feed' })
+    await expect.poll(() => demo.getAttribute('data-status'), { timeout: 15_000 }).toBe('ok')
     // The token left the address bar once stored.
     expect(page.url()).not.toContain('token=')
     await expect.poll(() => panel.getByRole('button', { name: 'Restart market worker' }).isEnabled()).toBe(true)

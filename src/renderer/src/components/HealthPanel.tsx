@@ -1,4 +1,5 @@
 import type { JSX } from 'react'
+import { ExchangeHealthTable } from './ExchangeHealthTable'
 import type { CrashRecord, WorkerHealth } from '../../../shared/health'
 import { useClient } from '../client-context'
 import { formatBytes, formatClock, formatDuration } from '../lib/format'
@@ -91,6 +92,7 @@ export function HealthPanel(): JSX.Element {
               ))}
             </tbody>
           </table>
+          {report.exchanges.length ? <ExchangeHealthTable exchanges={report.exchanges} /> : null}
           </div>
           <div className="crash-list">
             <h3>Recent crashes</h3>
