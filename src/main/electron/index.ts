@@ -3,6 +3,7 @@ import log from 'electron-log/main'
 import { join } from 'node:path'
 import { AppCore } from '../app-core'
 import { registerIpcBridge } from './ipc-bridge'
+import { notificationFor } from './notifications'
 import { KeelTray } from './tray'
 import { startAutoUpdates } from './updater'
 import { UtilitySpawner } from './utility-spawner'
@@ -66,11 +67,11 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession()
     registerIpcBridge(core.router, core.bus, () => window, rendererUrl)
     tray = new KeelTray(resourcesDir, { show, quit: () => app.quit() })
+    const failedWorkers = new Set<string>()
     core.bus.subscribe((event, payload) => {
       if (event === 'health') tray?.update(core.health())
-      if (event === 'workerCrashed' && Notification.isSupported() && 'worker' in payload) {
-        new Notification({ title: 'Keel', body: `The ${payload.worker} worker stopped (${payload.kind}); restarting it.` }).show()
-      }
+      const note = notificationFor(event, payload, failedWorkers)
+      if (note && Notification.isSupported()) new Notification(note).show()
     })
     window = openWindow()
     startAutoUpdates()
