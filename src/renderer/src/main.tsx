@@ -3,7 +3,10 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { createClient } from './client'
 import { installBenchInjection } from './client/injectable'
+import { logUncaughtErrors } from './lib/log'
 import './styles.css'
+
+logUncaughtErrors()
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')
