@@ -118,10 +118,11 @@ class Probe {
       const frames = JSON.parse(String(data)) as { event: string; payload: { timestamp?: number; id?: string } }[]
       for (const { event, payload } of Array.isArray(frames) ? frames : [frames]) {
         const ts = payload?.timestamp
-        // Load events carry fractional timestamps; the demo's own are whole grid milliseconds.
-        if (typeof ts !== 'number' || Number.isInteger(ts)) continue
-        if (event === 'ticker') this.tickers.push(at - ts)
-        else if (event === 'trade') {
+        if (typeof ts !== 'number') continue
+        // Load tickers carry fractional timestamps (the demo's own are whole grid milliseconds);
+        // load trades also have ids load-1, load-2…
+        if (event === 'ticker' && !Number.isInteger(ts)) this.tickers.push(at - ts)
+        else if (event === 'trade' && payload.id?.startsWith('load-')) {
           this.trades.push(at - ts)
           trades += 1
           const id = Number(payload.id?.slice('load-'.length))

@@ -115,8 +115,14 @@ export class DemoLoad {
     return quote
   }
 
+  /** Never a whole millisecond: at µs resolution one in ~1,000 would be, and look like a demo event. */
+  private stamp(): number {
+    const t = this.clock()
+    return Number.isInteger(t) ? t + 0.001 : t
+  }
+
   private ticker(symbol: string): Ticker {
-    return { ...this.quote(symbol).ticker, timestamp: this.clock() }
+    return { ...this.quote(symbol).ticker, timestamp: this.stamp() }
   }
 
   private trade(symbol: string): Trade {
@@ -127,7 +133,7 @@ export class DemoLoad {
       exchange: this.demo.exchange,
       symbol,
       id: `load-${++this.tradeSeq}`,
-      timestamp: this.clock(),
+      timestamp: this.stamp(),
       price: (buy ? ask : bid) ?? last,
       amount: market.limits.amount?.min ?? market.precision.amount,
       side: buy ? 'buy' : 'sell'

@@ -47,6 +47,16 @@ describe('DemoLoad (synthetic bench load)', () => {
     expect(() => demoLoadFromEnv({ KEEL_DEMO_TRADE_RATE: 'fast' })).toThrow(/KEEL_DEMO_TRADE_RATE/)
   })
 
+  it('never stamps a whole millisecond (that marks demo events)', () => {
+    const demo = new DemoMarket({ seed: 7, startTime: START })
+    let now = START + 10
+    const load = new DemoLoad(demo, { tickersPerSecond: 1_000, tradesPerSecond: 1_000 }, () => (now += 1))
+    load.due()
+    const events = load.due()
+    expect(events.length).toBeGreaterThan(0)
+    for (const e of events) expect(Number.isInteger(e.data.timestamp)).toBe(false)
+  })
+
   it('has a wall clock that agrees with Date.now()', () => {
     const clock = createWallClock()
     const t = clock()
