@@ -54,7 +54,7 @@ describe('DemoLoad (synthetic bench load)', () => {
     load.due()
     const events = load.due()
     expect(events.length).toBeGreaterThan(0)
-    for (const e of events) expect(Number.isInteger(e.data.timestamp)).toBe(false)
+    for (const e of events) expect(Number.isInteger((e.data as { timestamp: number }).timestamp)).toBe(false)
   })
 
   it('has a wall clock that agrees with Date.now()', () => {
