@@ -38,19 +38,21 @@ interface Serve {
   child: ChildProcess
   origin: string
   dir: string
+  stderr(): string
   call(method: string, params?: unknown): Promise<unknown>
 }
 
-async function startServe(env: Record<string, string>): Promise<Serve> {
+async function startServe(env: Record<string, string>, nodeArgs: string[] = []): Promise<Serve> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: npm run build first (npm run bench does)`)
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-ticks-'))
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir, '--token', TOKEN], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--data-dir', dir, '--token', TOKEN], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env }
   })
   let stdout = ''
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr?.resume()
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-10_000)))
   const deadline = Date.now() + 20_000
   let url: string | undefined
   while (!(url = /(http:\/\/\S+)/.exec(stdout)?.[1])) {
@@ -67,7 +69,7 @@ async function startServe(env: Record<string, string>): Promise<Serve> {
     if (!res.ok) throw new Error(`${method} → ${res.status} ${await res.text()}`)
     return res.json() as Promise<unknown>
   }
-  return { child, origin, dir, call }
+  return { child, origin, dir, call, stderr: () => stderr }
 }
 
 async function stopServe(serve: Serve): Promise<void> {
@@ -160,8 +162,8 @@ class Probe {
 const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits
 
 /** A fresh `keel serve` with the load in its environment, and a warmed-up client measuring it. */
-async function underLoad<T>(env: Record<string, string>, fn: (serve: Serve, probe: Probe) => Promise<T>): Promise<T> {
-  const serve = await startServe(env)
+async function underLoad<T>(env: Record<string, string>, fn: (serve: Serve, probe: Probe) => Promise<T>, nodeArgs: string[] = []): Promise<T> {
+  const serve = await startServe(env, nodeArgs)
   try {
     await waitUntilRunning(serve)
     const probe = await Probe.connect(serve)
@@ -229,6 +231,40 @@ function memoryStats(minutes: number[], mb: number[]): Record<string, number> {
   }
 }
 
+/**
+ * The host's live heap: a full GC through the inspector, then the heap in use. RSS alone cannot
+ * tell a leak from V8 growing its heap lazily under a high allocation rate (it does: the host's
+ * RSS climbs for minutes, then plateaus, and a full GC takes it back to the start).
+ */
+async function hostLiveHeapMB(serve: Serve): Promise<number> {
+  const url = /(ws:\/\/127\.0\.0\.1:\d+\/[\w-]+)/.exec(serve.stderr())?.[1]
+  if (!url) throw new Error('the host did not print its inspector URL')
+  const ws = new WebSocket(url)
+  await new Promise<void>((r, j) => {
+    ws.once('open', () => r())
+    ws.once('error', j)
+  })
+  let id = 0
+  const call = (method: string) =>
+    new Promise<Record<string, number>>((resolve) => {
+      const mine = ++id
+      const onMessage = (data: WebSocket.RawData) => {
+        const message = JSON.parse(String(data)) as { id?: number; result?: Record<string, number> }
+        if (message.id !== mine) return
+        ws.off('message', onMessage)
+        resolve(message.result ?? {})
+      }
+      ws.on('message', onMessage)
+      ws.send(JSON.stringify({ id: mine, method }))
+    })
+  try {
+    await call('HeapProfiler.collectGarbage')
+    return (await call('Runtime.getHeapUsage')).usedSize * MB
+  } finally {
+    ws.close()
+  }
+}
+
 /** Minutes of load; host, market and execution RSS from `health` every 5 s. */
 function soak(seconds: number, env: Record<string, string>): Promise<Record<string, unknown>> {
   return underLoad(env, async (serve, probe) => {
@@ -238,6 +274,7 @@ function soak(seconds: number, env: Record<string, string>): Promise<Record<stri
     const allTrades: number[] = []
     let missed = 0
     let maxGapMs = 0
+    const liveHeapStart = await hostLiveHeapMB(serve)
     const t0 = performance.now()
     let messages = 0
     let trades = 0
@@ -258,9 +295,11 @@ function soak(seconds: number, env: Record<string, string>): Promise<Record<stri
       probe.reset()
     }
     const elapsed = (performance.now() - t0) / 1000
+    const liveHeapEnd = await hostLiveHeapMB(serve)
     return {
       seconds: round(elapsed),
       samples: minutes.length,
+      hostLiveHeapAfterFullGcMB: { start: round(liveHeapStart), end: round(liveHeapEnd) },
       wsMessagesPerSecond: round(messages / elapsed),
       tickersDeliveredPerSecond: round(tickers / elapsed),
       tradesDeliveredPerSecond: round(trades / elapsed),
@@ -271,7 +310,8 @@ function soak(seconds: number, env: Record<string, string>): Promise<Record<stri
       rss: { host: memoryStats(minutes, rss.host), market: memoryStats(minutes, rss.market), execution: memoryStats(minutes, rss.execution) },
       rssSamplesMB: { host: rss.host.map((x) => round(x)), market: rss.market.map((x) => round(x)), execution: rss.execution.map((x) => round(x)) }
     }
-  })
+    // The host only (workers are forked without inspector flags); loopback, for this run only.
+  }, ['--inspect=127.0.0.1:0'])
 }
 
 export async function run(): Promise<Record<string, unknown>> {
