@@ -1,4 +1,5 @@
 import { COALESCED_EVENTS, type EventName } from '../shared/api'
+import { BoundedRing } from '../core/util/bounded-ring'
 
 /** Trades kept per client per frame; older ones are dropped (and counted) under overload. */
 const TRADE_RING = 2_000
@@ -24,23 +25,23 @@ export interface FanoutOptions {
  */
 export class ClientFanout {
   private readonly latest = new Map<string, FanoutFrame>()
-  private trades: FanoutFrame[] = []
+  private readonly trades = new BoundedRing<FanoutFrame>(TRADE_RING)
   private ordered: FanoutFrame[] = []
   private timer: NodeJS.Timeout | undefined
-  droppedTrades = 0
+  private droppedBefore = 0
 
   constructor(private readonly options: FanoutOptions) {}
+
+  /** Trades this client never got because it fell more than a ring behind. */
+  get droppedTrades(): number {
+    return this.droppedBefore + this.trades.dropped
+  }
 
   offer(event: EventName, payload: unknown): void {
     const frame = { event, payload }
     if (COALESCED_EVENTS.has(event)) this.latest.set(coalesceKey(event, payload), frame)
-    else if (event === 'trade') {
-      this.trades.push(frame)
-      if (this.trades.length > TRADE_RING) {
-        this.trades.shift()
-        this.droppedTrades += 1
-      }
-    } else this.ordered.push(frame)
+    else if (event === 'trade') this.trades.push(frame)
+    else this.ordered.push(frame)
     this.schedule()
   }
 
@@ -54,15 +55,18 @@ export class ClientFanout {
     this.timer = setTimeout(() => this.flush(), this.options.frameMs ?? 16)
   }
 
-  private flush(): void {
+  /** Deliver what is pending now (the frame timer calls this; so can a bench). */
+  flush(): void {
+    clearTimeout(this.timer)
     this.timer = undefined
     if (this.options.isReady && !this.options.isReady()) {
       this.schedule() // try again next frame; meanwhile the latest state keeps replacing itself
       return
     }
-    const frames = [...this.ordered, ...this.trades, ...this.latest.values()]
+    const trades = this.trades.drain()
+    this.droppedBefore += trades.dropped
+    const frames = [...this.ordered, ...trades.items, ...this.latest.values()]
     this.ordered = []
-    this.trades = []
     this.latest.clear()
     if (frames.length) this.options.deliver(frames)
   }

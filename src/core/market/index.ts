@@ -10,7 +10,6 @@ export { FeedRequestError, classifyError, type ClassifiedError, type FeedErrorKi
 export { MalformedDataError, toMarketInfo } from './ccxt-normalize'
 export { StalenessWatchdog, DEFAULT_STALE_AFTER_MS } from './staleness'
 export { ExchangeHealthTracker, type HealthOptions } from './health'
-export { BoundedRing, FrameFlusher, MarketEventCoalescer, coalesceKey, type CoalescedBatch } from './coalescer'
 export { downloadHistory, type CandleSink, type CandleSource, type HistoryJob, type HistoryResult } from './history'
 export { HistoryQueue, type HistoryQueueOptions } from './history-queue'
 export { Backoff, type BackoffOptions } from './backoff'
