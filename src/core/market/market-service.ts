@@ -159,7 +159,14 @@ export class MarketService {
       series = mergeCandles(history, this.liveCandles.get(key) ?? [], open ? [open] : [])
     } else {
       const stored = this.options.store.candles({ exchange, symbol, timeframe, since: params.before ? undefined : since, before: params.before, limit })
-      series = stored.length ? stored : await this.fetchAndStore(exchange, symbol, timeframe, since, limit)
+      // market.db answers only when it has every closed candle of the window; a partial store
+      // (say 48 h downloaded, 500 h asked) used to answer with just what it had.
+      const windowEnd = Math.min(params.since !== undefined ? since + limit * step : until, Math.floor(now / step) * step)
+      const have = stored.filter(([t]) => t >= since && t < windowEnd).length
+      const complete = have >= Math.max(0, Math.ceil(windowEnd / step) - Math.ceil(since / step))
+      series = complete ? stored : mergeCandles(stored, await this.fetchAndStore(exchange, symbol, timeframe, since, limit))
+      const open = this.aggregators.get(seriesKey(exchange, symbol, timeframe))?.openCandle
+      if (open) series = mergeCandles(series, [open]) // the live candle, as for the demo
     }
     const inRange = series.filter(([t]) => t >= since && t < until)
     return params.before || params.since === undefined ? inRange.slice(-limit) : inRange.slice(0, limit)
@@ -275,7 +282,9 @@ export class MarketService {
   private async fetchAndStore(exchange: string, symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
     const feed = await this.feed(exchange)
     const candles = await exchangeCall(() => feed.fetchOHLCV(symbol, timeframe, since, limit))
-    this.options.store.upsertCandles({ exchange, symbol, timeframe }, candles)
+    // The exchange's still-open candle is shown, not stored: stored, it would stay half-built.
+    const closedBefore = Math.floor(this.options.now() / TIMEFRAME_MS[timeframe]) * TIMEFRAME_MS[timeframe]
+    this.options.store.upsertCandles({ exchange, symbol, timeframe }, candles.filter(([t]) => t < closedBefore))
     return candles
   }
 

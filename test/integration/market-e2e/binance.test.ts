@@ -187,6 +187,12 @@ describe('binance (loopback fake) through keel serve', () => {
     const scrolled = (await ok<unknown[]>(serve, 'candles', { exchange: 'binance', symbol: SYMBOL, timeframe: '1h', before: since + 10 * hour, limit: 5 })).map((c) => Candle.parse(c))
     expect(scrolled).toEqual(expected.slice(5, 10))
     expect(klines()).toBe(asked) // answered from market.db, not the exchange
+
+    // A window market.db only partly covers is completed from the exchange, not cut short.
+    const wide = (await ok<unknown[]>(serve, 'candles', { exchange: 'binance', symbol: SYMBOL, timeframe: '1h', since: since - 24 * hour, limit: 72 })).map((c) => Candle.parse(c))
+    expect(wide.map((c) => c[0])).toEqual(Array.from({ length: 72 }, (_, i) => since - 24 * hour + i * hour))
+    expect(wide.slice(24)).toEqual(expected)
+    expect(klines()).toBe(asked + 1)
   })
 
   it('a killed market worker comes back with the binance feed the user chose (and without the one they dropped)', async () => {
