@@ -65,7 +65,8 @@ export class ClientFanout {
     }
     const trades = this.trades.drain()
     this.droppedBefore += trades.dropped
-    const frames = [...this.ordered, ...trades.items, ...this.latest.values()]
+    const gap: FanoutFrame[] = trades.dropped ? [{ event: 'tradesDropped', payload: { count: trades.dropped } }] : []
+    const frames = [...this.ordered, ...gap, ...trades.items, ...this.latest.values()]
     this.ordered = []
     this.latest.clear()
     if (frames.length) this.options.deliver(frames)

@@ -90,7 +90,9 @@ export const events = {
   orderBook: OrderBook,
   candle: M.CandleEvent,
   feedStatus: M.FeedStatusEvent,
-  historyProgress: M.HistoryProgressEvent
+  historyProgress: M.HistoryProgressEvent,
+  /** This client fell behind and missed trades (its fan-out ring overflowed): a tape can say so. */
+  tradesDropped: z.object({ count: z.number().int().positive() })
 } satisfies Record<string, z.ZodType>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

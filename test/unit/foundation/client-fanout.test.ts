@@ -40,6 +40,7 @@ describe('ClientFanout', () => {
     vi.advanceTimersByTime(16)
     expect(frames).toHaveLength(1)
     expect(frames[0]?.filter((f) => f.event === 'trade')).toHaveLength(2_000)
+    expect(frames[0]?.find((f) => f.event === 'tradesDropped')?.payload).toEqual({ count: 8_000 })
     expect(frames[0]?.find((f) => f.event === 'ticker')?.payload).toEqual(ticker('BTC/USDT', 10_000))
   })
 })
