@@ -96,7 +96,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const crashCold = await withSupervisor(bench, async (s) => summarize(await recoveryTimes(s, 'ai', 'SIGKILL', TRIALS)), false)
   const floorAgain = summarize(await forkFloor(TRIALS))
   const freeze = await withSupervisor(bench, async (s) => summarize(await recoveryTimes(s, 'ai', 'SIGSTOP', Math.max(20, Math.round(TRIALS * 0.8)))))
-  const idle = await idleCpu(10)
+  const idle = await idleCpu(30)
   const floorMedian = (floor.median + floorAgain.median) / 2
   return {
     forkFloorMs: { before: floor, after: floorAgain },
@@ -108,7 +108,7 @@ export async function run(): Promise<Record<string, unknown>> {
       aiColdFork: Math.round((crashCold.median / floorMedian) * 100) / 100,
       target: 1.25
     },
-    freezeToReadyMs: { ...freeze, freezeAfterMs: 2000, heartbeatMs: 250, targetMs: 2500 },
+    freezeToReadyMs: { ...freeze, freezeAfterMs: 2000, heartbeatMs: 500, targetMs: 2500 },
     idle: { ...idle, targetHostCpuPercent: 1 }
   }
 }

@@ -24,11 +24,17 @@ runWorker((ctx) => {
     }
   })
   void service.restoreSubscriptions() // a restarted worker resumes the user's live feeds
-  let flushes = 0
+  // One timer drives everything, so a tick's trades, books, candles and health leave as one
+  // IPC message: every 100 ms the demo advances, every 300 ms candles flush (longer timeframes
+  // every 1.2 s), every second health is reported.
+  let ticks = 0
   const timers = [
-    setInterval(() => service.tick(), 100),
-    setInterval(() => service.flushCandles(++flushes % 4 === 0), 250),
-    setInterval(() => service.reportHealth(), 1_000),
+    setInterval(() => {
+      ticks += 1
+      service.tick()
+      if (ticks % 3 === 0) service.flushCandles(ticks % 12 === 0)
+      if (ticks % 10 === 0) service.reportHealth()
+    }, 100),
     ...(demoLoad ? [setInterval(() => service.pumpLoad(), DEMO_LOAD_INTERVAL_MS)] : [])
   ]
   ctx.onShutdown(async () => {

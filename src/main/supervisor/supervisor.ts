@@ -13,7 +13,7 @@ export interface SupervisorOptions extends SlotOptions {
 }
 
 export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
-  heartbeatMs: 250,
+  heartbeatMs: 500,
   freezeAfterMs: 2_000,
   startTimeoutMs: 15_000,
   stopGraceMs: 3_000,
