@@ -1,11 +1,14 @@
+import type { ZodError } from 'zod'
 import type { ExchangeHealth } from '../shared/market'
-import { executionFeed, internalEvents, type ExecutionFeedName } from '../shared/internal-events'
+import { internalEvents, type ExecutionFeedName } from '../shared/internal-events'
 import { describeZodError } from '../shared/errors'
 import type { Logger } from './logger'
 import type { Supervisor } from './supervisor/supervisor'
 
-const RELAYED = new Set<string>(['trade', 'orderBook', 'ticker', 'feedStatus'])
-const REPLAYED = new Set<string>(['orderBook', 'ticker'])
+/** What execution needs from the market stream; of it, what a restarted worker needs at once. */
+const RELAYED: ReadonlySet<string> = new Set<ExecutionFeedName>(['trade', 'orderBook', 'ticker', 'feedStatus'])
+type Replayed = 'orderBook' | 'ticker'
+const isReplayed = (name: string): name is Replayed => name === 'orderBook' || name === 'ticker'
 
 /**
  * "Others ask the owner": the market worker owns market data, the execution worker needs it.
@@ -14,7 +17,7 @@ const REPLAYED = new Set<string>(['orderBook', 'ticker'])
  */
 export class MarketRelay {
   private readonly markets = new Map<string, unknown>()
-  private readonly latest = new Map<string, { name: 'orderBook' | 'ticker'; payload: unknown; receivedAt: number }>()
+  private readonly latest = new Map<string, { name: Replayed; payload: unknown; receivedAt: number }>()
   exchangeHealth: ExchangeHealth[] = []
 
   constructor(
@@ -44,11 +47,8 @@ export class MarketRelay {
       return true
     }
     if (RELAYED.has(name)) {
-      const feedName = name as ExecutionFeedName
-      this.supervisor.notify('execution', feedName, payload)
-      if (REPLAYED.has(feedName)) {
-        this.latest.set(`${feedName}:${keyOf(payload)}`, { name: feedName as 'orderBook' | 'ticker', payload, receivedAt: Date.now() })
-      }
+      this.supervisor.notify('execution', name, payload)
+      if (isReplayed(name)) this.latest.set(`${name}:${keyOf(payload)}`, { name, payload, receivedAt: Date.now() })
     }
     return false
   }
@@ -58,7 +58,7 @@ export class MarketRelay {
     for (const item of this.latest.values()) this.supervisor.notify('execution', 'replayed', item)
   }
 
-  private drop(name: string, error: import('zod').ZodError): true {
+  private drop(name: string, error: ZodError): true {
     this.log.warn(`dropped malformed ${name} from market: ${describeZodError(error)}`)
     return true
   }
@@ -69,4 +69,3 @@ function keyOf(payload: unknown): string {
   return `${String(p.exchange)}:${String(p.symbol ?? '*')}`
 }
 
-export { executionFeed }

@@ -7,7 +7,7 @@ import type { EventBus } from '../bus'
 import { ClientFanout } from '../client-fanout'
 import type { Logger } from '../logger'
 import type { Router } from '../router'
-import { bearerToken, hostHeaderAllowed, tokenMatches } from './auth'
+import { bearerToken, hostHeaderAllowed, tokenChecker } from './auth'
 import { SECURITY_HEADERS, serveStatic } from './static-files'
 
 const MAX_BODY_BYTES = 1 << 20
@@ -33,8 +33,11 @@ export class HttpBridge {
   private wss: WebSocketServer | undefined
   private unsubscribe: (() => void) | undefined
   private readonly clients = new Map<WebSocket, ClientFanout>()
+  private readonly tokenOk: (given: string | null | undefined) => boolean
 
-  constructor(private readonly options: HttpBridgeOptions) {}
+  constructor(private readonly options: HttpBridgeOptions) {
+    this.tokenOk = tokenChecker(options.token)
+  }
 
   get loopbackOnly(): boolean {
     return ['127.0.0.1', 'localhost', '::1'].includes(this.options.host)
@@ -45,7 +48,8 @@ export class HttpBridge {
     const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
     server.on('upgrade', (req, socket, head) => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname
-      if (path !== '/ws' || !hostHeaderAllowed(req, this.loopbackOnly) || !tokenMatches(this.options.token, bearerToken(req, true))) {
+      if (path !== '/ws' || !hostHeaderAllowed(req, this.loopbackOnly) || !this.tokenOk(bearerToken(req, true))) {
+        this.options.log.warn(`refused a WebSocket upgrade to ${path} from ${req.socket.remoteAddress} (bad path, host or token)`)
         socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
         return
       }
@@ -80,6 +84,7 @@ export class HttpBridge {
       isReady: () => ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_WS_BUFFERED_BYTES
     })
     this.clients.set(ws, fanout)
+    this.options.log.info(`event client connected (${this.clients.size} now)`)
     // Listen to the bus only while someone is connected: with no client, events cost nothing here.
     this.unsubscribe ??= this.options.bus.subscribe((event, payload) => this.broadcast(event, payload))
     const gone = (): void => {
@@ -119,7 +124,8 @@ export class HttpBridge {
   }
 
   private async handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-    if (!tokenMatches(this.options.token, bearerToken(req, false))) {
+    if (!this.tokenOk(bearerToken(req, false))) {
+      this.options.log.warn(`refused /api/${method} from ${req.socket.remoteAddress}: missing or wrong token`)
       throw new KeelError('unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)')
     }
     if (req.method !== 'POST') {
