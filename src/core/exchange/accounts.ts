@@ -19,6 +19,11 @@ export function previewAccount(state: ExchangeState, id: string): AccountState {
   )
 }
 
+/** The exchange an account trades, or will trade once its first order opens it. */
+export function accountExchange(state: ExchangeState, id: string): string {
+  return state.accounts.get(id)?.exchange ?? defaultExchangeFor(state, id)
+}
+
 /** An account named after a known exchange trades that exchange ("one account per exchange"). */
 function defaultExchangeFor(state: ExchangeState, id: string): string {
   for (const market of state.markets.values()) if (market.exchange === id) return id

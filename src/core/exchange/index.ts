@@ -6,4 +6,5 @@ export type { AccountState, EngineConfig, ExchangeState, OrderRecord, PositionSt
 export type { AccountRecord, Effect } from './tx'
 export { accountRecord } from './tx'
 export { checkInvariants } from './invariants'
+export { accountExchange } from './accounts'
 export { accountSummary, balances, getOrder, openOrders, positions } from './queries'

@@ -1,7 +1,7 @@
 import { KeelError } from '../../shared/errors'
 import type { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
 import type { AccountParams, ListFillsParams, ListOrdersParams } from '../../shared/trading'
-import { accountSummary, balances, marketKey, positions, toPublicOrder, type ApplyResult, type Command, type ReplyValue } from '../exchange'
+import { accountExchange, accountSummary, balances, marketKey, positions, toPublicOrder, type ApplyResult, type Command, type ReplyValue } from '../exchange'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
@@ -140,7 +140,8 @@ export class ExecutionService {
     if (typeof account !== 'string' || typeof symbol !== 'string') return // the engine answers with the precise validation error
     const state = this.store.state
     if (typeof clientOrderId === 'string' && this.store.hasClientOrder(account, clientOrderId)) return
-    const exchange = state.accounts.get(account)?.exchange ?? 'demo'
+    // A new account named after an exchange trades that exchange: judge that exchange's feed.
+    const exchange = accountExchange(state, account)
     if (!state.markets.has(marketKey(exchange, symbol))) return // unknown symbol: the engine says so
     const reason = this.freshness.staleReason(exchange, symbol, this.now())
     if (reason) throw new KeelError('rejected', `order refused: ${reason}`)

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ExecutionService } from '../../../src/core/execution/execution-service'
+import { TradingStore } from '../../../src/core/storage/trading'
+import type { MarketInfo } from '../../../src/shared/market-data'
+import { BTC } from '../../unit/exchange/fixtures'
+
+/** ExecutionService over a real trading.db, without a worker process around it. */
+let dir: string
+let store: TradingStore
+let now = 1_000_000
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keel-execution-'))
+  store = TradingStore.open(join(dir, 'trading.db'))
+})
+afterEach(() => {
+  store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function service(): ExecutionService {
+  return new ExecutionService(store, { event: () => {} }, () => now, 3_000, { quietMs: 1, maxMs: 50 })
+}
+
+const book = (exchange: string) => ({ exchange, symbol: 'BTC/USDT', timestamp: now, bids: [[99, 2]] as [number, number][], asks: [[101, 2]] as [number, number][] })
+
+describe('ExecutionService stale-feed refusal', () => {
+  it('judges a new account named after an exchange by that exchange feed, not the demo', async () => {
+    const exec = service()
+    const binance: MarketInfo = { ...BTC, exchange: 'binance' }
+    exec.setMarkets('demo', [BTC])
+    exec.setMarkets('binance', [binance])
+    exec.book(book('demo')) // the demo is fresh; binance has never sent anything
+    const order = { account: 'binance', symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.1, price: 90 }
+    await expect(exec.command('placeOrder', order)).rejects.toThrow(/on binance/)
+    await expect(exec.command('placeOrder', { ...order, account: 'default' })).resolves.toMatchObject({ status: 'open' })
+  })
+})
