@@ -19,7 +19,7 @@ import { CandlestickController, CandlestickElement } from 'chartjs-chart-financi
 import { bollinger, ema, macd, rsi, sma, type Series } from '../indicators'
 import { formatFixed } from '../lib/format'
 import type { IndicatorPane, Overlay } from '../stores/prefs'
-import type { CandleSeries, SeriesChange } from './candle-series'
+import type { CandleSeries } from './candle-series'
 import { orderLinesPlugin, type OrderLine } from './order-lines'
 
 Chart.register(CandlestickController, CandlestickElement, BarController, BarElement, LineController, LineElement, PointElement, ScatterController, LinearScale, TimeSeriesScale, Tooltip, Filler)
@@ -120,33 +120,34 @@ export class PriceChart {
     this.chart.destroy()
   }
 
-  /** Brings the datasets in line with the series after a change of the given kind. */
-  setSeries(series: CandleSeries, change: SeriesChange): void {
-    if (change === 'none') return
+  /**
+   * Brings the datasets in line with the series: 'reset' rebuilds them, 'live' rewrites the bar
+   * shown last and appends what came after it. A frame may carry several live changes (the last
+   * trades of a period and the first of the next; minutes of a background tab without frames).
+   */
+  setSeries(series: CandleSeries, scope: 'reset' | 'live'): void {
     const { candles } = series
     const ds = this.chart.data.datasets as unknown as AnyDataset[]
-    if (change === 'reset' || this.times.length === 0) {
+    const closes = candles.map((c) => c[4])
+    if (scope === 'reset' || this.times.length === 0) {
       this.times = candles.map((c) => c[0])
       ds[DS.candles].data = candles.map(([x, o, h, l, c]) => ({ x, o, h, l, c }))
       ds[DS.volume].data = candles.map(([x, , , , , v]) => ({ x, y: v }))
       this.colorVolume()
-      this.recomputeIndicators(candles.map((c) => c[4]), 'all')
+      this.recomputeIndicators(closes, 0)
     } else {
-      const last = candles[candles.length - 1]
-      const point = { x: last[0], o: last[1], h: last[2], l: last[3], c: last[4] }
+      const from = this.times.length - 1
       const bars = ds[DS.candles].data as OHLC[]
       const vols = ds[DS.volume].data as XY[]
-      if (change === 'append') {
-        this.times.push(last[0])
-        bars.push(point)
-        vols.push({ x: last[0], y: last[5] })
-        if (this.offset > 0) this.offset++ // keep a scrolled-back view where it is
-      } else {
-        bars[bars.length - 1] = point
-        vols[vols.length - 1] = { x: last[0], y: last[5] }
+      for (let i = from; i < candles.length; i++) {
+        const [x, o, h, l, c, v] = candles[i]
+        this.times[i] = x
+        bars[i] = { x, o, h, l, c }
+        vols[i] = { x, y: v }
       }
-      this.colorVolume(bars.length - 1)
-      this.recomputeIndicators(candles.map((c) => c[4]), 'tail')
+      if (this.offset > 0) this.offset += candles.length - 1 - from // keep a scrolled-back view where it is
+      this.colorVolume(from)
+      this.recomputeIndicators(closes, from)
     }
     this.applyWindow()
     this.chart.update('none')
@@ -237,17 +238,17 @@ export class PriceChart {
     }
   }
 
-  private recomputeIndicators(closes: number[], scope: 'all' | 'tail'): void {
+  /** Rewrites the shown indicators from bar `from` on: a value depends only on closes up to its bar. */
+  private recomputeIndicators(closes: number[], from: number): void {
     const { overlays, panes } = this.view
     const ds = this.chart.data.datasets as unknown as AnyDataset[]
     const write = (index: number, values: Series) => {
       const data = ds[index].data as XY[]
-      if (scope === 'all' || data.length === 0) {
+      if (from === 0 || data.length === 0) {
         ds[index].data = toXY(this.times, values)
         return
       }
-      // Live tick: only the last two points can have changed (previous close, current bar).
-      for (let i = Math.max(0, values.length - 2); i < values.length; i++) data[i] = { x: this.times[i], y: values[i] ?? Number.NaN }
+      for (let i = from; i < values.length; i++) data[i] = { x: this.times[i], y: values[i] ?? Number.NaN }
     }
     if (overlays.sma) write(DS.sma, sma(closes, INDICATOR_PARAMS.sma))
     if (overlays.ema) write(DS.ema, ema(closes, INDICATOR_PARAMS.ema))
@@ -285,7 +286,7 @@ export class PriceChart {
       if (i in hidden) d.hidden = hidden[i]
     })
     const bars = this.chart.data.datasets[DS.candles].data as unknown as OHLC[]
-    this.recomputeIndicators(bars.map((b) => b.c), 'all')
+    this.recomputeIndicators(bars.map((b) => b.c), 0)
   }
 
   private colorVolume(from = 0): void {

@@ -48,21 +48,15 @@ export function usePriceChart(
     const series = new CandleSeries(timeframe)
     let stopped = false
     let loaded = false
-    let pending: SeriesChange = 'none'
     let frameQueued = false
-    const flush = () => {
-      frameQueued = false
-      if (stopped || pending === 'none') return
-      chart.setSeries(series, pending)
-      pending = 'none'
-    }
+    // Trades may arrive thousands of times a second: the series takes each, the chart redraws once a frame.
     const mark = (change: SeriesChange) => {
-      if (change === 'none' || !loaded) return
-      pending = pending === 'append' || change === 'append' ? 'append' : 'last'
-      if (!frameQueued) {
-        frameQueued = true
-        nextFrame(flush)
-      }
+      if (change === 'none' || !loaded || frameQueued) return
+      frameQueued = true
+      nextFrame(() => {
+        frameQueued = false
+        if (!stopped) chart.setSeries(series, 'live')
+      })
     }
     const offs = [
       client.on('trade', (t) => t.symbol === symbol && mark(series.applyTrade(t.timestamp, t.price, t.amount))),
