@@ -73,8 +73,7 @@ export class ExecutionService {
     if (kind === 'placeOrder') this.refuseIfStale(params)
     const result = await this.batcher.submit({ kind, at: this.now(), params } as Command)
     if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
-    const value = result.reply.value
-    return isOrder(value) ? toPublicOrder(value) : value
+    return result.reply.value // the engine already answers with public views (toPublicOrder)
   }
 
   setMarkets(exchange: string, markets: MarketInfo[]): void {
@@ -139,12 +138,14 @@ export class ExecutionService {
     const { account = 'default', symbol, clientOrderId } = (raw ?? {}) as Record<string, unknown>
     if (typeof account !== 'string' || typeof symbol !== 'string') return // the engine answers with the precise validation error
     const state = this.store.state
-    if (typeof clientOrderId === 'string' && this.store.hasClientOrder(account, clientOrderId)) return
     // A new account named after an exchange trades that exchange: judge that exchange's feed.
     const exchange = accountExchange(state, account)
     if (!state.markets.has(marketKey(exchange, symbol))) return // unknown symbol: the engine says so
     const reason = this.freshness.staleReason(exchange, symbol, this.now())
-    if (reason) throw new KeelError('rejected', `order refused: ${reason}`)
+    if (!reason) return
+    // Only a refusal asks the journal (a disk read for orders outside memory); fresh orders skip it.
+    if (typeof clientOrderId === 'string' && this.store.hasClientOrder(account, clientOrderId)) return
+    throw new KeelError('rejected', `order refused: ${reason}`)
   }
 
   private publish(results: ApplyResult[]): void {
@@ -156,8 +157,4 @@ export class ExecutionService {
       }
     }
   }
-}
-
-function isOrder(value: ReplyValue): value is Parameters<typeof toPublicOrder>[0] {
-  return value !== null && typeof value === 'object' && 'clientOrderId' in value && 'status' in value
 }

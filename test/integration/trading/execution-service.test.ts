@@ -37,4 +37,15 @@ describe('ExecutionService stale-feed refusal', () => {
     await expect(exec.command('placeOrder', order)).rejects.toThrow(/on binance/)
     await expect(exec.command('placeOrder', { ...order, account: 'default' })).resolves.toMatchObject({ status: 'open' })
   })
+
+  it('lets a re-send of an order the journal has through once the feed went stale, refuses new ones', async () => {
+    const exec = service()
+    exec.setMarkets('demo', [BTC])
+    exec.book(book('demo'))
+    const order = { clientOrderId: 'c1', symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.1, price: 90 }
+    const placed = await exec.command('placeOrder', order)
+    now += 10_000 // no data since: stale
+    await expect(exec.command('placeOrder', order)).resolves.toEqual(placed)
+    await expect(exec.command('placeOrder', { ...order, clientOrderId: 'c2' })).rejects.toThrow(/stale/)
+  })
 })
