@@ -1,6 +1,7 @@
 import { useEffect, useRef, type RefObject } from 'react'
 import type { KeelClient } from '../../../shared/api'
 import type { Timeframe } from '../../../shared/market-data'
+import { messageOf } from '../lib/errors'
 import { decimalsOf, formatFixed } from '../lib/format'
 import { nextFrame } from '../lib/frame-batch'
 import { useMarketStore } from '../stores/market'
@@ -74,7 +75,7 @@ export function usePriceChart(
         onStatus({ loading: false, error: null })
       } catch (err) {
         if (stopped) return
-        onStatus({ loading: false, error: `Candles unavailable: ${err instanceof Error ? err.message : String(err)}` })
+        onStatus({ loading: false, error: `Candles unavailable: ${messageOf(err)}` })
         retry = setTimeout(() => void load(), 3_000)
       }
     }

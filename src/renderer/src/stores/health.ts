@@ -1,6 +1,8 @@
 import { create } from 'zustand'
 import type { KeelClient } from '../../../shared/api'
 import type { HealthReport } from '../../../shared/health'
+import type { WorkerName } from '../../../shared/worker-protocol'
+import { messageOf } from '../lib/errors'
 
 interface HealthState {
   report: HealthReport | null
@@ -9,7 +11,8 @@ interface HealthState {
   restarting: Record<string, boolean>
   setReport(report: HealthReport): void
   setError(error: string | null): void
-  restart(client: KeelClient, worker: HealthReport['workers'][number]['name']): Promise<void>
+  /** `worker` is a name from the health report (a plain string there). */
+  restart(client: KeelClient, worker: string): Promise<void>
 }
 
 export const useHealthStore = create<HealthState>((set) => ({
@@ -21,10 +24,9 @@ export const useHealthStore = create<HealthState>((set) => ({
   restart: async (client, worker) => {
     set((s) => ({ restarting: { ...s.restarting, [worker]: true } }))
     try {
-      const name = worker as 'execution' | 'market' | 'ai' | 'strategy'
-      await client.call('restartWorker', { name })
+      await client.call('restartWorker', { name: worker as WorkerName })
     } catch (err) {
-      set({ error: err instanceof Error ? err.message : String(err) })
+      set({ error: messageOf(err) })
     } finally {
       set((s) => ({ restarting: { ...s.restarting, [worker]: false } }))
     }
@@ -34,6 +36,6 @@ export const useHealthStore = create<HealthState>((set) => ({
 /** Keeps the store live: one fetch now, then every pushed `health` event. */
 export function bindHealth(client: KeelClient): () => void {
   const { setReport, setError } = useHealthStore.getState()
-  client.call('health', {}).then(setReport, (err: unknown) => setError(err instanceof Error ? err.message : String(err)))
+  client.call('health', {}).then(setReport, (err: unknown) => setError(messageOf(err)))
   return client.on('health', setReport)
 }
