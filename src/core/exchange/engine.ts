@@ -1,5 +1,6 @@
 import type { z } from 'zod'
-import { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
+import type { OrderBook, Ticker, Trade } from '../../shared/market-data'
+import { MarketInfo } from '../../shared/market-data'
 import { describeZodError, KeelError, type ErrorBody } from '../../shared/errors'
 import {
   AmendOrderParams,
@@ -36,6 +37,7 @@ export type Command =
   | { kind: 'resetAccount'; at: number; params: unknown }
   | { kind: 'setMarkets'; at: number; markets: unknown[] }
 
+/** Market events carry data already parsed at the process boundary (see `run`). */
 export type MarketEvent =
   | { kind: 'trade'; trade: Trade }
   | { kind: 'book'; book: OrderBook }
@@ -109,14 +111,16 @@ function run(tx: Tx, input: EngineInput): ReplyValue {
     }
     case 'setMarkets':
       return { markets: setMarkets(tx, input.markets) }
+    // Market events arrive typed: the process boundary (the execution worker's feed) parsed
+    // them with the same schemas, so parsing every trade and book again here was pure cost.
     case 'trade':
-      onTrade(tx, parse(Trade, input.trade))
+      onTrade(tx, input.trade)
       return null
     case 'book':
-      applyBook(tx.state, parse(OrderBook, input.book))
+      applyBook(tx.state, input.book)
       return null
     case 'ticker':
-      applyTicker(tx.state, parse(Ticker, input.ticker))
+      applyTicker(tx.state, input.ticker)
       return null
   }
 }
@@ -129,7 +133,7 @@ function setMarkets(tx: Tx, raw: unknown[]): number {
 }
 
 /**
- * Applies one input. Never throws: bad input and refusals come back as an error reply (with
+ * Applies one input. Never throws: bad command params and refusals come back as an error reply (with
  * no state change). An 'internal' error reply means an engine bug interrupted a change
  * half-way; the caller should discard the state and reload it (TradingStore does).
  */
@@ -142,16 +146,6 @@ export function apply(state: ExchangeState, input: EngineInput): ApplyResult {
     const error = KeelError.from(err)
     return { reply: { ok: false, error: error.toBody() }, effects: tx.effects() }
   }
-}
-
-/** Market data is applied without validation when it comes from a trusted in-process feed
- * (backtests, benches); everything else should go through `apply`. */
-export function applyTrusted(state: ExchangeState, event: MarketEvent): Effect[] {
-  const tx = new Tx(state, inputTime(event))
-  if (event.kind === 'trade') onTrade(tx, event.trade)
-  else if (event.kind === 'book') applyBook(state, event.book)
-  else applyTicker(state, event.ticker)
-  return tx.effects()
 }
 
 /** Puts an order loaded from storage back into memory (open orders, or a closed one needed to

@@ -1,5 +1,5 @@
 /** The paper exchange: a pure, deterministic engine. See docs/paper-exchange.md. */
-export { apply, applyTrusted, hydrateOrder, inputTime, isCommand, toPublicOrder } from './engine'
+export { apply, hydrateOrder, inputTime, isCommand, toPublicOrder } from './engine'
 export type { ApplyResult, Command, EngineInput, MarketEvent, Reply, ReplyValue } from './engine'
 export { createState, DEFAULT_CONFIG, isLive, marketKey, clientKey } from './state'
 export type { AccountState, EngineConfig, ExchangeState, OrderRecord, PositionState, QueueModel } from './state'
