@@ -10,11 +10,6 @@ export const internalEvents = {
   marketsLoaded: z.object({ exchange: z.string().min(1), markets: z.array(MarketInfo) }),
   exchangeHealth: z.array(ExchangeHealth)
 } as const
-export type InternalEventName = keyof typeof internalEvents
-
-export function isInternalEvent(name: string): name is InternalEventName {
-  return Object.hasOwn(internalEvents, name)
-}
 
 /**
  * The host's replay of its latest book or ticker to a restarted execution worker, with when the
