@@ -6,7 +6,7 @@ import { ACCOUNT, loadAccount, useTradingStore } from '../stores/trading'
 
 /** Trading commands shared by buttons and keyboard shortcuts; each reports to the log. */
 
-export function newClientOrderId(): string {
+function newClientOrderId(): string {
   const random = Math.random().toString(36).slice(2, 10)
   return `ui-${Date.now().toString(36)}-${random}`
 }

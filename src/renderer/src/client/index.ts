@@ -4,7 +4,6 @@ import { ElectronClient } from './electron-client'
 import { HttpClient } from './http-client'
 
 export type { ConnectionState } from './remote-call'
-export { HttpClient } from './http-client'
 
 const TOKEN_KEY = 'keel.token'
 

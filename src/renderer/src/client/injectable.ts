@@ -11,7 +11,7 @@ interface MaybeStateful {
  * synthetic WebSocket frames through the same parse-validate-dispatch path real frames take,
  * at rates the demo market does not produce. Only installed with `?bench=1`.
  */
-export class InjectableClient implements KeelClient {
+class InjectableClient implements KeelClient {
   private readonly hub = new EventHub()
 
   constructor(private readonly inner: KeelClient & MaybeStateful) {}

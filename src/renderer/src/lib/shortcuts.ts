@@ -3,15 +3,7 @@ import type { KeelClient } from '../../../shared/api'
 import { cancelAll } from '../actions/orders'
 import { useTicketStore } from '../stores/ticket'
 
-/** Keyboard shortcuts (docs/user-guide.md lists them). Typing in a field never triggers one. */
-export const SHORTCUTS = [
-  { keys: 'B', action: 'Buy: select the buy side and focus the amount' },
-  { keys: 'S', action: 'Sell: select the sell side and focus the amount' },
-  { keys: 'Shift+X', action: 'Cancel all open orders' },
-  { keys: 'Esc', action: 'Close a dialog' }
-] as const
-
-export function isTyping(target: EventTarget | null): boolean {
+function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
   return target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)
 }
@@ -26,6 +18,7 @@ export function shortcutFor(e: { key: string; shiftKey: boolean; ctrlKey: boolea
   return null
 }
 
+/** Keyboard shortcuts (docs/user-guide.md lists them). Typing in a field never triggers one. */
 export function useShortcuts(client: KeelClient): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

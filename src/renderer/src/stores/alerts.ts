@@ -57,7 +57,7 @@ export const useAlertsStore = create<AlertsState>((set) => ({
   clearLog: () => set({ log: [] })
 }))
 
-export function describeFill(fill: Fill): string {
+function describeFill(fill: Fill): string {
   const verb = fill.side === 'buy' ? 'Bought' : 'Sold'
   const [base] = fill.symbol.split('/')
   return `${verb} ${fill.amount} ${base} at ${formatFixed(fill.price, fill.price < 10 ? 4 : 2)} (${fill.liquidity}, fee ${formatFixed(fill.fee, 4)} ${fill.feeAsset})`

@@ -5,7 +5,7 @@ import type { MarketInfo, OrderBook, Ticker } from '../../../shared/market-data'
 import { messageOf } from '../lib/errors'
 import { FrameBatch, type Scheduler } from '../lib/frame-batch'
 
-export const DEMO_EXCHANGE = 'demo'
+const DEMO_EXCHANGE = 'demo'
 const BOOK_DEPTH = 20
 
 interface MarketState {
