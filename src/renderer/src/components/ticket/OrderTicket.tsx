@@ -33,11 +33,11 @@ const PERCENTS = [25, 50, 75, 100]
 /** Everything the validator needs about the market and the account, for the ticket's symbol. */
 function useTicketContext(symbol: string): TicketContext | undefined {
   const market = useMarketStore((s) => s.markets[symbol])
-  const ticker = useMarketStore((s) => s.tickers[symbol])
-  const book = useMarketStore((s) => s.books[symbol])
+  // A number, not the ticker and book: the ticket re-renders (and re-validates) when the price
+  // moves, not on every book frame.
+  const refPrice = useMarketStore((s) => referencePrice(s.tickers[symbol], s.books[symbol]))
   const base = useTradingStore((s) => (market ? s.balances[market.base]?.free : undefined)) ?? 0
   const quote = useTradingStore((s) => (market ? s.balances[market.quote]?.free : undefined)) ?? 0
-  const refPrice = referencePrice(ticker, book)
   return useMemo(() => (market ? { market, freeBase: base, freeQuote: quote, refPrice } : undefined), [market, base, quote, refPrice])
 }
 
