@@ -29,19 +29,20 @@ export function withTotals(levels: readonly Level[], count: number): Row[] {
   return rows
 }
 
-const BookRow = memo(function BookRow({ row, side, maxTotal, priceTick, amountDecimals }: { row: Row; side: 'bid' | 'ask'; maxTotal: number; priceTick: number; amountDecimals: number }): JSX.Element {
+// Plain numbers as props (not the Row object, new every frame): memo skips levels that did not change.
+const BookRow = memo(function BookRow({ price, amount, total, side, maxTotal, priceTick, amountDecimals }: Row & { side: 'bid' | 'ask'; maxTotal: number; priceTick: number; amountDecimals: number }): JSX.Element {
   const usePrice = useTicketStore((s) => s.usePrice)
-  const price = formatPrice(row.price, priceTick)
-  const depth = `${((row.total / maxTotal) * 100).toFixed(1)}%`
+  const text = formatPrice(price, priceTick)
+  const depth = `${((total / maxTotal) * 100).toFixed(1)}%`
   return (
-    <tr className={`book-row ${side}`} style={{ ['--depth' as string]: depth }} onClick={() => usePrice(String(row.price))}>
+    <tr className={`book-row ${side}`} style={{ ['--depth' as string]: depth }} onClick={() => usePrice(String(price))}>
       <td className="num price">
-        <button type="button" className="link" aria-label={`Use ${side} price ${price}`}>
-          {price}
+        <button type="button" className="link" aria-label={`Use ${side} price ${text}`}>
+          {text}
         </button>
       </td>
-      <td className="num">{formatFixed(row.amount, amountDecimals)}</td>
-      <td className="num dim">{formatFixed(row.total, amountDecimals)}</td>
+      <td className="num">{formatFixed(amount, amountDecimals)}</td>
+      <td className="num dim">{formatFixed(total, amountDecimals)}</td>
     </tr>
   )
 })
@@ -73,7 +74,7 @@ export function OrderBook(): JSX.Element {
         </thead>
         <tbody aria-label="Asks">
           {[...asks].reverse().map((row) => (
-            <BookRow key={row.price} row={row} side="ask" maxTotal={maxTotal} priceTick={priceTick} amountDecimals={amountDecimals} />
+            <BookRow key={row.price} {...row} side="ask" maxTotal={maxTotal} priceTick={priceTick} amountDecimals={amountDecimals} />
           ))}
         </tbody>
         <tbody>
@@ -86,7 +87,7 @@ export function OrderBook(): JSX.Element {
         </tbody>
         <tbody aria-label="Bids">
           {bids.map((row) => (
-            <BookRow key={row.price} row={row} side="bid" maxTotal={maxTotal} priceTick={priceTick} amountDecimals={amountDecimals} />
+            <BookRow key={row.price} {...row} side="bid" maxTotal={maxTotal} priceTick={priceTick} amountDecimals={amountDecimals} />
           ))}
         </tbody>
       </table>
