@@ -14,7 +14,7 @@ import {
 } from '../../shared/trading'
 import { resetAccount } from './accounts'
 import { applyBook, applyTicker } from './book'
-import { rememberClosed } from './lifecycle'
+import { indexLive, rememberClosed } from './lifecycle'
 import { amendOrder, cancelAll, cancelMatching, cancelOrder, placeOrder } from './orders'
 import { clientKey, isLive, marketKey, type ExchangeState, type OrderRecord } from './state'
 import { onTrade } from './triggers'
@@ -154,12 +154,6 @@ export function hydrateOrder(state: ExchangeState, order: OrderRecord): void {
   if (state.orders.has(order.id)) return
   state.orders.set(order.id, order)
   state.byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
-  if (isLive(order)) {
-    const key = marketKey(order.exchange, order.symbol)
-    let live = state.live.get(key)
-    if (!live) state.live.set(key, (live = new Set()))
-    live.add(order)
-  } else {
-    rememberClosed(state, order)
-  }
+  if (isLive(order)) indexLive(state, order)
+  else rememberClosed(state, order)
 }

@@ -32,14 +32,16 @@ export function insertOrder(tx: Tx, order: OrderRecord): void {
   const { state } = tx
   state.orders.set(order.id, order)
   state.byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
+  indexLive(state, order)
+  tx.order(order)
+}
+
+/** Adds a live order to its market's set: the orders a trade on that market looks at. */
+export function indexLive(state: ExchangeState, order: OrderRecord): void {
   const key = marketKey(order.exchange, order.symbol)
   let live = state.live.get(key)
-  if (!live) {
-    live = new Set()
-    state.live.set(key, live)
-  }
+  if (!live) state.live.set(key, (live = new Set()))
   live.add(order)
-  tx.order(order)
 }
 
 export function finalize(tx: Tx, ctx: OrderContext, status: OrderStatus, reason?: string): void {

@@ -130,9 +130,13 @@ function insufficient(need: number, asset: string, free: number): KeelError {
   return new KeelError('rejected', `insufficient balance: need ${fmt(need)} ${asset}, have ${fmt(free)} ${asset} free`)
 }
 
+/** A market order, or a bracket with a market entry: it takes the book on placement. */
+function executesNow(order: OrderRecord): boolean {
+  return order.type === 'market' || (order.type === 'bracket' && order.price === undefined)
+}
+
 function checkFunds(tx: Tx, { acct, market, order }: OrderContext): void {
-  const executesNow = order.type === 'market' || (order.type === 'bracket' && order.price === undefined)
-  if (!executesNow) {
+  if (!executesNow(order)) {
     const need = ownNeed(order, market, acct)
     const free = freeOf(acct, order.reserveAsset)
     if (!approxAtMost(need, free)) throw insufficient(need, order.reserveAsset, free)
@@ -206,7 +210,7 @@ function addBracketLegs(tx: Tx, entry: OrderRecord, market: MarketInfo): void {
 
 function launch(tx: Tx, ctx: OrderContext): void {
   const { order, market, acct } = ctx
-  if (order.type === 'market' || (order.type === 'bracket' && order.price === undefined)) return runMarket(tx, ctx)
+  if (executesNow(order)) return runMarket(tx, ctx)
   if (order.resting) return runLimit(tx, ctx)
   syncReservation(tx, order, market, acct)
 }
