@@ -1,5 +1,4 @@
-import type { Effect, EngineInput, OrderRecord } from '../../exchange'
-import type { Reply } from '../../exchange'
+import { isLive, type Effect, type EngineInput, type OrderRecord, type Reply } from '../../exchange'
 import type { Statements } from './statements'
 
 /**
@@ -78,8 +77,7 @@ export class EffectWriter {
     for (const append of this.appends) append()
     for (const [id, data] of this.accounts) sql.upsertAccount.run(id, data)
     for (const o of this.orders.values()) {
-      const live = o.status === 'open' || o.status === 'pending' || o.status === 'partially_filled'
-      sql.upsertOrder.run(o.seq, o.id, o.account, o.clientOrderId, o.symbol, live ? 1 : 0, JSON.stringify(o))
+      sql.upsertOrder.run(o.seq, o.id, o.account, o.clientOrderId, o.symbol, isLive(o) ? 1 : 0, JSON.stringify(o))
     }
     for (const row of this.balances.values()) sql.upsertBalance.run(...row)
     for (const row of this.positions.values()) sql.upsertPosition.run(...row)

@@ -5,6 +5,7 @@ import {
   createState,
   hydrateOrder,
   isCommand,
+  marketKey,
   toPublicOrder,
   type AccountState,
   type ApplyResult,
@@ -15,6 +16,7 @@ import {
   type PositionState
 } from '../../exchange'
 import type { AccountRecord } from '../../exchange'
+import type { MarketInfo } from '../../../shared/market-data'
 import type { Fill, ListFillsParams, ListFillsResult, ListOrdersParams, ListOrdersResult } from '../../../shared/trading'
 import { EffectWriter } from './effect-writer'
 import { migrate } from './migrations'
@@ -140,8 +142,8 @@ export class TradingStore {
     const { sql } = this
     const state = createState(this.options.engine)
     for (const data of sql.markets.all() as string[]) {
-      const market = JSON.parse(data)
-      state.markets.set(`${market.exchange}:${market.symbol}`, market)
+      const market = JSON.parse(data) as MarketInfo
+      state.markets.set(marketKey(market.exchange, market.symbol), market)
     }
     for (const data of sql.accounts.all() as string[]) {
       const record = JSON.parse(data) as AccountRecord
