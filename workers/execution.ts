@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { z } from 'zod'
 import { executionFeed } from '../src/shared/internal-events'
-import { AccountParams, AmendOrderParams, CancelAllParams, CancelOrderParams, ListFillsParams, ListOrdersParams, ResetAccountParams } from '../src/shared/trading'
+import { AccountParams, ListFillsParams, ListOrdersParams } from '../src/shared/trading'
 import { ExecutionService } from '../src/core/execution/execution-service'
 import { TradingStore } from '../src/core/storage/trading'
 import { runWorker, validated } from './runtime/worker'
@@ -26,13 +26,13 @@ runWorker((ctx) => {
   feed('replayed', executionFeed.replayed, (r) => (r.name === 'orderBook' ? service.book(r.payload, r.receivedAt) : service.ticker(r.payload, r.receivedAt)))
 
   // The engine validates command params itself (and journals the refusal); these schemas only
-  // shape the read-only queries.
+  // shape the read-only queries. (Parsing commands here too was a third parse after the router's.)
   return {
     placeOrder: (p) => service.command('placeOrder', p),
-    cancelOrder: validated(CancelOrderParams, (p) => service.command('cancelOrder', p)),
-    cancelAll: validated(CancelAllParams, (p) => service.command('cancelAll', p)),
-    amendOrder: validated(AmendOrderParams, (p) => service.command('amendOrder', p)),
-    resetAccount: validated(ResetAccountParams, (p) => service.command('resetAccount', p)),
+    cancelOrder: (p) => service.command('cancelOrder', p),
+    cancelAll: (p) => service.command('cancelAll', p),
+    amendOrder: (p) => service.command('amendOrder', p),
+    resetAccount: (p) => service.command('resetAccount', p),
     listOrders: validated(ListOrdersParams, (p) => service.listOrders(p)),
     listFills: validated(ListFillsParams, (p) => service.listFills(p)),
     balances: validated(AccountParams, (p) => service.balances(p)),
