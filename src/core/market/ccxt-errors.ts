@@ -23,10 +23,8 @@ export function classifyError(error: unknown): ClassifiedError {
     return { kind: 'rate-limit', transient: true, message }
   }
   if (error instanceof ccxt.BadSymbol) return { kind: 'bad-symbol', transient: false, message }
+  // ExchangeNotAvailable and OnMaintenance are NetworkErrors too.
   if (error instanceof ccxt.NetworkError) return { kind: 'network', transient: true, message }
-  if (error instanceof ccxt.ExchangeNotAvailable || error instanceof ccxt.OnMaintenance) {
-    return { kind: 'network', transient: true, message }
-  }
   if (error instanceof Error && error.name === 'MalformedDataError') return { kind: 'malformed', transient: true, message }
   if (error instanceof ccxt.BaseError) return { kind: 'exchange', transient: false, message }
   return { kind: 'unknown', transient: false, message }
