@@ -27,7 +27,7 @@ function SymbolQuote(): JSX.Element {
   const change = changePercent(ticker)
   const tone = change === undefined ? '' : change >= 0 ? 'up' : 'down'
   return (
-    <div className="quote" aria-label={`${symbol} quote`}>
+    <div className="quote" role="group" aria-label={`${symbol} quote`}>
       <strong className="quote-symbol">{symbol}</strong>
       <span className={`quote-last num ${tone}`} aria-label="Last price">
         {formatPrice(ticker?.last, tick)}
@@ -65,7 +65,7 @@ function EquityBadge(): JSX.Element {
   if (!summary) return <span className="stat dim">Account —</span>
   const pnl = summary.realizedPnl + summary.unrealizedPnl
   return (
-    <span className="stat" aria-label="Equity">
+    <span className="stat" role="group" aria-label="Equity">
       <small>Equity</small> <span className="num">{formatFixed(summary.equity, 2)}</span> <small>{summary.quote}</small>{' '}
       <span className={`num ${pnl >= 0 ? 'up' : 'down'}`}>{formatSigned(pnl)}</span>
     </span>

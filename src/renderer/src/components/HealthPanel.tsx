@@ -57,7 +57,7 @@ export function HealthPanel(): JSX.Element {
       className="health"
       actions={
         host ? (
-          <p className="host" aria-label="Host">
+          <p className="host" role="group" aria-label="Host">
             Host ({host.mode}) pid {host.pid}, up {formatDuration(host.uptimeMs)}, CPU {host.cpuPercent.toFixed(1)} %, memory {formatBytes(host.rssBytes)}, loop delay{' '}
             {host.eventLoopDelayMs.toFixed(1)} ms
           </p>

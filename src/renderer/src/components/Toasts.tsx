@@ -22,7 +22,7 @@ function Toast({ toast }: { toast: LogEntry }): JSX.Element {
 export function Toasts(): JSX.Element {
   const toasts = useAlertsStore((s) => s.toasts)
   return (
-    <div className="toasts" aria-label="Notifications">
+    <div className="toasts" role="region" aria-label="Notifications">
       {toasts.map((t) => (
         <Toast key={t.id} toast={t} />
       ))}
