@@ -6,6 +6,12 @@ import { TIMEFRAME_MS } from '../../shared/market-data'
 export const bucketStart = (timestamp: number, timeframe: Timeframe): number =>
   Math.floor(timestamp / TIMEFRAME_MS[timeframe]) * TIMEFRAME_MS[timeframe]
 
+/** How many candles of `timeframe` start in [since, until): what a complete series holds. */
+export function expectedCandles(timeframe: Timeframe, since: number, until: number): number {
+  const step = TIMEFRAME_MS[timeframe]
+  return Math.max(0, Math.ceil(until / step) - Math.ceil(since / step))
+}
+
 /** Rolls candles (any finer, sorted resolution) up into `timeframe` buckets. */
 export function rollUpCandles(candles: readonly Candle[], timeframe: Timeframe): Candle[] {
   const out: Candle[] = []

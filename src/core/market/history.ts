@@ -2,7 +2,7 @@ import type { HistoryProgressEvent } from '../../shared/market'
 import type { Candle, Timeframe } from '../../shared/market-data'
 import { TIMEFRAME_MS } from '../../shared/market-data'
 import { Backoff, type BackoffOptions } from './backoff'
-import { type CandleGap, bucketStart } from './candles'
+import { type CandleGap, bucketStart, expectedCandles } from './candles'
 import { classifyError } from './ccxt-errors'
 import { sleep as realSleep } from './sleep'
 
@@ -77,7 +77,7 @@ class HistoryDownload {
     // legitimately be missing, which must not count as a gap.
     this.until = Math.min(job.until ?? Infinity, bucketStart(now, job.timeframe))
     if (!(this.until > job.since)) throw new Error(`nothing to download: range ends (${this.until}) before it starts (${job.since})`)
-    this.total = Math.ceil(this.until / this.step) - Math.ceil(job.since / this.step)
+    this.total = expectedCandles(job.timeframe, job.since, this.until)
     this.pageSize = options.pageSize ?? 500
     if (!(this.pageSize >= 1)) throw new Error(`page size must be at least 1, got ${this.pageSize}`)
   }

@@ -6,7 +6,7 @@ import { type ErrorCode, KeelError } from '../../shared/errors'
 import type { MarketStore } from '../storage/market/market-store'
 import type { FeedErrorKind, FeedRequestError } from './ccxt-errors'
 import type { CcxtFeed } from './ccxt-feed'
-import { CandleAggregator, mergeCandles } from './candles'
+import { CandleAggregator, expectedCandles, mergeCandles } from './candles'
 import { DemoLoad, type DemoLoadRates } from './demo-load'
 import { DemoMarket } from './demo-market'
 import { DEMO_EXCHANGE_ID } from './demo-symbols'
@@ -93,7 +93,7 @@ export class MarketService {
   }
 
   /**
-   * Publish open candles that changed, close due ones, check staleness (called every ~250 ms).
+   * Publish open candles that changed, close due ones, check staleness (called every ~300 ms).
    * The 1m candle updates on every call; longer timeframes once a second (`fullFlush`), which
    * is all a chart needs and keeps the event rate low.
    */
@@ -163,7 +163,7 @@ export class MarketService {
       // (say 48 h downloaded, 500 h asked) used to answer with just what it had.
       const windowEnd = Math.min(params.since !== undefined ? since + limit * step : until, Math.floor(now / step) * step)
       const have = stored.filter(([t]) => t >= since && t < windowEnd).length
-      const complete = have >= Math.max(0, Math.ceil(windowEnd / step) - Math.ceil(since / step))
+      const complete = have >= expectedCandles(timeframe, since, windowEnd)
       series = complete ? stored : mergeCandles(stored, await this.fetchAndStore(exchange, symbol, timeframe, since, limit))
       const open = this.aggregators.get(seriesKey(exchange, symbol, timeframe))?.openCandle
       if (open) series = mergeCandles(series, [open]) // the live candle, as for the demo

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3'
 import type { Candle, Timeframe } from '../../../shared/market-data'
-import { TIMEFRAME_MS } from '../../../shared/market-data'
-import { type CandleGap, findGaps } from '../../market/candles'
+import { type CandleGap, expectedCandles, findGaps } from '../../market/candles'
 import { migrate } from './migrations'
 
 export interface SeriesKey {
@@ -123,8 +122,7 @@ export class MarketStore {
 
   /** Expected number of candles in [since, until) for a timeframe. */
   static expectedCount(timeframe: Timeframe, since: number, until: number): number {
-    const step = TIMEFRAME_MS[timeframe]
-    return Math.max(0, Math.ceil(until / step) - Math.ceil(since / step))
+    return expectedCandles(timeframe, since, until)
   }
 
   close(): void {
