@@ -54,6 +54,8 @@ const MAX_LIVE_CANDLES = 5_000
 export class MarketService {
   readonly demo: DemoMarket
   private readonly feeds = new Map<string, CcxtFeed>()
+  /** The market list last handed to the host, per exchange. */
+  private readonly marketsRelayed = new Map<string, MarketInfo[]>()
   private readonly health = new Map<string, ExchangeHealthTracker>()
   private readonly aggregators = new Map<string, CandleAggregator>()
   private readonly liveCandles = new Map<string, Candle[]>()
@@ -128,7 +130,13 @@ export class MarketService {
     if (exchange === DEMO_EXCHANGE_ID) return this.demo.markets()
     const feed = await this.feed(exchange)
     const markets = await exchangeCall(() => feed.loadMarkets())
-    this.options.output.marketsLoaded(exchange, markets)
+    // Relay a list once per load (the feed caches it, the host keeps it for a restarted
+    // execution worker): each relay is parsed three times and written to trading.db, which for
+    // binance is thousands of rows, and subscribe() asks for the markets on every call.
+    if (this.marketsRelayed.get(exchange) !== markets) {
+      this.marketsRelayed.set(exchange, markets)
+      this.options.output.marketsLoaded(exchange, markets)
+    }
     return markets
   }
 
