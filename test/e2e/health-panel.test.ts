@@ -1,29 +1,13 @@
 import { mkdirSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, type BrowserSession } from '../support/browser'
-import { startServe, stopProcess, tempDir, type ServeProcess } from '../support/processes'
+import { describe, expect, it } from 'vitest'
+import { useUiSession } from './ui-session'
 
 // keel serve + Debian's Chromium: what a user sees in the browser.
-let serve: ServeProcess
-let browser: BrowserSession
-let dir: ReturnType<typeof tempDir>
-
-beforeAll(async () => {
-  dir = tempDir()
-  serve = await startServe(dir.path)
-  browser = await openBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  if (serve) await stopProcess(serve.child)
-  dir?.remove()
-})
+const session = useUiSession()
 
 describe('System health panel in Chromium', () => {
   it('shows every worker running, live', async () => {
-    const { page } = browser
-    await page.goto(serve.url)
+    const { page } = session
     const panel = page.getByRole('region', { name: 'System health' })
     for (const name of ['execution', 'market', 'ai', 'strategy']) {
       await expect.poll(() => panel.getByRole('row', { name: `${name} worker` }).getAttribute('data-state'), { timeout: 15_000 }).toBe('running')
@@ -37,7 +21,7 @@ describe('System health panel in Chromium', () => {
   })
 
   it('sees a worker killed by hand come back, with the crash listed', async () => {
-    const { page } = browser
+    const { page } = session
     const row = page.getByRole('row', { name: 'market worker' })
     const pid = Number(await row.getByRole('cell').nth(1).textContent())
     expect(pid).toBeGreaterThan(0)
@@ -50,7 +34,7 @@ describe('System health panel in Chromium', () => {
   })
 
   it('restarts a worker from its button', async () => {
-    const { page } = browser
+    const { page } = session
     const row = page.getByRole('row', { name: 'ai worker' })
     const before = await row.getByRole('cell').nth(1).textContent()
     await page.getByRole('button', { name: 'Restart ai worker' }).click()
