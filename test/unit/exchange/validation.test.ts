@@ -6,11 +6,11 @@ const limit = (extra: object) => ({ symbol: 'BTC/USDT', side: 'buy', type: 'limi
 describe('input validation and exchange rules', () => {
   it('refuses malformed input with a message naming the field', () => {
     const h = new Harness()
-    expect(h.refusal('placeOrder', limit({ amount: Number.NaN }))).toBe('amount: amount must be a finite number')
-    expect(h.refusal('placeOrder', limit({ amount: -1 }))).toBe('amount: amount must be positive')
-    expect(h.refusal('placeOrder', limit({ price: undefined }))).toBe('price: price is required for limit orders')
+    expect(h.refusal('placeOrder', limit({ amount: Number.NaN }))).toBe('placeOrder: amount: amount must be a finite number')
+    expect(h.refusal('placeOrder', limit({ amount: -1 }))).toBe('placeOrder: amount: amount must be positive')
+    expect(h.refusal('placeOrder', limit({ price: undefined }))).toBe('placeOrder: price: price is required for limit orders')
     expect(h.refusal('placeOrder', limit({ type: 'stop_market', price: undefined }))).toBe(
-      'stopPrice: stopPrice is required for stop_market orders'
+      'placeOrder: stopPrice: stopPrice is required for stop_market orders'
     )
     expect(h.refusal('placeOrder', limit({ symbol: 'DOGE/USDT' }))).toBe('unknown symbol DOGE/USDT on demo')
   })
