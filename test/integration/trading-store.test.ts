@@ -184,6 +184,33 @@ describe('TradingStore', () => {
     reopened.close()
   })
 
+  it('commits nothing of a command that fails part-way: a poisoned resetAccount leaves trading.db as it was', () => {
+    const path = join(dir, 'trading.db')
+    const store = TradingStore.open(path)
+    trade_session(store)
+    const before = structuredClone(durable(store.state)) // a copy: the failed reset changes the live objects before it is refused
+    const dump = () => {
+      const db = new Database(path, { readonly: true })
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
+      const rows = Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t}`).all()]))
+      db.close()
+      return rows
+    }
+    const rowsBefore = dump()
+    // Balances the API refuses (≤ 1e15), sent past the edge: the reset itself applies, then its
+    // summary overflows (1e308 BTC at a mark of ~90 USDT) and the ledger guard refuses it.
+    const poisoned = { kind: 'resetAccount', at: ++at, params: { account: 'default', balances: { USDT: 1e308, BTC: 1e308 } } } as const
+    const result = store.applyAndPersist(poisoned)
+    expect(result.reply).toEqual({ ok: false, error: { code: 'rejected', message: 'resetAccount refused: its equity would be Infinity' } })
+    expect(dump()).toEqual(rowsBefore)
+    expect(durable(store.state)).toEqual(before) // the live state was reloaded, not left half-reset
+    expect(checkInvariants(store.state)).toEqual([])
+    store.close()
+    const reopened = TradingStore.open(path)
+    expect(durable(reopened.state)).toEqual(before)
+    reopened.close()
+  })
+
   it('recovers every committed order from the files of a connection that was never closed', () => {
     const path = join(dir, 'trading.db')
     const store = TradingStore.open(path)

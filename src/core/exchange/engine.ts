@@ -65,6 +65,9 @@ export type Reply = { ok: true; value: ReplyValue } | { ok: false; error: ErrorB
 export interface ApplyResult {
   reply: Reply
   effects: Effect[]
+  /** The input failed after it had begun changing the state: discard the state and reload it
+   * (an engine bug, or the ledger guard refusing an unsound result). Nothing of it may be kept. */
+  rollback?: true
 }
 
 export const isCommand = (input: EngineInput): input is Command =>
@@ -136,18 +139,51 @@ function setMarkets(tx: Tx, markets: MarketInfo[]): number {
 }
 
 /**
- * Applies one input. Never throws: refusals come back as an error reply (with no state change). An 'internal' error reply means an engine bug interrupted a change
- * half-way; the caller should discard the state and reload it (TradingStore does).
+ * Applies one input. Never throws: refusals come back as an error reply (with no state change).
+ * A reply with `rollback` means the state was changed part-way (an engine bug, or the ledger
+ * guard found a balance or answer that is negative, NaN or infinite); the caller discards the
+ * state and reloads it (the executor does), so nothing of that input is committed.
  */
 export function apply(state: ExchangeState, input: EngineInput): ApplyResult {
   const tx = new Tx(state, inputTime(input))
   try {
     const value = run(tx, input)
-    return { reply: { ok: true, value }, effects: tx.effects() }
+    const effects = tx.effects()
+    const unsound = unsoundBalance(effects) ?? unsoundReply(value)
+    if (unsound !== undefined) {
+      return { reply: { ok: false, error: { code: 'rejected', message: `${input.kind} refused: ${unsound}` } }, effects: [], rollback: true }
+    }
+    return { reply: { ok: true, value }, effects }
   } catch (err) {
     const error = KeelError.from(err)
+    if (error.code === 'internal') return { reply: { ok: false, error: error.toBody() }, effects: [], rollback: true }
     return { reply: { ok: false, error: error.toBody() }, effects: tx.effects() }
   }
+}
+
+/** The ledger guard: no balance an input touched may end negative, NaN or infinite. */
+function unsoundBalance(effects: readonly Effect[]): string | undefined {
+  for (const effect of effects) {
+    if (effect.kind !== 'balanceChanged') continue
+    const { asset, free, locked } = effect.balance
+    if (!(free >= 0 && locked >= 0 && Number.isFinite(free + locked))) {
+      return `it would leave ${asset} of account ${effect.account} at free ${free}, locked ${locked}`
+    }
+  }
+  return undefined
+}
+
+/** Every number in the answer is finite (the host refuses to send anything else, after the commit). */
+function unsoundReply(value: ReplyValue): string | undefined {
+  if (value === null) return undefined
+  const records: object[] = 'cancelled' in value ? value.cancelled : [value]
+  for (const record of records) {
+    for (const field in record) {
+      const x = (record as Record<string, unknown>)[field]
+      if (typeof x === 'number' && !Number.isFinite(x)) return `its ${field} would be ${x}`
+    }
+  }
+  return undefined
 }
 
 /** Puts an order loaded from storage back into memory (open orders, or a closed one needed to

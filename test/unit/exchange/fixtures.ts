@@ -33,7 +33,12 @@ export class Harness {
   readonly effects: Effect[] = []
   at = 1_000
 
-  constructor(config: Partial<EngineConfig> = {}, markets: MarketInfo[] = [BTC]) {
+  /** `check` runs after every input; a non-empty answer fails the test (default: every invariant). */
+  constructor(
+    config: Partial<EngineConfig> = {},
+    markets: MarketInfo[] = [BTC],
+    private readonly check: (state: ExchangeState) => string[] = checkInvariants
+  ) {
     this.state = createState(config)
     this.send({ kind: 'setMarkets', at: this.at, markets })
   }
@@ -49,7 +54,7 @@ export class Harness {
     }
     const result = apply(this.state, parsed)
     this.effects.push(...result.effects)
-    const problems = checkInvariants(this.state)
+    const problems = this.check(this.state)
     if (problems.length > 0) throw new Error(`invariants broken after ${input.kind}:\n${problems.join('\n')}`)
     return result
   }

@@ -103,6 +103,6 @@ describe('tick arithmetic', () => {
     expect(floorToTick(1.239, 0.01)).toBe(1.23)
     expect(ceilToTick(1.231, 0.01)).toBe(1.24)
     expect(ceilToTick(1.23, 0.01)).toBe(1.23)
-    expect(() => tickDecimals(0)).toThrow(/positive/)
+    expect(tickDecimals(0)).toBe(0) // not a step: no decimals
   })
 })
