@@ -187,7 +187,17 @@ function TicketSummary({ result, ctx, side }: { result: TicketResult | undefined
       <dt>Available</dt>
       <dd className="num">{side === 'buy' ? `${formatFixed(ctx.freeQuote, 2)} ${market.quote}` : `${formatFixed(ctx.freeBase, amountDecimals)} ${market.base}`}</dd>
       <dt>Size</dt>
-      <dd className="num">{result?.ok ? `${formatFixed(result.amount, amountDecimals)} ${market.base}` : '—'}</dd>
+      <dd className="num">{result?.ok ? `${result.order.cost !== undefined ? '≈ ' : ''}${formatFixed(result.amount, amountDecimals)} ${market.base}` : '—'}</dd>
+      {result?.ok && Object.keys(result.adjusted).length > 0 ? (
+        <>
+          <dt>On the grid</dt>
+          <dd className="num" aria-label="Rounded to the market's ticks and steps">
+            {Object.entries(result.adjusted)
+              .map(([field, a]) => `${field} ${a.typed} → ${a.sent}`)
+              .join(', ')}
+          </dd>
+        </>
+      ) : null}
       <dt>Value ≈</dt>
       <dd className="num">{result?.ok ? `${formatFixed(result.notional, 2)} ${market.quote}` : '—'}</dd>
       <dt>Fee ≈</dt>
