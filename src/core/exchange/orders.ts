@@ -1,5 +1,6 @@
 import type { MarketInfo, Side } from '../../shared/market-data'
 import { KeelError } from '../../shared/errors'
+import { buyCost } from '../../shared/market-rules'
 import type { AmendOrderParams, CancelAllParams, CancelOrderParams, PlaceOrderParams } from '../../shared/trading'
 import { ensureAccount, feeRates, freeOf } from './accounts'
 import { markOf, planTake } from './book'
@@ -171,7 +172,7 @@ function checkFunds(tx: Tx, { acct, market, order }: OrderContext): void {
     if (!approxAtMost(order.amount, free)) throw insufficient(order.amount, market.base, free)
     return
   }
-  const need = tidy(plan.steps.reduce((sum, s) => sum + s.price * s.amount, 0) * (1 + Math.max(taker, 0)))
+  const need = tidy(plan.steps.reduce((sum, s) => sum + buyCost(s.amount, s.price, taker), 0))
   const free = freeOf(acct, market.quote)
   if (!approxAtMost(need, free)) throw insufficient(need, market.quote, free)
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { MarketInfo } from '../../../src/shared/market-data'
 import { floorToStep, isOnStep } from '../../../src/shared/market-rules'
@@ -135,5 +136,35 @@ describe('ticket validation', () => {
     expect(order.status).toBe('filled')
     expect(engine.balance('USDT').free).toBeGreaterThanOrEqual(0)
     expect(engine.balance('USDT').free).toBeLessThan(0.11) // at most one lot step's price (0.0001 × 100.5 × 1.002) left
+  })
+})
+
+describe('the ticket and the exchange apply the same rules', () => {
+  const STEPS = [0.5, 2.5, 5, 10, 1, 0.25, 0.01, 0.0001, 1e-8]
+  it('what the ticket sends after rounding, the engine never refuses as off the grid', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...STEPS),
+        fc.constantFrom(...STEPS),
+        fc.double({ min: 1, max: 1e5, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+        fc.constantFrom('buy' as const, 'sell' as const),
+        (tick, step, typedPrice, typedAmount, side) => {
+          const m: MarketInfo = { ...BTC, precision: { amount: step, price: tick }, limits: { amount: {}, price: {}, cost: {} } }
+          const r = buildOrder(form({ side, type: 'limit', price: String(typedPrice), amount: String(typedAmount) }), {
+            market: m,
+            freeBase: 1e9,
+            freeQuote: 1e15,
+            refPrice: typedPrice
+          })
+          if (!r.ok) return // rounded to zero: the ticket says so itself
+          const engine = new Harness({}, [m])
+          engine.reset({ balances: { USDT: 1e15, BTC: 1e9 } })
+          const reply = engine.send({ kind: 'placeOrder', at: 5, params: r.order }).reply
+          expect(reply.ok ? '' : reply.error.message).not.toMatch(/not a multiple/)
+        }
+      ),
+      { numRuns: 500 }
+    )
   })
 })

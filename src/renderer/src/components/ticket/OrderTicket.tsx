@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type JSX } from 'react'
+import { fundingFeeRate } from '../../../../shared/market-rules'
 import type { OrderType, TimeInForce } from '../../../../shared/trading'
 import { placeOrder } from '../../actions/orders'
 import { useClient } from '../../client-context'
@@ -180,7 +181,7 @@ export function OrderTicket(): JSX.Element {
 function TicketSummary({ result, ctx, side }: { result: TicketResult | undefined; ctx: TicketContext | undefined; side: 'buy' | 'sell' }): JSX.Element | null {
   if (!ctx) return <p className="dim">Waiting for market data…</p>
   const { market } = ctx
-  const fee = Math.max(market.maker, market.taker)
+  const fee = fundingFeeRate(market.maker, market.taker)
   const amountDecimals = decimalsOf(market.precision.amount)
   return (
     <dl className="ticket-summary">
