@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { HealthReport } from '../shared/health'
 import type { WorkerName } from '../shared/worker-protocol'
 import { EventBus } from './bus'
+import { HostFaults, residentBytes } from './host-faults'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
 import { MarketRelay } from './market-relay'
@@ -50,11 +51,14 @@ export class AppCore {
   readonly bus: EventBus
   readonly router: Router
   private readonly relay: MarketRelay
+  readonly faults: HostFaults
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
+  private lastRss = 0
 
   constructor(private readonly options: AppCoreOptions) {
+    this.faults = new HostFaults(options.log)
     this.bus = new EventBus(options.log)
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
     this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
@@ -70,7 +74,7 @@ export class AppCore {
   }
 
   async start(): Promise<void> {
-    this.monitor.start(() => this.bus.publish('health', this.health()))
+    this.monitor.start(this.faults.guard('health timer', () => this.bus.publish('health', this.health())))
     await this.supervisor.start()
   }
 
@@ -81,7 +85,8 @@ export class AppCore {
   }
 
   health(): HealthReport {
-    const mem = process.memoryUsage()
+    // Under descriptor exhaustion reading /proc fails (EMFILE): report the last figure instead.
+    this.lastRss = residentBytes(this.lastRss)
     return {
       workers: this.supervisor.health(),
       host: {
@@ -89,10 +94,12 @@ export class AppCore {
         pid: process.pid,
         version: this.options.version,
         uptimeMs: Math.round(performance.now() - this.startedAt),
-        rssBytes: mem.rss,
+        rssBytes: this.lastRss,
         cpuPercent: this.monitor.cpuPercent,
         eventLoopDelayMs: this.monitor.eventLoopDelayMs,
-        dataDir: this.options.dataDir
+        dataDir: this.options.dataDir,
+        faults: this.faults.count,
+        lastFault: this.faults.last
       },
       crashes: this.supervisor.recentCrashes(),
       exchanges: this.relay.exchangeHealth
@@ -113,9 +120,12 @@ export class AppCore {
   /** State changes reach clients within ~50 ms, coalesced so a restart storm is one update. */
   private publishHealthSoon(): void {
     if (this.healthTimer) return
-    this.healthTimer = setTimeout(() => {
-      this.healthTimer = undefined
-      this.bus.publish('health', this.health())
-    }, 50)
+    this.healthTimer = setTimeout(
+      this.faults.guard('health update', () => {
+        this.healthTimer = undefined
+        this.bus.publish('health', this.health())
+      }),
+      50
+    )
   }
 }

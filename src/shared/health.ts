@@ -41,7 +41,10 @@ export const HostHealth = z.object({
   rssBytes: z.number().nonnegative(),
   cpuPercent: z.number().nonnegative(),
   eventLoopDelayMs: z.number().nonnegative(),
-  dataDir: z.string()
+  dataDir: z.string(),
+  /** Failures the host caught and survived (a timer or callback that threw), and the latest. */
+  faults: z.number().int().nonnegative().optional(),
+  lastFault: z.object({ at: z.number(), where: z.string(), message: z.string() }).nullable().optional()
 })
 export type HostHealth = z.infer<typeof HostHealth>
 
