@@ -55,6 +55,8 @@ export interface ServeSpawnOptions {
   env?: NodeJS.ProcessEnv
   /** The token to pass with --token; null passes none (the host picks: file, env or data dir). */
   token?: string | null
+  /** Its own process group (the host and its workers), so a test can stop the whole group. */
+  detached?: boolean
 }
 
 /** Starts `keel serve --port 0` as a real process and waits for its URL line. */
@@ -66,7 +68,11 @@ export async function startServe(dataDir: string, extraArgs: string[] = [], spaw
     spawnOptions.fdLimit === undefined
       ? [process.execPath, args]
       : ['bash', ['-c', `ulimit -n ${spawnOptions.fdLimit} && exec "$0" "$@"`, process.execPath, ...args]]
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: spawnOptions.env ?? process.env })
+  const child = spawn(command, argv, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: spawnOptions.env ?? process.env,
+    detached: spawnOptions.detached ?? false
+  })
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))

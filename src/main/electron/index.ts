@@ -1,4 +1,4 @@
-import { app, Notification, type BrowserWindow } from 'electron'
+import { app, Notification, powerMonitor, type BrowserWindow } from 'electron'
 import log from 'electron-log/main'
 import { join } from 'node:path'
 import { AppCore } from '../app-core'
@@ -64,6 +64,9 @@ if (!app.requestSingleInstanceLock()) {
   })
 
   void app.whenReady().then(async () => {
+    // A suspended laptop is a paused host: its sleep must not count as worker silence.
+    powerMonitor.on('suspend', () => core.supervisor.hostSuspending())
+    powerMonitor.on('resume', () => core.supervisor.hostResumed())
     hardenSession()
     registerIpcBridge(core.router, core.bus, () => window, rendererUrl)
     tray = new KeelTray(resourcesDir, { show, quit: () => app.quit() })
