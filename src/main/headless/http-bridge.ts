@@ -207,14 +207,23 @@ function sendError(res: ServerResponse, err: KeelError): void {
   res.end(JSON.stringify({ error: err.toBody() }))
 }
 
+/** Bodies past this are not read at all: the connection is dropped. */
+const MAX_DRAIN_BYTES = 16 << 20
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new KeelError('bad_request', `request body over ${MAX_BODY_BYTES} bytes`)
-    chunks.push(chunk as Buffer)
+    // Past the limit the rest is read and discarded, so the client gets the 400 rather than a
+    // reset; an absurd body is cut off.
+    if (size > MAX_DRAIN_BYTES) {
+      req.socket.destroy()
+      throw new KeelError('bad_request', `request body over ${MAX_BODY_BYTES} bytes`)
+    }
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer)
   }
+  if (size > MAX_BODY_BYTES) throw new KeelError('bad_request', `request body over ${MAX_BODY_BYTES} bytes`)
   return Buffer.concat(chunks).toString('utf8')
 }
 
