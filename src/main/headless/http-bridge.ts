@@ -13,8 +13,12 @@ import { ConnectionGate, connectionLimits, type ConnectionLimits } from './conne
 import { serveStatic } from './static-files'
 
 const MAX_BODY_BYTES = 1 << 20
-/** A client this far behind is skipped for a frame; it gets the latest state when it catches up. */
-const MAX_WS_BUFFERED_BYTES = 4 << 20
+/**
+ * A client this far behind is skipped for a frame; it gets the latest state when it catches up
+ * (or a resync if its queue overflows meanwhile). This bounds the host memory a client that
+ * stops reading can hold, together with the fan-out's own caps.
+ */
+const MAX_WS_BUFFERED_BYTES = 1 << 20
 /** A connection that has not sent its request headers within this is closed (idle floods). */
 const HEADERS_TIMEOUT_MS = 5_000
 /** An idle keep-alive connection is closed after this. */
