@@ -14,7 +14,9 @@ export const CrashRecord = z.object({
   exitCode: z.number().nullable(),
   signal: z.string().nullable(),
   uptimeMs: z.number().nonnegative(),
-  stderrTail: z.array(z.string())
+  stderrTail: z.array(z.string()),
+  /** How the host saw it end, where it says more than code and signal (Electron: oom, killed, crashed, launch-failed). */
+  reason: z.string().optional()
 })
 export type CrashRecord = z.infer<typeof CrashRecord>
 

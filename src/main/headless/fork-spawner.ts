@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { forEachLine, type SpawnedWorker, type Spawner, type WorkerSpec } from '../supervisor/spawner'
+import { inheritedEnv } from '../supervisor/worker-env'
 
 /**
  * Headless spawner: each worker is a `child_process.fork` of the same Node binary, with an IPC
@@ -39,7 +40,7 @@ export class ForkSpawner implements Spawner {
 
   private forkProcess(entry: string, env: Record<string, string>): ChildProcess {
     const child = fork(entry, [], {
-      env: { ...process.env, ...env },
+      env: { ...inheritedEnv(process.env), ...env },
       execArgv: this.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced'

@@ -15,7 +15,8 @@ export interface SpawnedWorker {
   send(message: HostToWorker): void
   kill(signal: 'SIGKILL' | 'SIGTERM'): void
   onMessage(listener: (message: unknown) => void): void
-  onExit(listener: (code: number | null, signal: string | null) => void): void
+  /** `reason`: the host's own word for the exit where it has one (Electron: oom, killed, crashed, launch-failed…). */
+  onExit(listener: (code: number | null, signal: string | null, reason?: string) => void): void
   onStdoutLine(listener: (line: string) => void): void
   onStderrLine(listener: (line: string) => void): void
 }

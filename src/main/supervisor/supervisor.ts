@@ -6,7 +6,8 @@ import { HostClock } from './host-clock'
 import { PendingRequests } from './pending-requests'
 import { DEFAULT_RESTART_POLICY } from './restart-policy'
 import type { Spawner, WorkerSpec } from './spawner'
-import { WorkerSlot, workerEnv, type SlotOptions } from './worker-slot'
+import { workerEnv } from './worker-env'
+import { WorkerSlot, type SlotOptions } from './worker-slot'
 
 export interface SupervisorOptions extends SlotOptions {
   requestTimeoutMs: number

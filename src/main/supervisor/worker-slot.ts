@@ -1,5 +1,5 @@
 import type { CrashRecord, WorkerHealth, WorkerState } from '../../shared/health'
-import { WORKER_ENV, WorkerToHost, type HostToWorker } from '../../shared/worker-protocol'
+import { WorkerToHost, type HostToWorker } from '../../shared/worker-protocol'
 import { describeZodError } from '../../shared/errors'
 import type { Logger } from '../logger'
 import type { HostClock } from './host-clock'
@@ -163,10 +163,10 @@ export class WorkerSlot {
       this.log.warn(`[${this.name}] ${line}`)
     })
     proc.onStdoutLine((line) => current() && this.log.debug(`[${this.name}] ${line}`))
-    proc.onExit((code, signal) => {
+    proc.onExit((code, signal, reason) => {
       if (!current()) return
       this.proc = undefined
-      this.afterExit(code, signal)
+      this.afterExit(code, signal, reason)
     })
   }
 
@@ -244,7 +244,7 @@ export class WorkerSlot {
     }, this.options.stopGraceMs)
   }
 
-  private afterExit(code: number | null, signal: string | null): void {
+  private afterExit(code: number | null, signal: string | null, reason?: string): void {
     clearTimeout(this.killTimer)
     const uptimeMs = Math.round(performance.now() - this.spawnedAt)
     this.hooks.onProcessGone(this)
@@ -268,7 +268,8 @@ export class WorkerSlot {
       exitCode: code,
       signal,
       uptimeMs,
-      stderrTail: this.tail.snapshot()
+      stderrTail: this.tail.snapshot(),
+      ...(reason !== undefined && { reason })
     }
     this.lastCrash = record
     this.hooks.onCrash(record)
@@ -295,8 +296,4 @@ export class WorkerSlot {
     this.state = state
     this.hooks.onState(this)
   }
-}
-
-export function workerEnv(name: string, dataDir: string, heartbeatMs: number): Record<string, string> {
-  return { [WORKER_ENV.name]: name, [WORKER_ENV.dataDir]: dataDir, [WORKER_ENV.heartbeatMs]: String(heartbeatMs) }
 }
