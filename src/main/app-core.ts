@@ -32,14 +32,20 @@ export function assignClientOrderId(method: string, params: unknown): unknown {
   return order.clientOrderId ? params : { ...order, clientOrderId: `k-${randomUUID()}` }
 }
 
-/** Keel's workers and who must be up before whom. */
+/** Loaded ahead by the standby of every worker: the storage driver all of them use. */
+const PRELOAD_BASE = ['better-sqlite3']
+/** ccxt takes hundreds of ms to load and ~70 MB: only the market worker's standby carries it. */
+const PRELOAD_MARKET = [...PRELOAD_BASE, 'ccxt']
+
+/** Keel's workers, who must be up before whom, and what their warm standby loads ahead. */
 export function workerSpecs(workerDir: string): WorkerSpec[] {
-  const spec = (name: WorkerName, dependsOn: WorkerName[]): WorkerSpec => ({
+  const spec = (name: WorkerName, dependsOn: WorkerName[], preload = PRELOAD_BASE): WorkerSpec => ({
     name,
     entry: join(workerDir, `worker-${name}.js`),
-    dependsOn
+    dependsOn,
+    preload
   })
-  return [spec('execution', []), spec('market', []), spec('ai', ['market']), spec('strategy', ['market', 'execution'])]
+  return [spec('execution', []), spec('market', [], PRELOAD_MARKET), spec('ai', ['market']), spec('strategy', ['market', 'execution'])]
 }
 
 /**

@@ -7,6 +7,11 @@ export interface WorkerSpec {
   entry: string
   /** Workers that must be running before this one starts. */
   dependsOn: WorkerName[]
+  /**
+   * Slow-to-load packages this worker needs (e.g. ccxt): a warm standby for this worker loads
+   * them ahead, so a restart does not wait for them. Workers with the same list share a standby.
+   */
+  preload?: readonly string[]
 }
 
 /** A started worker process, whatever started it (utilityProcess or child_process.fork). */
