@@ -2,6 +2,7 @@ import { app, Notification, powerMonitor, type BrowserWindow } from 'electron'
 import log from 'electron-log/main'
 import { join } from 'node:path'
 import { AppCore } from '../app-core'
+import { preparePrivateDataDir } from '../data-dir'
 import { registerIpcBridge } from './ipc-bridge'
 import { notificationFor } from './notifications'
 import { KeelTray } from './tray'
@@ -23,6 +24,7 @@ if (!app.requestSingleInstanceLock()) {
   let quitting = false
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(__dirname, '../../resources')
 
+  preparePrivateDataDir(app.getPath('userData'))
   const core = new AppCore({
     mode: 'electron',
     version: app.getVersion(),
@@ -31,6 +33,7 @@ if (!app.requestSingleInstanceLock()) {
     spawner: new UtilitySpawner(),
     log
   })
+  core.faults.catchUncaught()
 
   const show = (): void => {
     if (!window || window.isDestroyed()) window = openWindow()
