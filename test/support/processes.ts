@@ -13,7 +13,8 @@ export function assertBuilt(): void {
 
 export function tempDir(prefix = 'keel-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix))
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+  // Retries: a SIGKILLed host's workers may still be writing their last log lines for a moment.
+  return { path, remove: () => rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) }
 }
 
 export function isAlive(pid: number): boolean {
