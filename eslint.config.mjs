@@ -11,6 +11,8 @@ const noMain = { group: ['**/main/**', '**/main'], message: 'core, shared, worke
 const noWorkers = { group: ['**/workers/**'], message: 'Workers are entry points; share code through src/core.' }
 const noCore = { group: ['**/core/**', '**/core'], message: 'Only main and workers use src/core.' }
 const noNode = { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'better-sqlite3', 'ws', 'ccxt'], message: 'src/shared runs everywhere (renderer included): no Node or host libraries.' }
+const noHeadless = { group: ['**/headless', '**/headless/**'], message: 'src/main/electron never imports src/main/headless: what both hosts need lives in src/main.' }
+const noElectronShell = { group: ['**/main/electron', '**/main/electron/**', '../electron', '../electron/**'], message: 'src/main/headless never imports src/main/electron: what both hosts need lives in src/main.' }
 const restrict = (paths, patterns) => ['error', { paths, patterns }]
 
 export default tseslint.config(
@@ -26,6 +28,9 @@ export default tseslint.config(
     }
   },
   { files: ['src/main/electron/**', 'src/preload/**'], rules: { 'no-restricted-imports': restrict([], [noRenderer]) } },
+  // The two hosts are siblings: neither imports the other.
+  { files: ['src/main/electron/**'], rules: { 'no-restricted-imports': restrict([], [noRenderer, noHeadless]) } },
+  { files: ['src/main/headless/**'], rules: { 'no-restricted-imports': restrict([electron], [noRenderer, noElectronShell]) } },
   { files: ['src/shared/**'], rules: { 'no-restricted-imports': restrict([electron], [noRenderer, noMain, noCore, noWorkers, noNode]) } },
   { files: ['src/core/**'], rules: { 'no-restricted-imports': restrict([electron], [noRenderer, noMain, noWorkers]) } },
   { files: ['workers/**'], rules: { 'no-restricted-imports': restrict([electron], [noRenderer, noMain]) } },

@@ -26,13 +26,19 @@ async function forkFloor(trials: number): Promise<number[]> {
   return samples
 }
 
-async function withSupervisor<T>(options: Partial<SupervisorOptions>, fn: (s: Supervisor) => Promise<T>, warmStandby = true): Promise<T> {
+async function withSupervisor<T>(
+  options: Partial<SupervisorOptions>,
+  fn: (s: Supervisor, spawner: ForkSpawner) => Promise<T>,
+  warmStandby = true,
+  preload = true
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'))
   const spawner = new ForkSpawner(warmStandby ? join(OUT_MAIN, 'worker-standby.js') : undefined)
-  const s = new Supervisor(spawner, workerSpecs(OUT_MAIN), dir, options)
+  const specs = workerSpecs(OUT_MAIN).map((spec) => (preload ? spec : { ...spec, preload: [] }))
+  const s = new Supervisor(spawner, specs, dir, options)
   await s.start()
   try {
-    return await fn(s)
+    return await fn(s, spawner)
   } finally {
     await s.stop()
     rmSync(dir, { recursive: true, force: true })
@@ -40,10 +46,16 @@ async function withSupervisor<T>(options: Partial<SupervisorOptions>, fn: (s: Su
 }
 
 /** Kill (or freeze) the worker and time until its successor says ready. */
-async function recoveryTimes(s: Supervisor, worker: WorkerName, signal: 'SIGKILL' | 'SIGSTOP', trials: number): Promise<number[]> {
+/** Crashes are seconds apart in life: wait until the replacement standby has loaded. */
+async function settle(spawner: ForkSpawner): Promise<void> {
+  await sleep(150)
+  for (let waited = 0; !spawner.standbysWarm && waited < 10_000; waited += 20) await sleep(20)
+}
+
+async function recoveryTimes(s: Supervisor, spawner: ForkSpawner, worker: WorkerName, signal: 'SIGKILL' | 'SIGSTOP', trials: number): Promise<number[]> {
   const samples: number[] = []
   for (let i = 0; i < trials; i++) {
-    await sleep(150) // let the previous successor settle
+    await settle(spawner)
     const pid = s.health().find((w) => w.name === worker)?.pid
     if (!pid) throw new Error(`${worker} is not running`)
     const ready = new Promise<number>((r) => {
@@ -54,6 +66,35 @@ async function recoveryTimes(s: Supervisor, worker: WorkerName, signal: 'SIGKILL
     samples.push((await ready) - t0)
   }
   return samples
+}
+
+/**
+ * Kill the worker and time until a request sent right after the kill is answered: what an API
+ * caller sees (the supervisor holds the request through the restart; the successor answers).
+ */
+async function answeredAfterCrash(s: Supervisor, spawner: ForkSpawner, worker: WorkerName, trials: number): Promise<number[]> {
+  const samples: number[] = []
+  for (let i = 0; i < trials; i++) {
+    await settle(spawner)
+    const pid = s.health().find((w) => w.name === worker)?.pid
+    if (!pid) throw new Error(`${worker} is not running`)
+    const gone = new Promise<void>((r) => {
+      const stop = s.listen({ onChange: () => s.stateOf(worker) !== 'running' && (stop(), r()) })
+    })
+    const t0 = performance.now()
+    process.kill(pid, 'SIGKILL')
+    await gone // the request must reach the successor, not the dying process
+    await s.request(worker, 'ping', {})
+    samples.push(performance.now() - t0)
+  }
+  return samples
+}
+
+const WORKERS: WorkerName[] = ['execution', 'market', 'ai', 'strategy']
+
+function rssMiB(pid: number): number {
+  const kb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
+  return Math.round(kb / 1024)
 }
 
 function cpuTicks(pid: number): number {
@@ -88,23 +129,44 @@ export async function run(): Promise<Record<string, unknown>> {
   const bench: Partial<SupervisorOptions> = { policy: { ...DEFAULT_RESTART_POLICY, maxRestarts: 10_000, stableAfterMs: 0 } }
   const floor = summarize(await forkFloor(TRIALS))
   // Keel's default (keel serve): a warm standby process becomes the restarted worker.
-  const crash = await withSupervisor(bench, async (s) => ({
-    execution: summarize(await recoveryTimes(s, 'execution', 'SIGKILL', TRIALS)),
-    ai: summarize(await recoveryTimes(s, 'ai', 'SIGKILL', TRIALS))
-  }))
+  const crash = await withSupervisor(bench, async (s, spawner) => {
+    const out: Partial<Record<WorkerName, ReturnType<typeof summarize>>> = {}
+    for (const w of WORKERS) out[w] = summarize(await recoveryTimes(s, spawner, w, 'SIGKILL', TRIALS))
+    return out as Record<WorkerName, ReturnType<typeof summarize>>
+  })
+  let standbyRssMiB: number[] = []
+  const answered = await withSupervisor(bench, async (s, spawner) => {
+    const out: Partial<Record<WorkerName, ReturnType<typeof summarize>>> = {}
+    for (const w of WORKERS) out[w] = summarize(await answeredAfterCrash(s, spawner, w, TRIALS))
+    await sleep(1_500) // the last standby has loaded its preloads
+    standbyRssMiB = spawner.standbyPids.map(rssMiB)
+    return out as Record<WorkerName, ReturnType<typeof summarize>>
+  })
+  // The standby without preloads: market's successor loads ccxt itself (the cost preloading saves).
+  const crashNoPreload = await withSupervisor(
+    bench,
+    async (s, spawner) => ({
+      market: summarize(await recoveryTimes(s, spawner, 'market', 'SIGKILL', TRIALS)),
+      execution: summarize(await recoveryTimes(s, spawner, 'execution', 'SIGKILL', TRIALS))
+    }),
+    true,
+    false
+  )
   // Without the standby: a cold fork per restart (what utilityProcess does in Electron today).
-  const crashCold = await withSupervisor(bench, async (s) => summarize(await recoveryTimes(s, 'ai', 'SIGKILL', TRIALS)), false)
+  const crashCold = await withSupervisor(bench, async (s, spawner) => summarize(await recoveryTimes(s, spawner, 'ai', 'SIGKILL', TRIALS)), false)
   const floorAgain = summarize(await forkFloor(TRIALS))
-  const freeze = await withSupervisor(bench, async (s) => summarize(await recoveryTimes(s, 'ai', 'SIGSTOP', Math.max(20, Math.round(TRIALS * 0.8)))))
+  const freeze = await withSupervisor(bench, async (s, spawner) => summarize(await recoveryTimes(s, spawner, 'ai', 'SIGSTOP', Math.max(20, Math.round(TRIALS * 0.8)))))
   const idle = await idleCpu(30)
   const floorMedian = (floor.median + floorAgain.median) / 2
   return {
     forkFloorMs: { before: floor, after: floorAgain },
     crashToReadyMs: crash,
+    crashToAnsweredPingMs: answered,
+    crashToReadyStandbyWithoutPreloadMs: crashNoPreload,
+    standbyRssMiB,
     crashToReadyColdForkMs: { ai: crashCold },
     crashToReadyOverFloor: {
-      execution: Math.round((crash.execution.median / floorMedian) * 100) / 100,
-      ai: Math.round((crash.ai.median / floorMedian) * 100) / 100,
+      ...Object.fromEntries(WORKERS.map((w) => [w, Math.round((crash[w].median / floorMedian) * 100) / 100])),
       aiColdFork: Math.round((crashCold.median / floorMedian) * 100) / 100,
       target: 1.25
     },

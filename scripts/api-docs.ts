@@ -48,6 +48,29 @@ ${ErrorCode.options.map((c) => `| \`${c}\` | ${HTTP_STATUS[c]} | ${ERROR_MEANING
 A call to a worker that is restarting waits (up to 30 s) and is answered by its successor: a
 caller sees a delay, not an error. Orders carry a \`clientOrderId\` (the host assigns one if you
 don't), so a re-sent order is recognised and never doubled.
+
+## Access and limits (headless)
+
+- **Token.** \`--token-file <path>\`, else \`$KEEL_TOKEN\`, else the token kept in
+  \`<data-dir>/token\` (0600, made on first start and reused, so a bookmarked URL keeps working).
+  \`--token T\` also works but shows in \`ps\`. The scheme \`Bearer\` is case-insensitive.
+- **Wrong or missing token, HTTP:** status 401, header \`WWW-Authenticate: Bearer realm="keel"\`,
+  body exactly \`{"error":{"code":"unauthorized","message":"missing or wrong bearer token (Authorization: Bearer <token>)"}}\`.
+  A client can rely on \`status === 401 && error.code === "unauthorized"\`.
+- **Wrong or missing token, WebSocket:** a browser (it sends \`Origin\`) gets the handshake
+  accepted and the socket closed at once with close code **4401**, reason
+  \`unauthorized: missing or wrong token\` (browsers cannot read a refused handshake's status).
+  A client without \`Origin\` gets a plain HTTP 401 handshake refusal. Any other close code means
+  the connection dropped: reconnect.
+- **Origin.** The WebSocket accepts no \`Origin\` (non-browser clients) or Keel's own origin;
+  any other browser origin is refused with HTTP 403.
+- **Connections.** Sockets are capped from the process's descriptor limit (\`ulimit -n\`, at most
+  1,024); past three quarters of the cap requests get 503 \`unavailable\` with \`Retry-After: 1\`,
+  past the cap new sockets are closed. A socket that sends no request headers within 5 s, or idles
+  5 s between requests, is closed. Static paths with malformed escapes answer 400.
+- **Slow event clients.** Each WebSocket client has bounded queues; a client that falls too far
+  behind (or whose socket buffer passes a cap) gets one \`resync\` event and should refetch its
+  state (orders, fills, balances) with the methods above.
 `
 
 

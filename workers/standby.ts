@@ -21,5 +21,25 @@ function onMessage(raw: unknown): void {
   require(parsed.data.entry)
 }
 
+/**
+ * Packages the future worker needs and that are slow to load (ccxt: hundreds of ms), named by
+ * the host (WorkerSpec.preload). Loaded before the first message is read, so a `become` that
+ * arrives meanwhile simply waits for them. A package that fails here fails again, visibly, in
+ * the worker itself.
+ */
+function preload(list: string | undefined): void {
+  for (const name of (list ?? '').split(',').filter(Boolean)) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(name)
+    } catch {
+      // reported by the worker that imports it
+    }
+  }
+}
+
+preload(process.env[WORKER_ENV.standbyPreload])
 process.on('message', onMessage)
+// Tells the spawner this reserve is fully loaded (benches wait for it; the spawner uses it either way).
+process.send?.({ t: 'warm' })
 process.once('disconnect', () => process.exit(0))

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { HealthReport } from '../shared/health'
 import type { WorkerName } from '../shared/worker-protocol'
 import { EventBus } from './bus'
+import { HostFaults, residentBytes } from './host-faults'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
 import { MarketRelay } from './market-relay'
@@ -31,14 +32,20 @@ export function assignClientOrderId(method: string, params: unknown): unknown {
   return order.clientOrderId ? params : { ...order, clientOrderId: `k-${randomUUID()}` }
 }
 
-/** Keel's workers and who must be up before whom. */
+/** Loaded ahead by the standby of every worker: the storage driver all of them use. */
+const PRELOAD_BASE = ['better-sqlite3']
+/** ccxt takes hundreds of ms to load and ~70 MB: only the market worker's standby carries it. */
+const PRELOAD_MARKET = [...PRELOAD_BASE, 'ccxt']
+
+/** Keel's workers, who must be up before whom, and what their warm standby loads ahead. */
 export function workerSpecs(workerDir: string): WorkerSpec[] {
-  const spec = (name: WorkerName, dependsOn: WorkerName[]): WorkerSpec => ({
+  const spec = (name: WorkerName, dependsOn: WorkerName[], preload = PRELOAD_BASE): WorkerSpec => ({
     name,
     entry: join(workerDir, `worker-${name}.js`),
-    dependsOn
+    dependsOn,
+    preload
   })
-  return [spec('execution', []), spec('market', []), spec('ai', ['market']), spec('strategy', ['market', 'execution'])]
+  return [spec('execution', []), spec('market', [], PRELOAD_MARKET), spec('ai', ['market']), spec('strategy', ['market', 'execution'])]
 }
 
 /**
@@ -50,11 +57,14 @@ export class AppCore {
   readonly bus: EventBus
   readonly router: Router
   private readonly relay: MarketRelay
+  readonly faults: HostFaults
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
+  private lastRss = 0
 
   constructor(private readonly options: AppCoreOptions) {
+    this.faults = new HostFaults(options.log)
     this.bus = new EventBus(options.log)
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
     this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
@@ -70,7 +80,7 @@ export class AppCore {
   }
 
   async start(): Promise<void> {
-    this.monitor.start(() => this.bus.publish('health', this.health()))
+    this.monitor.start(this.faults.guard('health timer', () => this.bus.publish('health', this.health())))
     await this.supervisor.start()
   }
 
@@ -81,7 +91,8 @@ export class AppCore {
   }
 
   health(): HealthReport {
-    const mem = process.memoryUsage()
+    // Under descriptor exhaustion reading /proc fails (EMFILE): report the last figure instead.
+    this.lastRss = residentBytes(this.lastRss)
     return {
       workers: this.supervisor.health(),
       host: {
@@ -89,10 +100,12 @@ export class AppCore {
         pid: process.pid,
         version: this.options.version,
         uptimeMs: Math.round(performance.now() - this.startedAt),
-        rssBytes: mem.rss,
+        rssBytes: this.lastRss,
         cpuPercent: this.monitor.cpuPercent,
         eventLoopDelayMs: this.monitor.eventLoopDelayMs,
-        dataDir: this.options.dataDir
+        dataDir: this.options.dataDir,
+        faults: this.faults.count,
+        lastFault: this.faults.last
       },
       crashes: this.supervisor.recentCrashes(),
       exchanges: this.relay.exchangeHealth
@@ -113,9 +126,12 @@ export class AppCore {
   /** State changes reach clients within ~50 ms, coalesced so a restart storm is one update. */
   private publishHealthSoon(): void {
     if (this.healthTimer) return
-    this.healthTimer = setTimeout(() => {
-      this.healthTimer = undefined
-      this.bus.publish('health', this.health())
-    }, 50)
+    this.healthTimer = setTimeout(
+      this.faults.guard('health update', () => {
+        this.healthTimer = undefined
+        this.bus.publish('health', this.health())
+      }),
+      50
+    )
   }
 }

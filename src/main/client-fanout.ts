@@ -3,6 +3,10 @@ import { BoundedRing } from '../core/util/bounded-ring'
 
 /** Trades kept per client per frame; older ones are dropped (and counted) under overload. */
 const TRADE_RING = 2_000
+/** Ordered events (orders, fills, balances, crashes) held for one client before it must resync. */
+export const MAX_ORDERED = 5_000
+/** Ordered events per delivered frame: one frame (and so one socket write) stays small. */
+const FRAME_ORDERED = 500
 
 export interface FanoutFrame {
   event: string
@@ -15,13 +19,16 @@ export interface FanoutOptions {
   /** False while the client is still busy with earlier frames (e.g. WebSocket bufferedAmount). */
   isReady?(): boolean
   frameMs?: number
+  /** Cap of the ordered queue (default MAX_ORDERED). */
+  maxOrdered?: number
 }
 
 /**
  * Fan-out to one client without backlog. State-like events (tickers, books, candles, health)
  * are coalesced per key to the latest value; trades go through a bounded ring; everything else
- * (orders, fills, crashes) is kept in order. Flushed once per frame, and only when the client
- * has caught up: a slow consumer gets the latest state, never an unbounded queue.
+ * (orders, fills, crashes) is kept in order, up to a cap: a client that falls further behind
+ * loses that queue and gets one `resync` event instead, telling it to refetch. Flushed once per
+ * frame, and only when the client has caught up: a slow consumer costs bounded memory.
  */
 export class ClientFanout {
   private readonly latest = new Map<string, FanoutFrame>()
@@ -29,6 +36,9 @@ export class ClientFanout {
   private ordered: FanoutFrame[] = []
   private timer: NodeJS.Timeout | undefined
   private droppedBefore = 0
+  /** Ordered events dropped since the last delivered resync; > 0 means a resync is owed. */
+  private droppedOrdered = 0
+  resyncs = 0
 
   constructor(private readonly options: FanoutOptions) {}
 
@@ -41,8 +51,16 @@ export class ClientFanout {
     const frame = { event, payload }
     if (COALESCED_EVENTS.has(event)) this.latest.set(coalesceKey(event, payload), frame)
     else if (event === 'trade') this.trades.push(frame)
-    else this.ordered.push(frame)
+    else this.pushOrdered(frame)
     this.schedule()
+  }
+
+  private pushOrdered(frame: FanoutFrame): void {
+    if (this.ordered.length >= (this.options.maxOrdered ?? MAX_ORDERED)) {
+      this.droppedOrdered += this.ordered.length
+      this.ordered = []
+    }
+    this.ordered.push(frame)
   }
 
   close(): void {
@@ -66,10 +84,14 @@ export class ClientFanout {
     const trades = this.trades.drain()
     this.droppedBefore += trades.dropped
     const gap: FanoutFrame[] = trades.dropped ? [{ event: 'tradesDropped', payload: { count: trades.dropped } }] : []
-    const frames = [...this.ordered, ...gap, ...trades.items, ...this.latest.values()]
-    this.ordered = []
+    const resync: FanoutFrame[] = this.droppedOrdered ? [{ event: 'resync', payload: { reason: 'queue_overflow', dropped: this.droppedOrdered } }] : []
+    if (this.droppedOrdered) this.resyncs += 1
+    this.droppedOrdered = 0
+    const now = this.ordered.length > FRAME_ORDERED ? this.ordered.splice(0, FRAME_ORDERED) : this.ordered.splice(0)
+    const frames = [...resync, ...now, ...gap, ...trades.items, ...this.latest.values()]
     this.latest.clear()
     if (frames.length) this.options.deliver(frames)
+    if (this.ordered.length) this.schedule()
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CrashRecord, HealthReport } from './health'
+import { ResyncEvent } from './host'
 import * as M from './market'
 import { Trade, Ticker, OrderBook } from './market-data'
 import * as T from './trading'
@@ -93,7 +94,11 @@ export const events = {
   feedStatus: M.FeedStatusEvent,
   historyProgress: M.HistoryProgressEvent,
   /** This client fell behind and missed trades (its fan-out ring overflowed): a tape can say so. */
-  tradesDropped: z.object({ count: z.number().int().positive() })
+  tradesDropped: z.object({ count: z.number().int().positive() }),
+
+  // ── host ──
+  /** This client's queue overflowed and was dropped: refetch orders, fills and balances. */
+  resync: ResyncEvent
 } satisfies Record<string, z.ZodType>
 
 /**

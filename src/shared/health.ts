@@ -14,7 +14,9 @@ export const CrashRecord = z.object({
   exitCode: z.number().nullable(),
   signal: z.string().nullable(),
   uptimeMs: z.number().nonnegative(),
-  stderrTail: z.array(z.string())
+  stderrTail: z.array(z.string()),
+  /** How the host saw it end, where it says more than code and signal (Electron: oom, killed, crashed, launch-failed). */
+  reason: z.string().optional()
 })
 export type CrashRecord = z.infer<typeof CrashRecord>
 
@@ -41,7 +43,10 @@ export const HostHealth = z.object({
   rssBytes: z.number().nonnegative(),
   cpuPercent: z.number().nonnegative(),
   eventLoopDelayMs: z.number().nonnegative(),
-  dataDir: z.string()
+  dataDir: z.string(),
+  /** Failures the host caught and survived (a timer or callback that threw), and the latest. */
+  faults: z.number().int().nonnegative().optional(),
+  lastFault: z.object({ at: z.number(), where: z.string(), message: z.string() }).nullable().optional()
 })
 export type HostHealth = z.infer<typeof HostHealth>
 

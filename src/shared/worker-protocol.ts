@@ -50,5 +50,7 @@ export type HeartbeatMsg = z.infer<typeof HeartbeatMsg>
 export const WORKER_ENV = {
   name: 'KEEL_WORKER_NAME',
   dataDir: 'KEEL_DATA_DIR',
-  heartbeatMs: 'KEEL_HEARTBEAT_MS'
+  heartbeatMs: 'KEEL_HEARTBEAT_MS',
+  /** Standby processes only: comma-separated packages to load ahead (WorkerSpec.preload). */
+  standbyPreload: 'KEEL_STANDBY_PRELOAD'
 } as const

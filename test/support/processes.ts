@@ -13,7 +13,8 @@ export function assertBuilt(): void {
 
 export function tempDir(prefix = 'keel-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix))
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+  // Retries: a SIGKILLed host's workers may still be writing their last log lines for a moment.
+  return { path, remove: () => rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) }
 }
 
 export function isAlive(pid: number): boolean {
@@ -49,12 +50,29 @@ export interface ServeProcess {
   call(method: string, params?: unknown, token?: string): Promise<{ status: number; body: unknown }>
 }
 
+export interface ServeSpawnOptions {
+  /** Run under `ulimit -n N` (a low descriptor limit). */
+  fdLimit?: number
+  env?: NodeJS.ProcessEnv
+  /** The token to pass with --token; null passes none (the host picks: file, env or data dir). */
+  token?: string | null
+  /** Its own process group (the host and its workers), so a test can stop the whole group. */
+  detached?: boolean
+}
+
 /** Starts `keel serve --port 0` as a real process and waits for its URL line. */
-export async function startServe(dataDir: string, extraArgs: string[] = []): Promise<ServeProcess> {
+export async function startServe(dataDir: string, extraArgs: string[] = [], spawnOptions: ServeSpawnOptions = {}): Promise<ServeProcess> {
   assertBuilt()
-  const token = 'test-token-0123456789'
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--token', token, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe']
+  const given = spawnOptions.token === undefined ? 'test-token-0123456789' : spawnOptions.token
+  const args = [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...(given === null ? [] : ['--token', given]), ...extraArgs]
+  const [command, argv] =
+    spawnOptions.fdLimit === undefined
+      ? [process.execPath, args]
+      : ['bash', ['-c', `ulimit -n ${spawnOptions.fdLimit} && exec "$0" "$@"`, process.execPath, ...args]]
+  const child = spawn(command, argv, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: spawnOptions.env ?? process.env,
+    detached: spawnOptions.detached ?? false
   })
   let stdout = ''
   let stderr = ''
@@ -62,6 +80,7 @@ export async function startServe(dataDir: string, extraArgs: string[] = []): Pro
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const url = await waitFor('the serve URL line', () => /(http:\/\/\S+)/.exec(stdout)?.[1], 15_000)
   const origin = new URL(url).origin
+  const token = new URL(url).searchParams.get('token') ?? ''
   return {
     child,
     url,

@@ -1,7 +1,8 @@
-import { app, Notification, type BrowserWindow } from 'electron'
+import { app, Notification, powerMonitor, type BrowserWindow } from 'electron'
 import log from 'electron-log/main'
 import { join } from 'node:path'
 import { AppCore } from '../app-core'
+import { preparePrivateDataDir } from '../data-dir'
 import { registerIpcBridge } from './ipc-bridge'
 import { notificationFor } from './notifications'
 import { KeelTray } from './tray'
@@ -23,6 +24,7 @@ if (!app.requestSingleInstanceLock()) {
   let quitting = false
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(__dirname, '../../resources')
 
+  preparePrivateDataDir(app.getPath('userData'))
   const core = new AppCore({
     mode: 'electron',
     version: app.getVersion(),
@@ -31,6 +33,7 @@ if (!app.requestSingleInstanceLock()) {
     spawner: new UtilitySpawner(),
     log
   })
+  core.faults.catchUncaught()
 
   const show = (): void => {
     if (!window || window.isDestroyed()) window = openWindow()
@@ -64,6 +67,9 @@ if (!app.requestSingleInstanceLock()) {
   })
 
   void app.whenReady().then(async () => {
+    // A suspended laptop is a paused host: its sleep must not count as worker silence.
+    powerMonitor.on('suspend', () => core.supervisor.hostSuspending())
+    powerMonitor.on('resume', () => core.supervisor.hostResumed())
     hardenSession()
     registerIpcBridge(core.router, core.bus, () => window, rendererUrl)
     tray = new KeelTray(resourcesDir, { show, quit: () => app.quit() })

@@ -1,7 +1,7 @@
 import { BrowserWindow, session, shell } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { SECURITY_HEADERS } from '../headless/static-files'
+import { CONTENT_SECURITY_POLICY } from '../web-policy'
 import { isAllowedNavigation, isExternalLink, isPermissionAllowed } from './security-policy'
 
 /** The renderer's URL: electron-vite's dev server in `npm run dev`, the built file otherwise. */
@@ -12,7 +12,7 @@ export function rendererUrl(): string {
 /** Session-wide hardening: the CSP header and a deny-by-default permission handler. */
 export function hardenSession(): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [SECURITY_HEADERS['Content-Security-Policy'] ?? ''] } })
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(isPermissionAllowed(permission)))
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission))

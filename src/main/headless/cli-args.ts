@@ -9,6 +9,7 @@ export interface ServeOptions {
   host: string
   dataDir: string
   token: string | undefined
+  tokenFile?: string
   /** Supervision tuning; defaults in src/main/supervisor (5 restarts in 60 s, freeze after 2 s). */
   maxRestarts?: number
   restartWindowMs?: number
@@ -17,13 +18,15 @@ export interface ServeOptions {
 
 export type CliCommand = { kind: 'serve'; options: ServeOptions } | { kind: 'help' } | { kind: 'version' }
 
-export const USAGE = `Usage: keel serve [--port N] [--host H] [--data-dir DIR] [--token T]
+export const USAGE = `Usage: keel serve [--port N] [--host H] [--data-dir DIR] [--token-file PATH | --token T]
 
 Runs Keel headless: the supervised workers plus the UI and API over HTTP/WebSocket.
   --port N        port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
   --host H        address to bind (default 127.0.0.1; anything else exposes Keel to the network)
   --data-dir DIR  where trading.db, market.db and logs live (default: the desktop app's folder)
-  --token T       API token (default: a new random token each start)
+  --token-file PATH  read the API token from a file (keeps it out of \`ps\`)
+  --token T       API token on the command line (visible to other users in \`ps\`)
+                  Without either: $KEEL_TOKEN, else the token kept in DIR/token (made on first start)
   --max-restarts N       restarts of one worker allowed per window before it is marked failed (default 5)
   --restart-window S     that window in seconds (default 60)
   --freeze-after MS      a worker silent this long is frozen: killed and restarted (default 2000)
@@ -48,6 +51,7 @@ export function parseCli(argv: string[]): CliCommand {
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       'max-restarts': { type: 'string' },
       'restart-window': { type: 'string' },
       'freeze-after': { type: 'string' },
@@ -63,12 +67,15 @@ export function parseCli(argv: string[]): CliCommand {
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`)
   if (values.token !== undefined && values.token.length < 8) throw new Error('--token must be at least 8 characters')
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new Error('give --token or --token-file, not both')
+  if (values['token-file'] !== undefined && !values['token-file'].trim()) throw new Error('--token-file must not be empty')
   if (values.host !== undefined && !values.host.trim()) throw new Error('--host must not be empty')
   const options: ServeOptions = {
     port,
     host: values.host ?? '127.0.0.1',
     dataDir: values['data-dir'] ?? defaultDataDir(),
-    token: values.token
+    token: values.token,
+    ...(values['token-file'] !== undefined && { tokenFile: values['token-file'] })
   }
   const maxRestarts = positiveInt('--max-restarts', values['max-restarts'], 1, 10_000)
   const windowS = positiveInt('--restart-window', values['restart-window'], 1, 86_400)

@@ -3,17 +3,20 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { version } from '../../../package.json'
 import { AppCore } from '../app-core'
-import { newToken } from './auth'
+import { preparePrivateDataDir } from '../data-dir'
 import { parseCli, USAGE, type ServeOptions } from './cli-args'
 import { ForkSpawner } from './fork-spawner'
 import { HttpBridge } from './http-bridge'
+import { chooseToken } from './token-source'
 import { DEFAULT_RESTART_POLICY } from '../supervisor/restart-policy'
 import type { SupervisorOptions } from '../supervisor/supervisor'
 
 /** `keel serve`: the same app core as the desktop app, with workers as child processes. */
 async function serve(options: ServeOptions): Promise<void> {
   const dataDir = resolve(options.dataDir)
+  preparePrivateDataDir(dataDir)
   mkdirSync(join(dataDir, 'logs'), { recursive: true })
+  const { token, source: tokenSource } = chooseToken(options, dataDir)
   log.transports.file.resolvePathFn = () => join(dataDir, 'logs', 'main.log')
   // stdout carries exactly one line (the URL); everything else goes to the log and stderr.
   log.transports.console.level = 'warn'
@@ -30,14 +33,16 @@ async function serve(options: ServeOptions): Promise<void> {
     log,
     supervisor: supervisorTuning(options)
   })
+  core.faults.catchUncaught()
   const bridge = new HttpBridge({
     host: options.host,
     port: options.port,
-    token: options.token ?? newToken(),
+    token,
     rendererDir: resolve(__dirname, '../renderer'),
     router: core.router,
     bus: core.bus,
-    log
+    log,
+    onFault: (where, err) => core.faults.record(where, err)
   })
 
   let stopping = false
@@ -54,6 +59,7 @@ async function serve(options: ServeOptions): Promise<void> {
 
   const { url } = await bridge.listen()
   if (!bridge.loopbackOnly) log.warn(`listening on ${options.host}: Keel is reachable from the network (token required)`)
+  log.info(`API token from ${tokenSource}; ${bridge.gate.limits.maxSockets} sockets at most, 503 past ${bridge.gate.limits.busySockets}`)
   process.stdout.write(`Keel is serving at ${url}\n`)
   await core.start()
   log.info('all workers started')

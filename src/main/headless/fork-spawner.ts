@@ -1,17 +1,24 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { forEachLine, type SpawnedWorker, type Spawner, type WorkerSpec } from '../supervisor/spawner'
+import { inheritedEnv } from '../supervisor/worker-env'
+import { WORKER_ENV } from '../../shared/worker-protocol'
 
 /**
  * Headless spawner: each worker is a `child_process.fork` of the same Node binary, with an IPC
  * channel (the worker runtime's fork transport) and piped stdout/stderr for crash records.
  *
- * With a standby entry (out/main/worker-standby.js) it keeps one warm, booted process in
- * reserve and turns it into the worker that needs (re)starting, then forks the next standby in
- * the background: restart latency drops below the cost of a bare fork.
+ * With a standby entry (out/main/worker-standby.js) it keeps warm, booted processes in
+ * reserve, one per preload list (see WorkerSpec.preload: the market worker's carries ccxt, the
+ * others' only the storage driver), and turns one into the worker that needs (re)starting, then
+ * forks the next standby in the background: restart latency drops below a bare fork's.
  */
+/** How long after a spawn its replacement standby is forked. */
+const STANDBY_DELAY_MS = 250
+
 export class ForkSpawner implements Spawner {
-  private standby: ChildProcess | undefined
+  private readonly standbys = new Map<string, ChildProcess>()
+  private readonly warm = new WeakSet<ChildProcess>()
 
   constructor(
     private readonly standbyEntry?: string,
@@ -21,17 +28,28 @@ export class ForkSpawner implements Spawner {
   }
 
   spawn(spec: WorkerSpec, env: Record<string, string>): SpawnedWorker {
-    const warm = this.takeStandby()
+    const profile = (spec.preload ?? []).join(',')
+    const warm = this.takeStandby(profile)
     const child = warm ?? this.forkProcess(spec.entry, env)
     if (warm) warm.send({ t: 'become', entry: spec.entry, env })
-    this.prepareStandby()
+    this.prepareStandby(profile)
     return wrap(child)
   }
 
-  /** Ends the reserve process (on shutdown), so nothing outlives the host. */
+  /** True when every reserve process has loaded its preloads (benches wait for this between crashes). */
+  get standbysWarm(): boolean {
+    return [...this.standbys.values()].every((c) => this.warm.has(c))
+  }
+
+  /** Pids of the reserve processes (benches measure their memory). */
+  get standbyPids(): number[] {
+    return [...this.standbys.values()].flatMap((c) => (c.pid ? [c.pid] : []))
+  }
+
+  /** Ends the reserve processes (on shutdown), so nothing outlives the host. */
   dispose(): void {
-    this.standby?.kill('SIGKILL')
-    this.standby = undefined
+    for (const standby of this.standbys.values()) standby.kill('SIGKILL')
+    this.standbys.clear()
     this.disposed = true
   }
 
@@ -39,7 +57,7 @@ export class ForkSpawner implements Spawner {
 
   private forkProcess(entry: string, env: Record<string, string>): ChildProcess {
     const child = fork(entry, [], {
-      env: { ...process.env, ...env },
+      env: { ...inheritedEnv(process.env), ...env },
       execArgv: this.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced'
@@ -49,24 +67,26 @@ export class ForkSpawner implements Spawner {
     return child
   }
 
-  private takeStandby(): ChildProcess | undefined {
-    const warm = this.standby
-    this.standby = undefined
+  private takeStandby(profile: string): ChildProcess | undefined {
+    const warm = this.standbys.get(profile)
+    this.standbys.delete(profile)
     if (warm && warm.connected && warm.exitCode === null && warm.signalCode === null) return warm
     return undefined
   }
 
-  private prepareStandby(): void {
-    if (!this.standbyEntry || this.standby || this.disposed) return
-    // Forked on the next tick so the worker being restarted gets the CPU first.
-    setImmediate(() => {
-      if (this.standby || this.disposed || !this.standbyEntry) return
-      const child = this.forkProcess(this.standbyEntry, {})
+  private prepareStandby(profile: string): void {
+    if (!this.standbyEntry || this.standbys.has(profile) || this.disposed) return
+    // Forked a little later, so the worker being restarted gets the CPU first (a standby that
+    // preloads ccxt keeps a core busy for a few hundred ms).
+    setTimeout(() => {
+      if (this.standbys.has(profile) || this.disposed || !this.standbyEntry) return
+      const child = this.forkProcess(this.standbyEntry, { [WORKER_ENV.standbyPreload]: profile })
       child.once('exit', () => {
-        if (this.standby === child) this.standby = undefined
+        if (this.standbys.get(profile) === child) this.standbys.delete(profile)
       })
-      this.standby = child
-    })
+      child.once('message', () => this.warm.add(child))
+      this.standbys.set(profile, child)
+    }, STANDBY_DELAY_MS).unref()
   }
 }
 
@@ -81,10 +101,15 @@ function wrap(child: ChildProcess): SpawnedWorker {
     kill: (signal) => {
       child.kill(signal)
     },
-    onMessage: (listener) => child.on('message', listener),
+    // A standby's own "warm" notice may arrive after it became a worker: not the worker's to see.
+    onMessage: (listener) => child.on('message', (m: unknown) => isWarmNotice(m) || listener(m)),
     // 'close' rather than 'exit': stdio is drained by then, so the crash record has the last stderr lines.
     onExit: (listener) => child.once('close', (code, signal) => listener(code, signal)),
     onStdoutLine: (listener) => forEachLine(child.stdout, listener),
     onStderrLine: (listener) => forEachLine(child.stderr, listener)
   }
+}
+
+function isWarmNotice(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { t?: unknown }).t === 'warm'
 }

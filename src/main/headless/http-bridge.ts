@@ -7,12 +7,33 @@ import type { EventBus } from '../bus'
 import { ClientFanout } from '../client-fanout'
 import type { Logger } from '../logger'
 import type { Router } from '../router'
-import { bearerToken, hostHeaderAllowed, tokenChecker } from './auth'
-import { SECURITY_HEADERS, serveStatic } from './static-files'
+import { SECURITY_HEADERS, isLoopbackHost } from '../web-policy'
+import { bearerToken, hostHeaderAllowed, originAllowed, tokenChecker } from './auth'
+import { ConnectionGate, connectionLimits, type ConnectionLimits } from './connection-gate'
+import { serveStatic } from './static-files'
 
 const MAX_BODY_BYTES = 1 << 20
-/** A client this far behind is skipped for a frame; it gets the latest state when it catches up. */
-const MAX_WS_BUFFERED_BYTES = 4 << 20
+/**
+ * A client this far behind is skipped for a frame; it gets the latest state when it catches up
+ * (or a resync if its queue overflows meanwhile). This bounds the host memory a client that
+ * stops reading can hold, together with the fan-out's own caps.
+ */
+const MAX_WS_BUFFERED_BYTES = 1 << 20
+/** A connection that has not sent its request headers within this is closed (idle floods). */
+const HEADERS_TIMEOUT_MS = 5_000
+/** An idle keep-alive connection is closed after this. */
+const KEEP_ALIVE_MS = 5_000
+/** How long a client may take to send a whole request. */
+const REQUEST_TIMEOUT_MS = 30_000
+
+/**
+ * How a browser learns why its event stream was refused: it cannot read the HTTP status of a
+ * failed WebSocket handshake, so a wrong token is answered by accepting and closing with this
+ * code (see docs/api.md). Clients without an Origin get a plain HTTP 401 instead.
+ */
+export const WS_CLOSE_UNAUTHORIZED = { code: 4401, reason: 'unauthorized: missing or wrong token' } as const
+
+export const UNAUTHORIZED_MESSAGE = 'missing or wrong bearer token (Authorization: Bearer <token>)'
 
 export interface HttpBridgeOptions {
   host: string
@@ -22,6 +43,10 @@ export interface HttpBridgeOptions {
   router: Router
   bus: EventBus
   log: Logger
+  /** Socket caps; by default derived from the process's descriptor limit. */
+  limits?: ConnectionLimits
+  /** Where failures of the server itself (e.g. accept errors) are recorded. */
+  onFault?(where: string, err: unknown): void
 }
 
 /**
@@ -34,32 +59,61 @@ export class HttpBridge {
   private unsubscribe: (() => void) | undefined
   private readonly clients = new Map<WebSocket, ClientFanout>()
   private readonly tokenOk: (given: string | null | undefined) => boolean
+  readonly gate: ConnectionGate
 
   constructor(private readonly options: HttpBridgeOptions) {
     this.tokenOk = tokenChecker(options.token)
+    this.gate = new ConnectionGate(options.limits ?? connectionLimits())
   }
 
   get loopbackOnly(): boolean {
-    return ['127.0.0.1', 'localhost', '::1'].includes(this.options.host)
+    return isLoopbackHost(this.options.host)
   }
 
   async listen(): Promise<{ port: number; url: string }> {
-    const server = createServer((req, res) => void this.handle(req, res))
+    const server = createServer(
+      {
+        headersTimeout: HEADERS_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        // Timeouts are enforced by this sweep; its default (30 s) would let idle sockets pile up.
+        connectionsCheckingInterval: 1_000
+      },
+      (req, res) => void this.handle(req, res)
+    )
+    this.gate.attach(server)
     const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
     server.on('upgrade', (req, socket, head) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname
-      if (path !== '/ws' || !hostHeaderAllowed(req, this.loopbackOnly) || !this.tokenOk(bearerToken(req, true))) {
-        this.options.log.warn(`refused a WebSocket upgrade to ${path} from ${req.socket.remoteAddress} (bad path, host or token)`)
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
-        return
+      socket.on('error', () => socket.destroy())
+      const refuse = (status: string, why: string): void => {
+        this.options.log.warn(`refused a WebSocket upgrade from ${req.socket.remoteAddress}: ${why}`)
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       }
-      wss.handleUpgrade(req, socket, head, (ws) => this.onClient(ws))
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname
+      if (path !== '/ws') return refuse('404 Not Found', `no WebSocket at ${path}`)
+      if (!hostHeaderAllowed(req, this.loopbackOnly)) return refuse('403 Forbidden', 'host header not allowed')
+      if (!originAllowed(req)) return refuse('403 Forbidden', `foreign origin ${req.headers.origin}`)
+      if (this.gate.saturated) return refuse('503 Service Unavailable', 'at the connection limit')
+      if (this.tokenOk(bearerToken(req, true))) return wss.handleUpgrade(req, socket, head, (ws) => this.onClient(ws))
+      if (req.headers.origin === undefined) return refuse('401 Unauthorized', 'missing or wrong token')
+      this.options.log.warn(`refused a WebSocket client from ${req.socket.remoteAddress}: missing or wrong token`)
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.close(WS_CLOSE_UNAUTHORIZED.code, WS_CLOSE_UNAUTHORIZED.reason)
+        // A client that never answers the close handshake holds no socket for long.
+        setTimeout(() => ws.terminate(), 1_000).unref()
+      })
     })
+
     this.server = server
     this.wss = wss
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(this.options.port, this.options.host, () => resolve())
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject)
+        // Once listening, a server error (e.g. accept failing with EMFILE) is survived, not fatal.
+        server.on('error', (err) => this.options.onFault?.('http server', err))
+        resolve()
+      })
     })
     const { port } = server.address() as AddressInfo
     const shownHost = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host
@@ -107,6 +161,11 @@ export class HttpBridge {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if (this.gate.saturated) {
+        res.setHeader('Connection', 'close')
+        res.setHeader('Retry-After', '1')
+        throw new KeelError('unavailable', `the host is at its connection limit (${this.gate.openSockets} open): retry shortly`)
+      }
       if (!hostHeaderAllowed(req, this.loopbackOnly)) throw new KeelError('unauthorized', 'host header not allowed')
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (url.pathname.startsWith('/api/')) {
@@ -126,7 +185,10 @@ export class HttpBridge {
   private async handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     if (!this.tokenOk(bearerToken(req, false))) {
       this.options.log.warn(`refused /api/${method} from ${req.socket.remoteAddress}: missing or wrong token`)
-      throw new KeelError('unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)')
+      // An unauthenticated client keeps no connection open.
+      res.setHeader('Connection', 'close')
+      res.setHeader('WWW-Authenticate', 'Bearer realm="keel"')
+      throw new KeelError('unauthorized', UNAUTHORIZED_MESSAGE)
     }
     if (req.method !== 'POST') {
       res.writeHead(405, { Allow: 'POST', 'Content-Type': 'application/json' })
@@ -149,14 +211,23 @@ function sendError(res: ServerResponse, err: KeelError): void {
   res.end(JSON.stringify({ error: err.toBody() }))
 }
 
+/** Bodies past this are not read at all: the connection is dropped. */
+const MAX_DRAIN_BYTES = 16 << 20
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new KeelError('bad_request', `request body over ${MAX_BODY_BYTES} bytes`)
-    chunks.push(chunk as Buffer)
+    // Past the limit the rest is read and discarded, so the client gets the 400 rather than a
+    // reset; an absurd body is cut off.
+    if (size > MAX_DRAIN_BYTES) {
+      req.socket.destroy()
+      throw new KeelError('bad_request', `request body over ${MAX_BODY_BYTES} bytes`)
+    }
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer)
   }
+  if (size > MAX_BODY_BYTES) throw new KeelError('bad_request', `request body over ${MAX_BODY_BYTES} bytes`)
   return Buffer.concat(chunks).toString('utf8')
 }
 

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, realpath } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
+import { KeelError } from '../../shared/errors'
+import { SECURITY_HEADERS } from '../web-policy'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -13,33 +15,46 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2'
 }
 
-/** The same Content-Security-Policy the Electron window uses (see index.html). */
-export const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  // The page URL carries the token: never leak it in a Referer.
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY'
+function decodePath(urlPath: string): string {
+  try {
+    return decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)
+  } catch {
+    throw new KeelError('bad_request', 'malformed percent-escape in the path')
+  }
 }
 
-/** Serves the built renderer (out/renderer). Paths that escape the folder are refused. */
+function inside(root: string, path: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : root + sep)
+}
+
+/**
+ * Serves the built renderer (out/renderer). Paths that escape the folder are refused, by name
+ * and after resolving symlinks: a link inside the folder never serves a file outside it.
+ */
 export async function serveStatic(rootDir: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const relative = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)
+  const relative = decodePath(urlPath)
+  if (relative.includes('\0')) throw new KeelError('bad_request', 'NUL byte in the path')
   const full = normalize(join(rootDir, relative))
-  if (!full.startsWith(rootDir.endsWith(sep) ? rootDir : rootDir + sep)) {
+  if (!inside(rootDir, full)) {
     res.writeHead(403).end()
     return
   }
+  let body: Buffer
   try {
-    const body = await readFile(full)
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': CONTENT_TYPES[extname(full)] ?? 'application/octet-stream',
-      'Cache-Control': full.endsWith('index.html') ? 'no-cache' : 'max-age=3600'
-    })
-    res.end(body)
+    const [realRoot, realFull] = await Promise.all([realpath(rootDir), realpath(full)])
+    if (!inside(realRoot, realFull)) {
+      res.writeHead(403).end()
+      return
+    }
+    body = await readFile(realFull)
   } catch {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found')
+    return
   }
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': CONTENT_TYPES[extname(full)] ?? 'application/octet-stream',
+    'Cache-Control': full.endsWith('index.html') ? 'no-cache' : 'max-age=3600'
+  })
+  res.end(body)
 }

@@ -7,6 +7,11 @@ export interface WorkerSpec {
   entry: string
   /** Workers that must be running before this one starts. */
   dependsOn: WorkerName[]
+  /**
+   * Slow-to-load packages this worker needs (e.g. ccxt): a warm standby for this worker loads
+   * them ahead, so a restart does not wait for them. Workers with the same list share a standby.
+   */
+  preload?: readonly string[]
 }
 
 /** A started worker process, whatever started it (utilityProcess or child_process.fork). */
@@ -15,7 +20,8 @@ export interface SpawnedWorker {
   send(message: HostToWorker): void
   kill(signal: 'SIGKILL' | 'SIGTERM'): void
   onMessage(listener: (message: unknown) => void): void
-  onExit(listener: (code: number | null, signal: string | null) => void): void
+  /** `reason`: the host's own word for the exit where it has one (Electron: oom, killed, crashed, launch-failed…). */
+  onExit(listener: (code: number | null, signal: string | null, reason?: string) => void): void
   onStdoutLine(listener: (line: string) => void): void
   onStderrLine(listener: (line: string) => void): void
 }

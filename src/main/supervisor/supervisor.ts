@@ -2,10 +2,12 @@ import { KeelError } from '../../shared/errors'
 import type { CrashRecord, WorkerHealth } from '../../shared/health'
 import type { WorkerName } from '../../shared/worker-protocol'
 import { silentLogger, type Logger } from '../logger'
+import { HostClock } from './host-clock'
 import { PendingRequests } from './pending-requests'
 import { DEFAULT_RESTART_POLICY } from './restart-policy'
 import type { Spawner, WorkerSpec } from './spawner'
-import { WorkerSlot, workerEnv, type SlotOptions } from './worker-slot'
+import { workerEnv } from './worker-env'
+import { WorkerSlot, type SlotOptions } from './worker-slot'
 
 export interface SupervisorOptions extends SlotOptions {
   requestTimeoutMs: number
@@ -43,6 +45,8 @@ export class Supervisor {
   private readonly notifyBatches = new Map<WorkerName, Array<{ name: string; payload: unknown }>>()
   private readonly listeners: SupervisorListener[] = []
   private readonly options: SupervisorOptions
+  /** Silence is judged on the host's running time (see HostClock), checked on its ticks. */
+  readonly clock = new HostClock()
   private started = false
   private shuttingDown = false
 
@@ -59,6 +63,26 @@ export class Supervisor {
       this.pending.set(spec.name, new PendingRequests(spec.name))
       this.slots.set(spec.name, this.createSlot(spec))
     }
+    let stallsSeen = 0
+    this.clock.onTick(() => {
+      if (this.clock.stalls !== stallsSeen) {
+        stallsSeen = this.clock.stalls
+        this.log.warn(`host stalled (longest ${this.clock.longestStallMs} ms): that time does not count as worker silence`)
+      }
+      for (const slot of this.slots.values()) slot.watch()
+    })
+  }
+
+  /** The host is about to be suspended (e.g. Electron's powerMonitor 'suspend'): stop judging silence. */
+  hostSuspending(): void {
+    this.log.info('host suspending: worker silence is not counted until resume')
+    this.clock.pause()
+  }
+
+  /** Back from a suspend: silence counts again from now. */
+  hostResumed(): void {
+    this.log.info('host resumed')
+    this.clock.resume()
   }
 
   listen(listener: SupervisorListener): () => void {
@@ -69,6 +93,7 @@ export class Supervisor {
   /** Start every worker, each once its dependencies are running; resolves when all are. */
   start(): Promise<void> {
     this.started = true
+    this.clock.start()
     const allSettled = new Promise<void>((resolve) => {
       const unlisten = this.listen({
         onChange: () => {
@@ -142,6 +167,7 @@ export class Supervisor {
       await Promise.all(level.map((name) => this.slotOf(name).stop()))
     }
     this.spawner.dispose?.()
+    this.clock.stop()
   }
 
   private createSlot(spec: WorkerSpec): WorkerSlot {
@@ -173,7 +199,7 @@ export class Supervisor {
         )
         this.emit((l) => l.onCrash?.(record))
       }
-    }, this.log)
+    }, this.log, this.clock)
   }
 
   /** Send what the worker's previous process never answered, and what queued meanwhile. */

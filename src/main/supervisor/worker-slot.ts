@@ -1,16 +1,17 @@
 import type { CrashRecord, WorkerHealth, WorkerState } from '../../shared/health'
-import { WORKER_ENV, WorkerToHost, type HostToWorker } from '../../shared/worker-protocol'
+import { WorkerToHost, type HostToWorker } from '../../shared/worker-protocol'
 import { describeZodError } from '../../shared/errors'
 import type { Logger } from '../logger'
+import type { HostClock } from './host-clock'
 import { LineTail } from './line-tail'
 import { RestartPolicy, type RestartPolicyOptions } from './restart-policy'
 import type { SpawnedWorker, Spawner, WorkerSpec } from './spawner'
 
 export interface SlotOptions {
   heartbeatMs: number
-  /** No heartbeat for this long = frozen: SIGKILL and restart. */
+  /** No heartbeat for this long (of the host's own running time) = frozen: SIGKILL and restart. */
   freezeAfterMs: number
-  /** A worker that never says ready within this is killed as a start timeout. */
+  /** A worker that never says ready within this (host running time) is killed as a start timeout. */
   startTimeoutMs: number
   /** Graceful stop: how long to wait after asking before SIGKILL. */
   stopGraceMs: number
@@ -42,11 +43,13 @@ export class WorkerSlot {
   private proc: SpawnedWorker | undefined
   private spawnedAt = 0
   private lastBeatAt: number | null = null
+  /** The same two moments on the host's running clock, on which silence is judged. */
+  private spawnedRun = 0
+  private lastBeatRun = 0
+  private verdictPending = false
   private lastBeat: { loopDelayMs: number; rssBytes: number } | null = null
   private readonly tail: LineTail
   private readonly policy: RestartPolicy
-  private freezeTimer: NodeJS.Timeout | undefined
-  private startTimer: NodeJS.Timeout | undefined
   private restartTimer: NodeJS.Timeout | undefined
   private killTimer: NodeJS.Timeout | undefined
   private killReason: CrashKind | undefined
@@ -59,7 +62,8 @@ export class WorkerSlot {
     private readonly env: Record<string, string>,
     private readonly options: SlotOptions,
     private readonly hooks: SlotHooks,
-    private readonly log: Logger
+    private readonly log: Logger,
+    private readonly clock: HostClock
   ) {
     this.tail = new LineTail(options.stderrTailLines)
     this.policy = new RestartPolicy(options.policy)
@@ -139,6 +143,7 @@ export class WorkerSlot {
     this.killReason = undefined
     this.tail.clear()
     this.spawnedAt = performance.now()
+    this.spawnedRun = this.clock.now()
     this.setState('starting')
     let proc: SpawnedWorker
     try {
@@ -158,12 +163,35 @@ export class WorkerSlot {
       this.log.warn(`[${this.name}] ${line}`)
     })
     proc.onStdoutLine((line) => current() && this.log.debug(`[${this.name}] ${line}`))
-    proc.onExit((code, signal) => {
+    proc.onExit((code, signal, reason) => {
       if (!current()) return
       this.proc = undefined
-      this.afterExit(code, signal)
+      this.afterExit(code, signal, reason)
     })
-    this.startTimer = setTimeout(() => this.kill('start_timeout'), this.options.startTimeoutMs)
+  }
+
+  /**
+   * Called on every host-clock tick: judges silence over the host's running time. An overdue
+   * worker is not killed on the spot: the verdict waits one turn of the event loop, so messages
+   * already queued on the pipe (beats sent while the host itself was paused) are read first.
+   */
+  watch(): void {
+    if (!this.proc || this.verdictPending) return
+    const overdue = this.overdue()
+    if (!overdue) return
+    this.verdictPending = true
+    const proc = this.proc
+    setImmediate(() => {
+      this.verdictPending = false
+      if (this.proc === proc && this.overdue() === overdue) this.kill(overdue)
+    })
+  }
+
+  private overdue(): CrashKind | undefined {
+    const now = this.clock.now()
+    if (this.state === 'running' && now - this.lastBeatRun > this.options.freezeAfterMs) return 'freeze'
+    if (this.state === 'starting' && now - this.spawnedRun > this.options.startTimeoutMs) return 'start_timeout'
+    return undefined
   }
 
   private onMessage(raw: unknown): void {
@@ -176,13 +204,12 @@ export class WorkerSlot {
     switch (message.t) {
       case 'hb':
         this.lastBeatAt = performance.now()
+        this.lastBeatRun = this.clock.now()
         this.lastBeat = { loopDelayMs: message.loopDelayMs, rssBytes: message.rssBytes }
-        this.freezeTimer?.refresh()
         return
       case 'ready':
-        clearTimeout(this.startTimer)
         this.lastBeatAt = performance.now()
-        this.freezeTimer = setTimeout(() => this.kill('freeze'), this.options.freezeAfterMs)
+        this.lastBeatRun = this.clock.now()
         this.setState('running')
         this.hooks.onReady(this)
         return
@@ -217,10 +244,7 @@ export class WorkerSlot {
     }, this.options.stopGraceMs)
   }
 
-  private afterExit(code: number | null, signal: string | null): void {
-    clearTimeout(this.freezeTimer)
-    this.freezeTimer = undefined // so a late beat can never re-arm (refresh) a dead worker's timer
-    clearTimeout(this.startTimer)
+  private afterExit(code: number | null, signal: string | null, reason?: string): void {
     clearTimeout(this.killTimer)
     const uptimeMs = Math.round(performance.now() - this.spawnedAt)
     this.hooks.onProcessGone(this)
@@ -244,7 +268,8 @@ export class WorkerSlot {
       exitCode: code,
       signal,
       uptimeMs,
-      stderrTail: this.tail.snapshot()
+      stderrTail: this.tail.snapshot(),
+      ...(reason !== undefined && { reason })
     }
     this.lastCrash = record
     this.hooks.onCrash(record)
@@ -271,8 +296,4 @@ export class WorkerSlot {
     this.state = state
     this.hooks.onState(this)
   }
-}
-
-export function workerEnv(name: string, dataDir: string, heartbeatMs: number): Record<string, string> {
-  return { [WORKER_ENV.name]: name, [WORKER_ENV.dataDir]: dataDir, [WORKER_ENV.heartbeatMs]: String(heartbeatMs) }
 }

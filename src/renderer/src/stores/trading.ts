@@ -117,6 +117,8 @@ export function bindTrading(client: KeelClient): () => void {
       scheduleValuation()
     }),
     client.on('balanceChanged', ({ account, balance }) => account === ACCOUNT && store.setBalance(balance)),
+    // The host dropped events this client was too slow for: what we hold is incomplete.
+    client.on('resync', () => void loadAccount(client).catch(() => undefined)),
     // A restarted execution worker may have moved on while we were not listening: reload.
     client.on('health', (report) => {
       const pid = report.workers.find((w) => w.name === 'execution' && w.state === 'running')?.pid ?? null
