@@ -70,13 +70,14 @@ class BackwardCandles {
       const open = this.path.price
       const wickUp = Math.exp(Math.abs(this.prng.normal()) * sigma * 0.6)
       const wickDown = Math.exp(Math.abs(this.prng.normal()) * sigma * 0.6)
-      const o = roundToTick(open, tick)
-      const c = roundToTick(close, tick)
-      const high = roundToTick(Math.max(open, close) * wickUp, tick)
-      const low = Math.max(tick, roundToTick(Math.min(open, close) / wickDown, tick))
+      // Every price is at least one tick: a rounded price is never 0, and high/low bracket o/c.
+      const o = Math.max(tick, roundToTick(open, tick))
+      const c = Math.max(tick, roundToTick(close, tick))
+      const high = Math.max(o, c, roundToTick(Math.max(open, close) * wickUp, tick))
+      const low = Math.max(tick, Math.min(o, c, roundToTick(Math.min(open, close) / wickDown, tick)))
       const volumeScale = this.path.regime === 'volatile' ? 2.5 : 1
       const volume = Number(this.prng.logNormal(volumePerStep * volumeScale, 0.5).toFixed(6))
-      this.newestFirst.push([ts, Math.max(o, tick), Math.max(high, o, c), Math.min(low, o, c), Math.max(c, tick), volume])
+      this.newestFirst.push([ts, o, high, low, c, volume])
     }
   }
 }
