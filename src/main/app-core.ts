@@ -6,6 +6,7 @@ import { EventBus } from './bus'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
 import { MarketRelay } from './market-relay'
+import { StorageStatus } from './storage-status'
 import { Router, type HostHandlers } from './router'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor'
@@ -50,6 +51,7 @@ export class AppCore {
   readonly bus: EventBus
   readonly router: Router
   private readonly relay: MarketRelay
+  private readonly storage: StorageStatus
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
@@ -59,9 +61,11 @@ export class AppCore {
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
     this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
+    this.storage = new StorageStatus(options.log)
     this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
+        if (this.storage.accept(name, payload)) return this.publishHealthSoon()
         this.bus.publishUnknown(name, payload)
       },
       onCrash: (record) => this.bus.publish('workerCrashed', record),
@@ -95,7 +99,8 @@ export class AppCore {
         dataDir: this.options.dataDir
       },
       crashes: this.supervisor.recentCrashes(),
-      exchanges: this.relay.exchangeHealth
+      exchanges: this.relay.exchangeHealth,
+      storage: this.storage.list()
     }
   }
 

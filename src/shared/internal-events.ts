@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ExchangeHealth, FeedStatusEvent } from './market'
 import { MarketInfo, OrderBook, Ticker, Trade } from './market-data'
+import { StorageHealth } from './storage'
 
 /**
  * Worker → host events that are for the host, not for clients: the host keeps them (health)
@@ -8,7 +9,9 @@ import { MarketInfo, OrderBook, Ticker, Trade } from './market-data'
  */
 export const internalEvents = {
   marketsLoaded: z.object({ exchange: z.string().min(1), markets: z.array(MarketInfo) }),
-  exchangeHealth: z.array(ExchangeHealth)
+  exchangeHealth: z.array(ExchangeHealth),
+  /** A database owner's storage state (execution: trading.db, market: market.db). */
+  storageHealth: StorageHealth
 } as const
 
 /**

@@ -18,7 +18,9 @@ import {
 import type { AccountRecord } from '../../exchange'
 import type { MarketInfo } from '../../../shared/market-data'
 import type { Fill, ListFillsParams, ListFillsResult, ListOrdersParams, ListOrdersResult } from '../../../shared/trading'
+import { asStorageError } from '../sqlite-errors'
 import { EffectWriter } from './effect-writer'
+import type { JournalMarks } from './high-water-mark'
 import { migrate } from './migrations'
 import { prepareStatements, type Statements } from './statements'
 
@@ -30,6 +32,8 @@ export interface TradingStoreOptions {
    */
   synchronous?: 'FULL' | 'NORMAL'
   engine?: Partial<EngineConfig>
+  /** Told after every commit attempt (with the error when it failed): the journal mark and health follow it. */
+  onCommit?: (error?: unknown) => void
 }
 
 /**
@@ -109,8 +113,21 @@ export class TradingStore {
       this.db.transaction(() => writer.write())()
     } catch (err) {
       this.engineState = this.loadState()
-      throw err
+      this.options.onCommit?.(err)
+      // Disk full, read-only, damaged: a 503 naming the file and the cause, not an internal error.
+      throw asStorageError(err, this.db.name)
     }
+    this.options.onCommit?.()
+  }
+
+  /** The journal's extent, for the high-water mark kept outside the database. */
+  marks(): JournalMarks {
+    return { journalSeq: this.sql.maxJournalSeq.get() as number, orderSeq: this.sql.maxOrderSeq.get() as number }
+  }
+
+  /** An online copy of the database (SQLite's backup API): commits carry on while it runs. */
+  async backup(destination: string): Promise<void> {
+    await this.db.backup(destination)
   }
 
   /** Whether the journal already has this client order id (in memory or only on disk). */
