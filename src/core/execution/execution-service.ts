@@ -5,6 +5,7 @@ import { accountExchange, accountSummary, balances, marketKey, positions, toPubl
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
+import { WarmupGate } from './warmup-gate'
 
 /** Client events the execution worker publishes (validated again by the host). */
 export interface ExecutionOutput {
@@ -30,6 +31,7 @@ export const DEFAULT_WARM_UP: WarmUp = { quietMs: 20, maxMs: 1_000 }
 export class ExecutionService {
   private readonly batcher: CommandBatcher
   private readonly freshness: StalenessWatchdog
+  private readonly gate = new WarmupGate()
   private readonly warmedUp: Promise<void>
   private warm = false
   private marketsSeen = false
@@ -70,6 +72,7 @@ export class ExecutionService {
    */
   async command(kind: CommandKind, params: unknown): Promise<ReplyValue> {
     if (!this.warm) await this.warmedUp
+    if (kind === 'placeOrder') await this.untilTradable(params)
     if (kind === 'placeOrder') this.refuseIfStale(params)
     const result = await this.batcher.submit({ kind, at: this.now(), params } as Command)
     if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
@@ -86,6 +89,7 @@ export class ExecutionService {
 
   trade(trade: Trade): void {
     this.freshness.markFresh(trade.exchange, trade.symbol, this.now())
+    this.gate.arrived(trade.exchange, trade.symbol, true, false)
     this.batcher.push({ kind: 'trade', trade })
     this.feedArrived()
   }
@@ -93,12 +97,14 @@ export class ExecutionService {
   /** `receivedAt`: when the host got it, for data replayed after a restart (not fresh again). */
   book(book: OrderBook, receivedAt = this.now()): void {
     this.freshness.markFresh(book.exchange, book.symbol, receivedAt)
+    this.gate.arrived(book.exchange, book.symbol, this.isRecent(receivedAt), true)
     this.batcher.push({ kind: 'book', book })
     this.feedArrived()
   }
 
   ticker(ticker: Ticker, receivedAt = this.now()): void {
     this.freshness.markFresh(ticker.exchange, ticker.symbol, receivedAt)
+    this.gate.arrived(ticker.exchange, ticker.symbol, this.isRecent(receivedAt), false)
     this.batcher.push({ kind: 'ticker', ticker })
     this.feedArrived()
   }
@@ -126,6 +132,19 @@ export class ExecutionService {
   }
   accountSummary({ account }: AccountParams): unknown {
     return accountSummary(this.store.state, account)
+  }
+
+  /** A new order on a symbol this process has no live data (or, for a market order, no book) for yet waits for it (bounded). */
+  private untilTradable(raw: unknown): Promise<void> | undefined {
+    const { account = 'default', symbol, type } = (raw ?? {}) as Record<string, unknown>
+    if (typeof account !== 'string' || typeof symbol !== 'string') return undefined
+    const exchange = accountExchange(this.store.state, account)
+    if (!this.store.state.markets.has(marketKey(exchange, symbol))) return undefined // unknown symbol: the engine says so at once
+    return this.gate.ready(exchange, symbol, type === 'market')
+  }
+
+  private isRecent(receivedAt: number): boolean {
+    return this.now() - receivedAt < this.freshness.staleAfterMs
   }
 
   /**
