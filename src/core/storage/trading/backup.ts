@@ -17,6 +17,8 @@ export interface BackupSource {
  * (quick_check) before it counts: a backup that can't be restored is worse than none.
  */
 export class Backups {
+  private readonly taking = new Set<string>()
+
   constructor(
     readonly dir: string,
     private readonly keep = 5
@@ -47,7 +49,9 @@ export class Backups {
 
   async take(source: BackupSource, now: number): Promise<BackupInfo> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 })
-    const tmp = join(this.dir, `.taking-${now}.db`)
+    const name = `.taking-${now}.db`
+    const tmp = join(this.dir, name)
+    this.taking.add(name)
     try {
       await source.backup(tmp)
       const marks = verify(tmp)
@@ -56,6 +60,7 @@ export class Backups {
       this.prune()
       return { file, takenAt: now, bytes: statSync(join(this.dir, file)).size, ...marks }
     } finally {
+      this.taking.delete(name)
       rmSync(tmp, { force: true })
     }
   }
@@ -77,6 +82,8 @@ export class Backups {
 
   private prune(): void {
     for (const old of this.list().slice(this.keep)) rmSync(join(this.dir, old.file), { force: true })
+    // A backup cut short by a kill leaves its temporary file behind.
+    for (const file of readdirSync(this.dir)) if (file.startsWith('.taking-') && !this.taking.has(file)) rmSync(join(this.dir, file), { force: true })
   }
 }
 
