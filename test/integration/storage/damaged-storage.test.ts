@@ -128,14 +128,14 @@ describe('damaged trading.db', () => {
 
 describe('damaged market.db', () => {
   it('is moved aside and rebuilt (its candles are re-downloadable), and health says so', async () => {
-    let s = await server.start(false)
+    await server.start(false)
     await server.stop('clean')
     const db = join(server.dataDir, 'market.db')
     const garbage = Buffer.alloc(8192, 0x42)
     writeFileSync(db, garbage)
     for (const f of ['market.db-wal', 'market.db-shm']) rmSync(join(server.dataDir, f), { force: true })
 
-    s = await server.start(false)
+    const s = await server.start(false)
     const { body } = await s.call('health')
     const market = (body as { storage?: { database: string; state: string; problem: { preservedAt: string; cause: string } | null }[] }).storage?.find((x) => x.database === 'market')
     expect(market?.state).toBe('rebuilt')

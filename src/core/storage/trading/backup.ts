@@ -36,12 +36,8 @@ export class Backups {
     for (const file of names) {
       const m = NAME.exec(file)
       if (!m) continue
-      let bytes = 0
-      try {
-        bytes = statSync(join(this.dir, file)).size
-      } catch {
-        continue
-      }
+      const bytes = sizeOf(join(this.dir, file))
+      if (bytes === undefined) continue // removed while we looked
       out.push({ file, takenAt: Number(m[1]), journalSeq: Number(m[2]), orderSeq: Number(m[3]), bytes })
     }
     return out.sort((a, b) => b.takenAt - a.takenAt || b.journalSeq - a.journalSeq)
@@ -96,5 +92,13 @@ function verify(path: string): { journalSeq: number; orderSeq: number } {
     return journalMarks(db)
   } finally {
     db.close()
+  }
+}
+
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size
+  } catch {
+    return undefined
   }
 }
