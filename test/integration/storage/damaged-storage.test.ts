@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { RestoreBackupResult, StartFreshAccountResult } from '../../../src/shared/storage'
 import { Balance } from '../../../src/shared/trading'
-import { ok } from '../trading/helpers'
+import { ok, sleep } from '../trading/helpers'
 import type { ServeProcess } from '../../support/processes'
 import { clientOrderIds, executionRestarts, placeResting, serveOnOneDir, tradingStorage } from './helpers'
 
@@ -87,6 +87,7 @@ describe('damaged trading.db', () => {
     const early = await placeResting(s, 'early-', 10)
     await ok(s, 'backupNow', {})
     const late = await placeResting(s, 'late-', 7)
+    await sleep(200) // the journal mark is written at most every 25 ms: let it catch up with the last order
     await server.stop('kill-tree')
     const wal = join(server.dataDir, 'trading.db-wal')
     expect(statSync(wal).size).toBeGreaterThan(0) // the late orders live only in the WAL

@@ -15,16 +15,24 @@ const MAGIC = 'KEELHWM1'
  *
  * Cheap on the hot path: the file stays open and each update is one 64-byte positional write
  * into one of two slots, alternating, each with a counter and a checksum; a write torn by a
- * crash leaves the other slot intact. It is written after the commit it describes, so it never
- * claims more than the database holds; it may lag by the last batch after a crash, which only
- * weakens the check by that batch, never raises a false alarm.
+ * crash leaves the other slot intact. Under load the writes are spaced at least `minIntervalMs`
+ * apart (each one dirties an inode the next WAL fsync then has to commit too); the newest
+ * marks are written when the interval is up and on close. It is written after the commits it
+ * describes, so it never claims more than the database holds; after a crash it may lag by the
+ * last interval's commits, which only weakens the check by those, never raises a false alarm.
  */
 export class HighWaterMark {
   private fd: number | undefined
   private counter = 0
   private last: JournalMarks | undefined
+  private pending: JournalMarks | undefined
+  private writtenAt = -Infinity
+  private timer: NodeJS.Timeout | undefined
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly minIntervalMs = 25
+  ) {}
 
   /** The newest intact mark on disk, or undefined when there is none (first run, older Keel). */
   read(): JournalMarks | undefined {
@@ -45,6 +53,9 @@ export class HighWaterMark {
 
   /** Replaces the mark (restore, fresh start): written whole to a new file, fsynced, renamed over. */
   reset(marks: JournalMarks): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.pending = undefined
     this.close()
     this.counter += 1
     const slot = formatSlot(this.counter, marks)
@@ -59,14 +70,33 @@ export class HighWaterMark {
 
   /** Records the extent after a commit; a no-op when nothing grew. */
   advance(marks: JournalMarks): void {
-    if (this.last && marks.journalSeq <= this.last.journalSeq && marks.orderSeq <= this.last.orderSeq) return
+    const known = this.pending ?? this.last
+    if (known && marks.journalSeq <= known.journalSeq && marks.orderSeq <= known.orderSeq) return
+    this.pending = marks
+    const wait = this.writtenAt + this.minIntervalMs - performance.now()
+    if (wait <= 0) this.flush()
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), wait)
+      this.timer.unref?.()
+    }
+  }
+
+  /** Writes the newest marks now (called when the interval is up, and on close). */
+  flush(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    const marks = this.pending
+    if (!marks) return
     if (this.fd === undefined) this.fd = openSync(this.path, 'r+')
     this.counter += 1
     writeSync(this.fd, formatSlot(this.counter, marks), (this.counter % 2) * SLOT_BYTES, 'latin1')
     this.last = marks
+    this.pending = undefined
+    this.writtenAt = performance.now()
   }
 
   close(): void {
+    this.flush()
     if (this.fd !== undefined) closeSync(this.fd)
     this.fd = undefined
   }
