@@ -80,3 +80,39 @@ describe.skipIf(!supported)('trading.db made read-only under a running Keel', ()
     expect(acked.filter((id) => !ids.has(id))).toEqual([])
   }, 120_000)
 })
+
+describe.skipIf(!supported)('Keel started on an unwritable trading.db', () => {
+  const dir = tempDir('keel-ro-start-')
+  const db = join(dir.path, 'trading.db')
+  let s: ServeProcess | undefined
+
+  afterAll(async () => {
+    chattr('-i', [db])
+    if (s) await stopProcess(s.child, 'SIGKILL')
+    dir.remove()
+  })
+
+  it('answers storage_unavailable instead of opening it read-only, and opens it by itself once writable', async () => {
+    s = await startServe(dir.path)
+    await waitAllRunning(s)
+    await waitTradable(s, ['BTC/USDT'])
+    await stopProcess(s.child, 'SIGTERM')
+    s = undefined
+    expect(chattr('+i', [db])).toBe(true)
+
+    s = await startServe(dir.path)
+    await waitAllRunning(s)
+    const order = { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 0.0005 }
+    const refused = await s.call('placeOrder', order)
+    expect(refused.status).toBe(503)
+    const error = (refused.body as { error: { code: string; message: string } }).error
+    expect(error.code).toBe('storage_unavailable')
+    expect(error.message).toMatch(/EPERM|EACCES|EROFS|not permitted/)
+    expect((await tradingStorage(s)).state).toBe('unavailable')
+
+    expect(chattr('-i', [db])).toBe(true)
+    const serve = s
+    await waitFor('an order accepted again', async () => (await serve.call('placeOrder', order)).status === 200, 30_000, 250)
+    expect((await tradingStorage(serve)).state).toBe('ok')
+  }, 120_000)
+})

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { BackupInfo } from '../../../shared/storage'
@@ -52,6 +52,7 @@ export class Backups {
       await source.backup(tmp)
       const marks = verify(tmp)
       const file = `trading-${now}-j${marks.journalSeq}-o${marks.orderSeq}.db`
+      chmodSync(tmp, 0o600) // an account's whole history: private to the user, like trading.db
       renameSync(tmp, join(this.dir, file))
       this.prune()
       return { file, takenAt: now, bytes: statSync(join(this.dir, file)).size, ...marks }

@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { StorageProblem } from '../../../shared/storage'
 import { describeStorageError, storageAdvice, storageFailureKind } from '../sqlite-errors'
@@ -44,6 +44,9 @@ export function inspectTradingDb(files: TradingFiles, expected: JournalMarks | u
     if (everWritten) return problem('missing', files.db, `the file does not exist, but ${evidence}`)
     return { ok: true, marks: { journalSeq: 0, orderSeq: 0 }, walDamaged: false }
   }
+  // SQLite would open an unwritable file read-only without a word and fail every commit later.
+  const unwritable = firstUnwritable([files.db, dirname(files.db), ...(existsSync(files.wal) ? [files.wal] : [])])
+  if (unwritable) return problem('unavailable', unwritable.path, describeStorageError(unwritable.error), storageAdvice('unavailable'))
   const walSize = fileSize(files.wal)
   const walDamaged = walSize > 0 && !hasValidWalHeader(files.wal)
   if (size === 0 && walSize === 0) {
@@ -97,7 +100,9 @@ export function preserveDamaged(files: TradingFiles, now: number): string {
   const dir = join(files.damaged, new Date(now).toISOString().replace(/[:.]/g, '-'))
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   for (const file of [files.db, files.wal, files.shm]) {
-    if (existsSync(file)) copyFileSync(file, join(dir, basename(file)))
+    if (!existsSync(file)) continue
+    copyFileSync(file, join(dir, basename(file)))
+    chmodSync(join(dir, basename(file)), 0o600)
   }
   return dir
 }
@@ -108,4 +113,15 @@ function fileSize(path: string): number {
   } catch {
     return 0
   }
+}
+
+function firstUnwritable(paths: string[]): { path: string; error: unknown } | undefined {
+  for (const path of paths) {
+    try {
+      accessSync(path, constants.W_OK)
+    } catch (error) {
+      return { path, error }
+    }
+  }
+  return undefined
 }
