@@ -16,7 +16,9 @@ const ERROR_MEANING: Record<z.infer<typeof ErrorCode>, string> = {
   unauthorized: 'missing or wrong token, or a foreign Host header',
   unavailable: 'the owning worker has failed (circuit open) or Keel is shutting down',
   timeout: 'no answer within the deadline',
-  internal: 'a bug: please report it with the log'
+  internal: 'a bug: please report it with the log',
+  storage_damaged: 'trading.db is missing, corrupt or behind its journal mark: trading is refused until restoreBackup (or startFreshAccount); the message names the file, the cause and what to do',
+  storage_unavailable: 'the disk is full, read-only or not permitted (the message says which): Keel carries on by itself once it can write again'
 }
 
 const INTRO = `# Keel API

@@ -1,33 +1,60 @@
-import { join } from 'node:path'
 import { executionFeed } from '../src/shared/internal-events'
 import { ExecutionService } from '../src/core/execution/execution-service'
-import { TradingStore } from '../src/core/storage/trading'
+import { TradingDatabase } from '../src/core/storage/trading/trading-database'
+import { FeedMemory } from './execution-feed-memory'
 import { runWorker } from './runtime/worker'
 
-// The execution worker owns trading.db: the paper exchange and its order journal. It restores
-// open orders, stops and balances from the database on every start and carries on.
-runWorker('execution', (ctx) => {
-  const store = TradingStore.open(join(ctx.dataDir, 'trading.db'))
-  const service = new ExecutionService(store, { event: (name, payload) => ctx.emit(name, payload) }, Date.now)
-  ctx.onShutdown(() => store.close())
+const MINUTE = 60_000
 
-  ctx.onNotify('markets', executionFeed.markets, (m) => service.setMarkets(m.exchange, m.markets))
-  ctx.onNotify('trade', executionFeed.trade, (t) => service.trade(t))
-  ctx.onNotify('orderBook', executionFeed.orderBook, (b) => service.book(b))
-  ctx.onNotify('ticker', executionFeed.ticker, (t) => service.ticker(t))
-  ctx.onNotify('replayed', executionFeed.replayed, (r) => (r.name === 'orderBook' ? service.book(r.payload, r.receivedAt) : service.ticker(r.payload, r.receivedAt)))
+// The execution worker owns trading.db: the paper exchange and its order journal. It restores
+// open orders, stops and balances from the database on every start and carries on. A damaged
+// database does not crash-loop it: it stays up, refuses trading with the cause, and offers a
+// restore of the newest backup (or, only when asked, a new account).
+runWorker('execution', (ctx) => {
+  let service: ExecutionService | undefined
+  const memory = new FeedMemory(Date.now)
+  const db = new TradingDatabase({
+    dataDir: ctx.dataDir,
+    log: ctx.log,
+    keepBackups: Number(process.env.KEEL_BACKUP_KEEP ?? 5),
+    onStatus: (health) => ctx.emit('storageHealth', health),
+    onOpen: (store) => {
+      service = new ExecutionService(store, { event: (name, payload) => ctx.emit(name, payload) }, Date.now)
+      memory.replayInto(service)
+    }
+  })
+  db.open()
+  db.scheduleBackups(Number(process.env.KEEL_BACKUP_INTERVAL_MS ?? 10 * MINUTE))
+  ctx.onShutdown(() => db.close(true))
+
+  const feedTarget = () => service ?? memory
+  ctx.onNotify('markets', executionFeed.markets, (m) => feedTarget().setMarkets(m.exchange, m.markets))
+  ctx.onNotify('trade', executionFeed.trade, (t) => service?.trade(t))
+  ctx.onNotify('orderBook', executionFeed.orderBook, (b) => feedTarget().book(b))
+  ctx.onNotify('ticker', executionFeed.ticker, (t) => feedTarget().ticker(t))
+  ctx.onNotify('replayed', executionFeed.replayed, (r) => (r.name === 'orderBook' ? feedTarget().book(r.payload, r.receivedAt) : feedTarget().ticker(r.payload, r.receivedAt)))
+
+  /** Every trading method answers the storage's refusal while trading.db is refused. */
+  const live = (): ExecutionService => {
+    if (!service || !db.store) throw db.refusal()
+    return service
+  }
 
   // Params arrive parsed by the runtime with each method's api.ts schema.
   return {
-    placeOrder: (p) => service.placeOrder(p),
-    cancelOrder: (p) => service.cancelOrder(p),
-    cancelAll: (p) => service.cancelAll(p),
-    amendOrder: (p) => service.amendOrder(p),
-    resetAccount: (p) => service.resetAccount(p),
-    listOrders: (p) => service.listOrders(p),
-    listFills: (p) => service.listFills(p),
-    balances: (p) => service.balances(p),
-    positions: (p) => service.positions(p),
-    accountSummary: (p) => service.accountSummary(p)
+    placeOrder: (p) => live().placeOrder(p),
+    cancelOrder: (p) => live().cancelOrder(p),
+    cancelAll: (p) => live().cancelAll(p),
+    amendOrder: (p) => live().amendOrder(p),
+    resetAccount: (p) => live().resetAccount(p),
+    listOrders: (p) => live().listOrders(p),
+    listFills: (p) => live().listFills(p),
+    balances: (p) => live().balances(p),
+    positions: (p) => live().positions(p),
+    accountSummary: (p) => live().accountSummary(p),
+    storageStatus: () => db.status(),
+    backupNow: () => db.backupNow(),
+    restoreBackup: (p) => db.restore(p),
+    startFreshAccount: () => db.startFresh()
   }
 })

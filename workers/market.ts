@@ -1,14 +1,16 @@
 import { join } from 'node:path'
 import { DEMO_LOAD_INTERVAL_MS, demoLoadFromEnv } from '../src/core/market/demo-load'
 import { MarketService } from '../src/core/market/market-service'
-import { MarketStore } from '../src/core/storage/market/market-store'
+import { openMarketStore } from '../src/core/storage/market/open-market-store'
 import { runWorker } from './runtime/worker'
 
 // The market worker owns market.db: the demo market (offline default), ccxt feeds, live
 // candles, and the watchdogs that say when data can no longer be trusted.
 runWorker('market', (ctx) => {
   const demoLoad = demoLoadFromEnv(process.env) // bench-only synthetic load; a bad value fails loudly here
-  const store = new MarketStore(join(ctx.dataDir, 'market.db'))
+  const { store, health } = openMarketStore(join(ctx.dataDir, 'market.db'))
+  if (health.problem) ctx.log.error(`${health.problem.file} was damaged (${health.problem.cause}): moved to ${health.problem.preservedAt}, started empty`)
+  ctx.emit('storageHealth', health)
   const service = new MarketService({
     store,
     now: Date.now,

@@ -7,6 +7,7 @@ import { HostFaults, residentBytes } from './host-faults'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
 import { MarketRelay } from './market-relay'
+import { StorageStatus } from './storage-status'
 import { Router, type HostHandlers } from './router'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor'
@@ -58,6 +59,7 @@ export class AppCore {
   readonly router: Router
   private readonly relay: MarketRelay
   readonly faults: HostFaults
+  private readonly storage: StorageStatus
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
@@ -69,9 +71,11 @@ export class AppCore {
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
     this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
+    this.storage = new StorageStatus(options.log)
     this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
+        if (this.storage.accept(name, payload)) return this.publishHealthSoon()
         this.bus.publishUnknown(name, payload)
       },
       onCrash: (record) => this.bus.publish('workerCrashed', record),
@@ -108,7 +112,8 @@ export class AppCore {
         lastFault: this.faults.last
       },
       crashes: this.supervisor.recentCrashes(),
-      exchanges: this.relay.exchangeHealth
+      exchanges: this.relay.exchangeHealth,
+      storage: this.storage.list()
     }
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { CrashRecord, HealthReport } from './health'
 import { ResyncEvent } from './host'
 import * as M from './market'
+import * as S from './storage'
 import { Trade, Ticker, OrderBook } from './market-data'
 import * as T from './trading'
 import { WorkerName } from './worker-protocol'
@@ -76,7 +77,13 @@ export const methods = {
   candles: method({ owner: 'market', params: M.CandlesParams, result: M.CandlesResult, summary: 'OHLCV candles for charts (since, or before for scroll-back).' }),
   subscribe: method({ owner: 'market', params: M.SubscribeParams, result: M.SubscribeResult, summary: 'Stream tickers, trades, books or candles of symbols on an exchange (switches the active exchange).' }),
   unsubscribe: method({ owner: 'market', params: M.UnsubscribeParams, result: M.SubscribeResult, summary: 'Stop streaming.' }),
-  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' })
+  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' }),
+
+  // ── storage (execution worker: trading.db integrity, backups, recovery) ──
+  storageStatus: method({ owner: 'execution', params: S.StorageStatusParams, result: S.StorageHealth, summary: "trading.db's state: ok, damaged or unavailable with the cause and what to do, its backups and journal mark." }),
+  backupNow: method({ owner: 'execution', params: S.StorageStatusParams, result: S.BackupNowResult, summary: 'Take an online backup of trading.db now (automatic ones run every 10 minutes and at clean shutdown).' }),
+  restoreBackup: method({ owner: 'execution', params: S.RestoreBackupParams, result: S.RestoreBackupResult, summary: 'Replace a damaged trading.db with the newest sound backup (or the named one) and trade on; reports what acknowledged after it could not be recovered.' }),
+  startFreshAccount: method({ owner: 'execution', params: S.StartFreshAccountParams, result: S.StartFreshAccountResult, summary: 'Give up a damaged trading.db and start a new account (confirm: "start a new account"); the damaged files are kept aside.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -118,7 +125,8 @@ export const eventOwners = {
   candle: 'market',
   feedStatus: 'market',
   historyProgress: 'market',
-  tradesDropped: 'host'
+  tradesDropped: 'host',
+  resync: 'host'
 } as const satisfies Record<EventName, Owner>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

@@ -12,7 +12,10 @@ export const ErrorCode = z.enum([
   'unauthorized',
   'unavailable', // the owning worker is failed (circuit open) or stopping
   'timeout',
-  'internal'
+  'internal',
+  // ── storage ──
+  'storage_damaged', // a database is missing, corrupt or behind its journal mark: trading refused until restored
+  'storage_unavailable' // the disk is full, read-only or not permitted: carries on once fixed
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
@@ -27,7 +30,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rejected: 422,
   timeout: 504,
   unavailable: 503,
-  internal: 500
+  internal: 500,
+  storage_damaged: 503,
+  storage_unavailable: 503
 }
 
 /** An error that carries a code across process and network boundaries. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ExchangeHealth } from './market'
+import { StorageHealth } from './storage'
 
 export const WorkerState = z.enum(['starting', 'running', 'unresponsive', 'restarting', 'failed', 'stopped'])
 export type WorkerState = z.infer<typeof WorkerState>
@@ -55,6 +56,8 @@ export const HealthReport = z.object({
   host: HostHealth,
   crashes: z.array(CrashRecord),
   /** Per exchange feed health from the market worker's watchdogs (last report). */
-  exchanges: z.array(ExchangeHealth).default([])
+  exchanges: z.array(ExchangeHealth).default([]),
+  /** Each database's state as its owner last reported it (damage, backups, journal mark). */
+  storage: z.array(StorageHealth).optional()
 })
 export type HealthReport = z.infer<typeof HealthReport>

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ExchangeHealth, FeedStatusEvent } from './market'
 import { MarketInfo, OrderBook, Ticker, Trade } from './market-data'
+import { StorageHealth } from './storage'
 import type { WorkerName } from './worker-protocol'
 
 /**
@@ -9,15 +10,18 @@ import type { WorkerName } from './worker-protocol'
  */
 export const internalEvents = {
   marketsLoaded: z.object({ exchange: z.string().min(1), markets: z.array(MarketInfo) }),
-  exchangeHealth: z.array(ExchangeHealth)
+  exchangeHealth: z.array(ExchangeHealth),
+  /** A database owner's storage state (execution: trading.db, market: market.db). */
+  storageHealth: StorageHealth
 } as const
 export type InternalEventName = keyof typeof internalEvents
 
 /** Which worker pushes each host-internal event (see eventOwners in api.ts for client events). */
 export const internalEventOwners = {
   marketsLoaded: 'market',
-  exchangeHealth: 'market'
-} as const satisfies Record<InternalEventName, WorkerName>
+  exchangeHealth: 'market',
+  storageHealth: ['execution', 'market'] // each database owner reports its own file
+} as const satisfies Record<InternalEventName, WorkerName | readonly WorkerName[]>
 
 /**
  * The host's replay of its latest book or ticker to a restarted execution worker, with when the

@@ -35,7 +35,8 @@ type EventOwners = typeof eventOwners & typeof internalEventOwners
 export type WorkerEventName = keyof EventOwners & keyof EventSchemas
 
 /** Names of the events a worker may emit. */
-export type EventsOf<W extends WorkerName> = { [E in WorkerEventName]: EventOwners[E] extends W ? E : never }[WorkerEventName]
+type OwnerNames<O> = O extends readonly (infer N)[] ? N : O
+export type EventsOf<W extends WorkerName> = { [E in WorkerEventName]: W extends OwnerNames<EventOwners[E]> ? E : never }[WorkerEventName]
 
 /** An event payload as the worker sends it (the host validates it against the schema). */
 export type EventPayload<E extends WorkerEventName> = z.input<EventSchemas[E]>

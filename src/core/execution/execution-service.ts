@@ -34,6 +34,7 @@ import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
 import { Executor } from './executor'
+import { WarmupGate } from './warmup-gate'
 
 type ExecutionEvent = 'orderUpdated' | 'fillCreated' | 'balanceChanged'
 type ExecutionEventArgs = { [E in ExecutionEvent]: [name: E, payload: EventOf<E>] }[ExecutionEvent]
@@ -63,6 +64,7 @@ export class ExecutionService {
   private readonly executor: Executor
   private readonly batcher: CommandBatcher
   private readonly freshness: StalenessWatchdog
+  private readonly gate = new WarmupGate()
   private readonly warmedUp: Promise<void>
   private warm = false
   private marketsSeen = false
@@ -105,6 +107,7 @@ export class ExecutionService {
   private async command<C extends OrderCommand>(command: C): Promise<CommandReplies[C['kind']]> {
     if (!this.warm) await this.warmedUp
     const input: OrderCommand = command
+    if (input.kind === 'placeOrder') await this.untilTradable(input.params)
     if (input.kind === 'placeOrder') this.refuseIfStale(input.params)
     const result = await this.batcher.submit(input)
     if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
@@ -138,6 +141,7 @@ export class ExecutionService {
 
   trade(trade: Trade): void {
     this.freshness.markFresh(trade.exchange, trade.symbol, this.now())
+    this.gate.arrived(trade.exchange, trade.symbol, true, false)
     this.batcher.push({ kind: 'trade', trade })
     this.feedArrived()
   }
@@ -145,12 +149,14 @@ export class ExecutionService {
   /** `receivedAt`: when the host got it, for data replayed after a restart (not fresh again). */
   book(book: OrderBook, receivedAt = this.now()): void {
     this.freshness.markFresh(book.exchange, book.symbol, receivedAt)
+    this.gate.arrived(book.exchange, book.symbol, this.isRecent(receivedAt), true)
     this.batcher.push({ kind: 'book', book })
     this.feedArrived()
   }
 
   ticker(ticker: Ticker, receivedAt = this.now()): void {
     this.freshness.markFresh(ticker.exchange, ticker.symbol, receivedAt)
+    this.gate.arrived(ticker.exchange, ticker.symbol, this.isRecent(receivedAt), false)
     this.batcher.push({ kind: 'ticker', ticker })
     this.feedArrived()
   }
@@ -184,6 +190,18 @@ export class ExecutionService {
    * No new orders on data we can't trust. A re-sent order the journal already has is let
    * through, so an acknowledged order is never turned into a rejection by a later stale feed.
    */
+  /** A new order on a symbol this process has no live data (or, for a market order, no book) for yet waits for it (bounded). */
+  private untilTradable({ account, symbol, type }: PlaceOrderParams): Promise<void> | undefined {
+    const state = this.executor.state
+    const exchange = accountExchange(state, account)
+    if (!state.markets.has(marketKey(exchange, symbol))) return undefined // unknown symbol: the engine says so at once
+    return this.gate.ready(exchange, symbol, type === 'market')
+  }
+
+  private isRecent(receivedAt: number): boolean {
+    return this.now() - receivedAt < this.freshness.staleAfterMs
+  }
+
   private refuseIfStale({ account, symbol, clientOrderId }: PlaceOrderParams): void {
     const state = this.executor.state
     // A new account named after an exchange trades that exchange: judge that exchange's feed.

@@ -53,6 +53,12 @@ export interface CandleGap {
  * an empty series over the range is one gap covering all of it.
  */
 export function findGaps(candles: readonly Candle[], timeframe: Timeframe, since: number, until: number): CandleGap[] {
+  const times = candles.map((c) => c[0])
+  return findGapsInTimes(times, timeframe, since, until)
+}
+
+/** findGaps over the candles' timestamps alone (sorted). */
+export function findGapsInTimes(times: readonly number[], timeframe: Timeframe, since: number, until: number): CandleGap[] {
   const step = TIMEFRAME_MS[timeframe]
   const gaps: CandleGap[] = []
   let expected = Math.ceil(since / step) * step
@@ -62,7 +68,7 @@ export function findGaps(candles: readonly Candle[], timeframe: Timeframe, since
       gaps.push({ from: expected, to, missing: (to - expected) / step + 1 })
     }
   }
-  for (const [ts] of candles) {
+  for (const ts of times) {
     if (ts < expected) continue
     if (ts >= until) break
     pushGap(ts)

@@ -49,20 +49,39 @@ class BackwardCandles {
 
   /** Candles with timestamps in [since, until), oldest first. */
   range(since: number, until: number): Candle[] {
-    this.extendTo(Math.max(since, this.oldestAllowed))
+    this.extendTo(since)
     const out: Candle[] = []
-    for (let i = this.newestFirst.length - 1; i >= 0; i--) {
+    for (let i = this.oldestIndexFrom(since); i >= 0; i--) {
       const candle = this.newestFirst[i]
-      if (candle[0] >= since && candle[0] < until) out.push(candle)
+      if (candle[0] >= until) break
+      out.push(candle)
     }
     return out
   }
 
-  private extendTo(since: number): void {
+  /** The index of the oldest candle at or after `since` (newestFirst runs newest to oldest); -1 if none. */
+  private oldestIndexFrom(since: number): number {
+    let lo = 0
+    let hi = this.newestFirst.length // answer in [lo - 1, hi - 1]
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.newestFirst[mid][0] >= since) lo = mid + 1
+      else hi = mid
+    }
+    return lo - 1
+  }
+
+  /**
+   * Walks the path back towards `since` (never past the oldest allowed time), at most `budget`
+   * steps; true once it is there. A budget lets callers generate years of candles in slices.
+   */
+  extendTo(since: number, budget = Infinity): boolean {
+    const target = Math.max(since, this.oldestAllowed)
     const stepSeconds = this.stepMs / 1000
     const tick = this.spec.priceTick
     const volumePerStep = (this.spec.medianTradeNotional * this.spec.tradesPerSecond * stepSeconds) / this.spec.startPrice
-    while (this.oldestTime - this.stepMs >= since) {
+    for (let steps = 0; this.oldestTime - this.stepMs >= target; steps++) {
+      if (steps >= budget) return false
       const ts = this.oldestTime - this.stepMs
       const close = this.path.price
       const sigma = this.path.sigmaPerSqrtSecond * Math.sqrt(stepSeconds)
@@ -70,14 +89,16 @@ class BackwardCandles {
       const open = this.path.price
       const wickUp = Math.exp(Math.abs(this.prng.normal()) * sigma * 0.6)
       const wickDown = Math.exp(Math.abs(this.prng.normal()) * sigma * 0.6)
-      const o = roundToTick(open, tick)
-      const c = roundToTick(close, tick)
-      const high = roundToTick(Math.max(open, close) * wickUp, tick)
-      const low = Math.max(tick, roundToTick(Math.min(open, close) / wickDown, tick))
+      // Every price is at least one tick: a rounded price is never 0, and high/low bracket o/c.
+      const o = Math.max(tick, roundToTick(open, tick))
+      const c = Math.max(tick, roundToTick(close, tick))
+      const high = Math.max(o, c, roundToTick(Math.max(open, close) * wickUp, tick))
+      const low = Math.max(tick, Math.min(o, c, roundToTick(Math.min(open, close) / wickDown, tick)))
       const volumeScale = this.path.regime === 'volatile' ? 2.5 : 1
       const volume = Number(this.prng.logNormal(volumePerStep * volumeScale, 0.5).toFixed(6))
-      this.newestFirst.push([ts, Math.max(o, tick), Math.max(high, o, c), Math.min(low, o, c), Math.max(c, tick), volume])
+      this.newestFirst.push([ts, o, high, low, c, volume])
     }
+    return true
   }
 }
 
@@ -100,6 +121,24 @@ export class DemoHistory {
     // Hour-aligned so hourly and minute candles never share an hour bucket.
     this.boundary = Math.floor((anchor - MINUTE_HISTORY_MS) / HOUR) * HOUR
     this.minutes = new BackwardCandles(anchor, spec.startPrice, MINUTE, this.boundary, spec, this.subSeed('1m'))
+  }
+
+  /** The oldest candle time the demo has for `timeframe` (minute data is kept 30 days, hourly 14 years). */
+  earliest(timeframe: Timeframe): number {
+    const step = TIMEFRAME_MS[timeframe]
+    const oldest = step >= HOUR ? this.boundary - HOUR_HISTORY_MS : this.boundary
+    return Math.ceil(oldest / step) * step
+  }
+
+  /**
+   * Generates the path back to `since` for `timeframe`, at most `budget` steps per call; true
+   * once done. Years of history take ~100k steps: callers slice them between event-loop turns.
+   */
+  prepare(timeframe: Timeframe, since: number, budget: number): boolean {
+    const step = TIMEFRAME_MS[timeframe]
+    if (!this.minutes.extendTo(Math.max(since, this.boundary), budget)) return false
+    if (since >= this.boundary || step < HOUR) return true
+    return this.hourly().extendTo(since, budget)
   }
 
   /** Candles of `timeframe` with timestamps in [since, until), oldest first. */

@@ -7,6 +7,7 @@ import { DEMO_EXCHANGE_ID, DEMO_SYMBOLS, type DemoSymbolSpec, demoMarketInfo, de
 import { type MarketEvent, marketEvent } from './events'
 import { Prng, hashString } from './prng'
 import { RollingDayStats } from './rolling-day'
+import { yieldToLoop } from './sleep'
 import { roundToTick } from './ticks'
 
 export interface DemoMarketOptions {
@@ -22,6 +23,9 @@ export interface DemoMarketOptions {
   /** A longer jump (e.g. the worker was paused) moves prices without generating every trade. */
   maxCatchUpMs?: number
 }
+
+/** Path steps generated per event-loop turn when history is built (~10 ms each here). */
+const HISTORY_SLICE_STEPS = 5_000
 
 const DEFAULTS = { stepMs: 100, bookIntervalMs: 250, tickerIntervalMs: 1_000, bookLevels: 25, maxCatchUpMs: 60_000 }
 
@@ -192,9 +196,24 @@ export class DemoMarket {
     return this.sim(symbol).history.candles(timeframe, since, Math.min(until, this.startTime))
   }
 
-  /** ccxt-style paging over the history, so history downloads treat the demo like any exchange. */
+  /**
+   * Generates the history back to `since` in slices, yielding the event loop between them:
+   * 14 years of hourly path is ~120k steps, too long for one turn of a worker that must keep
+   * beating. Call before `historicalCandles` for long ranges.
+   */
+  async prepareHistory(symbol: string, timeframe: Timeframe, since: number): Promise<void> {
+    const history = this.sim(symbol).history
+    while (!history.prepare(timeframe, since, HISTORY_SLICE_STEPS)) await yieldToLoop()
+  }
+
+  /**
+   * ccxt-style paging over the history, so history downloads treat the demo like any exchange:
+   * like an exchange, a `since` before the first candle answers from the first candle on.
+   */
   async fetchOHLCV(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
-    return this.historicalCandles(symbol, timeframe, since, since + limit * TIMEFRAME_MS[timeframe])
+    const from = Math.max(since, this.sim(symbol).history.earliest(timeframe))
+    await this.prepareHistory(symbol, timeframe, from)
+    return this.historicalCandles(symbol, timeframe, from, from + limit * TIMEFRAME_MS[timeframe])
   }
 
   private stepOnce(time: number, events: MarketEvent[]): void {

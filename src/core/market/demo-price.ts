@@ -4,6 +4,11 @@ import type { Prng } from './prng'
  * Price dynamics of the demo market: a geometric random walk whose volatility switches between
  * a calm and a volatile regime (a two-state Markov chain). Real markets cluster volatility like
  * this; a plain random walk looks too even on a chart.
+ *
+ * The log price is pulled gently towards the start price (an Ornstein-Uhlenbeck walk with a
+ * months-long time constant): invisible over minutes or days, but over the 14 years of demo
+ * history it keeps the price within about one order of magnitude of its start, where a free
+ * walk's volatility drag would take it down to the tick (and a rounded price to 0).
  */
 
 export type Regime = 'calm' | 'volatile'
@@ -23,9 +28,12 @@ export const DEFAULT_REGIME: RegimeParams = {
 }
 
 const SECONDS_PER_DAY = 86_400
+/** Time constant of the pull towards the start price. */
+export const MEAN_REVERSION_SECONDS = 180 * SECONDS_PER_DAY
 
 export class PricePath {
   private logPrice: number
+  private readonly homeLogPrice: number
   regime: Regime = 'calm'
 
   constructor(
@@ -36,6 +44,7 @@ export class PricePath {
   ) {
     if (!(startPrice > 0)) throw new Error(`start price must be positive, got ${startPrice}`)
     this.logPrice = Math.log(startPrice)
+    this.homeLogPrice = this.logPrice
   }
 
   get price(): number {
@@ -52,8 +61,9 @@ export class PricePath {
   step(dtSeconds: number): number {
     this.maybeSwitchRegime(dtSeconds)
     const sigma = this.sigmaPerSqrtSecond * Math.sqrt(dtSeconds)
-    // Drift correction keeps the expected price flat (no slow decay of the median).
-    const logReturn = sigma * this.prng.normal() - (sigma * sigma) / 2
+    // The pull replaces a drift correction: it keeps the median near the start at any horizon.
+    const pull = -(this.logPrice - this.homeLogPrice) * Math.min(1, dtSeconds / MEAN_REVERSION_SECONDS)
+    const logReturn = sigma * this.prng.normal() + pull
     this.logPrice += logReturn
     return logReturn
   }

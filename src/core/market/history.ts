@@ -4,7 +4,7 @@ import { TIMEFRAME_MS } from '../../shared/market-data'
 import { Backoff, type BackoffOptions } from './backoff'
 import { type CandleGap, bucketStart, expectedCandles } from './candles'
 import { classifyError } from './ccxt-errors'
-import { sleep as realSleep } from './sleep'
+import { sleep as realSleep, yieldToLoop } from './sleep'
 
 /** Anything that pages OHLCV like ccxt's fetchOHLCV (a CcxtFeed, the demo market, a fake). */
 export interface CandleSource {
@@ -106,9 +106,16 @@ class HistoryDownload {
     let cursor = from
     while (cursor < to) {
       this.throwIfAborted()
-      const page = (await this.fetchPage(cursor)).filter(([ts]) => ts >= cursor && ts < to)
+      // One page per event-loop turn: a source that answers at once (the demo, a cache) would
+      // otherwise run the whole download in microtasks and starve the worker's heartbeat.
+      await yieldToLoop()
+      const raw = await this.fetchPage(cursor)
+      const page = raw.filter(([ts]) => ts >= cursor && ts < to)
       if (page.length === 0) {
-        cursor += this.pageSize * this.step // nothing here (e.g. before listing): skip a page's width
+        // Exchanges answer `since` with the first candles at or after it: candles past `to`
+        // mean the rest of the range is empty (before listing, downtime).
+        if (raw.some(([ts]) => ts >= to)) return
+        cursor += this.pageSize * this.step // nothing here: skip a page's width
         continue
       }
       this.written += this.options.sink.upsertCandles(this.series, page)

@@ -161,6 +161,7 @@ export class MarketService {
     const since = params.since ?? until - limit * step
     let series: Candle[]
     if (exchange === DEMO_EXCHANGE_ID) {
+      await this.demoCall(() => this.demo.prepareHistory(symbol, timeframe, since))
       const history = this.demoCall(() => this.demo.historicalCandles(symbol, timeframe, since, until))
       const key = seriesKey(exchange, symbol, timeframe)
       const open = this.aggregators.get(key)?.openCandle
@@ -337,10 +338,14 @@ export class MarketService {
 
   /** The demo throws plain Errors for unknown symbols; callers get a 4xx, not a 500. */
   private demoCall<T>(fn: () => T): T {
-    try {
-      return fn()
-    } catch (err) {
+    const notFound = (err: unknown): never => {
       throw new KeelError('not_found', err instanceof Error ? err.message : String(err))
+    }
+    try {
+      const result = fn()
+      return (result instanceof Promise ? result.catch(notFound) : result) as T
+    } catch (err) {
+      return notFound(err)
     }
   }
 }

@@ -9,6 +9,7 @@ import { Splitter } from './components/layout/Splitter'
 import { LogPanel } from './components/LogPanel'
 import { OrderBook } from './components/OrderBook'
 import { AccountTabs } from './components/orders/AccountTabs'
+import { StorageBanner } from './components/storage/StorageBanner'
 import { OrderTicket } from './components/ticket/OrderTicket'
 import { Toasts } from './components/Toasts'
 import { Watchlist } from './components/Watchlist'
@@ -93,6 +94,7 @@ export function App({ client }: { client: KeelClient }): JSX.Element {
     <ClientContext.Provider value={client}>
       <div className="app">
         <Header />
+        <StorageBanner />
         <Workspace />
         <Toasts />
       </div>

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import type { Candle, Timeframe } from '../../../shared/market-data'
-import { type CandleGap, expectedCandles, findGaps } from '../../market/candles'
+import { type CandleGap, expectedCandles, findGapsInTimes } from '../../market/candles'
 import { migrate } from './migrations'
 
 export interface SeriesKey {
@@ -54,6 +54,9 @@ export class MarketStore {
       since: this.db.prepare(`SELECT ${columns} FROM candles WHERE ${key} AND ts >= @since ORDER BY ts ASC LIMIT @limit`),
       before: this.db.prepare(`SELECT ${columns} FROM candles WHERE ${key} AND ts < @before ORDER BY ts DESC LIMIT @limit`),
       between: this.db.prepare(`SELECT ${columns} FROM candles WHERE ${key} AND ts >= @since AND ts < @until ORDER BY ts ASC`),
+      // Timestamps only: gap finding over a long history reads 100k+ rows, and building a
+      // candle object per row took long enough to stall the worker's event loop.
+      times: this.db.prepare(`SELECT ts FROM candles WHERE ${key} AND ts >= @since AND ts < @until ORDER BY ts ASC`).pluck(),
       extent: this.db.prepare(`SELECT MIN(ts) AS first, MAX(ts) AS last, COUNT(*) AS count FROM candles WHERE ${key}`),
       subscribe: this.db.prepare('INSERT OR IGNORE INTO subscriptions (exchange, symbol, channel) VALUES (?, ?, ?)'),
       unsubscribe: this.db.prepare('DELETE FROM subscriptions WHERE exchange = ? AND symbol = ? AND channel = ?'),
@@ -100,7 +103,7 @@ export class MarketStore {
 
   /** Missing candles in [since, until). */
   gaps(series: SeriesKey, since: number, until: number): CandleGap[] {
-    return findGaps(this.range(series, since, until), series.timeframe, since, until)
+    return findGapsInTimes(this.statements.times.all({ ...series, since, until }) as number[], series.timeframe, since, until)
   }
 
   /** Remembers live-feed subscriptions (idempotent), so a restarted worker can resume them. */

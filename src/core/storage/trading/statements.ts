@@ -27,7 +27,8 @@ export function prepareStatements(db: Database.Database) {
     recentClosed: db.prepare('SELECT data FROM orders WHERE live = 0 ORDER BY seq DESC LIMIT ?').pluck(),
     recentEquity: db.prepare('SELECT t, equity FROM equity WHERE account = ? ORDER BY rowid DESC LIMIT ?'),
     maxOrderSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM orders').pluck(),
-    maxFillSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM fills').pluck()
+    maxFillSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM fills').pluck(),
+    maxJournalSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM journal').pluck()
   }
 }
 

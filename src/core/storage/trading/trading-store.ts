@@ -16,7 +16,9 @@ import {
 import type { AccountRecord } from '../../exchange'
 import type { MarketInfo } from '../../../shared/market-data'
 import type { Fill, ListFillsParams, ListFillsResult, ListOrdersParams, ListOrdersResult } from '../../../shared/trading'
+import { asStorageError } from '../sqlite-errors'
 import { EffectWriter } from './effect-writer'
+import type { JournalMarks } from './high-water-mark'
 import { migrate } from './migrations'
 import { prepareStatements, type Statements } from './statements'
 
@@ -28,6 +30,8 @@ export interface TradingStoreOptions {
    */
   synchronous?: 'FULL' | 'NORMAL'
   engine?: Partial<EngineConfig>
+  /** Told after every commit attempt (with the error when it failed): the journal mark and health follow it. */
+  onCommit?: (error?: unknown) => void
 }
 
 /**
@@ -68,13 +72,31 @@ export class TradingStore {
       writer.add(result.effects)
       if (isCommand(input)) writer.journal(input, result.reply)
     }
-    if (!writer.empty) this.db.transaction(() => writer.write())()
+    if (writer.empty) return
+    try {
+      this.db.transaction(() => writer.write())()
+    } catch (err) {
+      this.options.onCommit?.(err)
+      // Disk full, read-only, damaged: a 503 naming the file and the cause, not an internal error.
+      throw asStorageError(err, this.db.name)
+    }
+    this.options.onCommit?.()
   }
 
   /** One order from disk, by id or by client order id: for orders outside the engine's memory. */
   findOrder(ref: { orderId: string } | { account: string; clientOrderId: string }): OrderRecord | undefined {
     const data = 'orderId' in ref ? this.sql.orderById.get(ref.orderId) : this.sql.orderByClientId.get(ref.account, ref.clientOrderId)
     return typeof data === 'string' ? (JSON.parse(data) as OrderRecord) : undefined
+  }
+
+  /** The journal's extent, for the high-water mark kept outside the database. */
+  marks(): JournalMarks {
+    return { journalSeq: this.sql.maxJournalSeq.get() as number, orderSeq: this.sql.maxOrderSeq.get() as number }
+  }
+
+  /** An online copy of the database (SQLite's backup API): commits carry on while it runs. */
+  async backup(destination: string): Promise<void> {
+    await this.db.backup(destination)
   }
 
   /** Rebuilds the engine state from the rows. */
