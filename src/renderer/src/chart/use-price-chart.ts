@@ -2,13 +2,14 @@ import { useEffect, useRef, type RefObject } from 'react'
 import type { KeelClient } from '../../../shared/api'
 import type { Timeframe } from '../../../shared/market-data'
 import { messageOf } from '../lib/errors'
-import { decimalsOf, formatFixed } from '../lib/format'
+import { decimalsOf } from '../lib/format'
+import { marketFormat } from '../lib/numbers'
 import { nextFrame } from '../lib/frame-batch'
 import { useMarketStore } from '../stores/market'
 import { usePrefsStore } from '../stores/prefs'
 import { isLiveOrder, useTradingStore } from '../stores/trading'
 import { CandleSeries, type SeriesChange } from './candle-series'
-import type { OrderLine } from './order-lines'
+import { linesOfOrder, type OrderLine } from './order-lines'
 import { PriceChart, type ChartView } from './price-chart'
 import { readChartTheme } from './theme'
 
@@ -101,13 +102,8 @@ export function usePriceChart(
       const oldest = series.oldest ?? 0
       chart.setFills(buys.filter((p) => p.x >= oldest), sells.filter((p) => p.x >= oldest))
       const lines: OrderLine[] = []
-      const decimals = viewRef.current.priceDecimals
-      for (const o of Object.values(orders)) {
-        if (o.symbol !== symbol || !isLiveOrder(o)) continue
-        const price = o.price ?? o.stopPrice
-        if (price === undefined) continue
-        lines.push({ price, side: o.side, label: `${o.side.toUpperCase()} ${o.type.replace('_', ' ')} ${o.remaining} @ ${formatFixed(price, decimals)}` })
-      }
+      const f = marketFormat(useMarketStore.getState().markets[symbol])
+      for (const o of Object.values(orders)) if (o.symbol === symbol && isLiveOrder(o)) lines.push(...linesOfOrder(o, f.price, f.amount))
       chart.setOrderLines(lines)
     }
     syncTrading()

@@ -7,4 +7,5 @@ export function errorFrom(body: unknown, fallback: string): KeelError {
   return parsed.success ? new KeelError(parsed.data.error.code, parsed.data.error.message) : new KeelError('internal', fallback)
 }
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
+/** 'unauthorized' is final: the host refused the token, so retrying cannot help until it changes. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized'

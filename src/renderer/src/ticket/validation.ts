@@ -1,6 +1,7 @@
 import type { MarketInfo, Side } from '../../../shared/market-data'
 import { PlaceOrderParams, type OrderType, type PlaceOrderInput, type TimeInForce } from '../../../shared/trading'
 import { decimalsOf } from '../lib/format'
+import { formatMoney, marketFormat } from '../lib/numbers'
 
 /**
  * The order ticket's rules, checked before anything is sent: each field must parse, sit on the
@@ -140,7 +141,7 @@ function checkAmountLimits(amount: number, notional: number | undefined, ctx: Ti
   if (amount <= 0) errors.amount = 'Amount rounds to zero at this market’s precision'
   else if (amountLimits.min !== undefined && amount < amountLimits.min) errors.amount = `Amount is below the minimum ${amountLimits.min} ${market.base}`
   else if (amountLimits.max !== undefined && amount > amountLimits.max) errors.amount = `Amount is above the maximum ${amountLimits.max} ${market.base}`
-  else if (notional !== undefined && cost.min !== undefined && notional < cost.min) errors.amount = `Order value ${notional.toFixed(2)} ${market.quote} is below the minimum ${cost.min} ${market.quote}`
+  else if (notional !== undefined && cost.min !== undefined && notional < cost.min) errors.amount = `Order value ${formatMoney(notional)} ${market.quote} is below the minimum ${formatMoney(cost.min)} ${market.quote}`
   else if (notional !== undefined && cost.max !== undefined && notional > cost.max) errors.amount = `Order value is above the maximum ${cost.max} ${market.quote}`
 }
 
@@ -148,12 +149,12 @@ function checkBalance(form: TicketForm, amount: number, notional: number | undef
   if (errors.amount) return
   const { market } = ctx
   if (form.side === 'sell') {
-    if (amount > ctx.freeBase + 1e-12) errors.amount = `Insufficient ${market.base}: need ${amount}, free ${ctx.freeBase}`
+    if (amount > ctx.freeBase + 1e-12) errors.amount = `Insufficient ${market.base}: need ${marketFormat(market).amount(amount)}, free ${marketFormat(market).amount(ctx.freeBase)}`
     return
   }
   if (notional === undefined) return
   const need = notional * (1 + Math.max(market.maker, market.taker, 0))
-  if (need > ctx.freeQuote + 1e-9) errors.amount = `Insufficient ${market.quote}: need ${need.toFixed(2)}, free ${ctx.freeQuote.toFixed(2)}`
+  if (need > ctx.freeQuote + 1e-9) errors.amount = `Insufficient ${market.quote}: need ${formatMoney(need)}, free ${formatMoney(ctx.freeQuote)}`
 }
 
 /** Validates the ticket and, when it passes, builds the placeOrder params. */
