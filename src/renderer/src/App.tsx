@@ -113,9 +113,12 @@ export function App({ client }: { client: KeelClient }): JSX.Element {
   const mode = useLayoutMode()
   const connection = useConnectionStore((s) => s.state)
   const stale = useConnectionStore((s) => s.stale)
+  const right = usePrefsStore((s) => s.layout.right)
+  // Toasts sit over the chart, left of the right column: never over the log or the ticket.
+  const rightCol = { '--right-col': `${mode === 'compact' ? Math.min(right, COMPACT_MAX.right ?? right) : right}px` } as CSSProperties
   return (
     <ClientContext.Provider value={client}>
-      <div className={`app${stale ? ' stale' : ''}`} data-connection={connection}>
+      <div className={`app${stale ? ' stale' : ''}`} data-connection={connection} style={rightCol}>
         <Header />
         {connection === 'unauthorized' ? (
           <AccessScreen />

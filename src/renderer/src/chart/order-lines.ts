@@ -73,10 +73,12 @@ export function orderLinesPlugin(get: () => { lines: readonly OrderLine[]; color
           ctx.setLineDash([])
         }
         const width = ctx.measureText(label).width + 8
+        // Off-screen orders are tagged at the price axis, clear of the pane legend at the left.
+        const x = above || below ? chartArea.right - width - 4 : chartArea.left + 4
         ctx.fillStyle = color
-        ctx.fillRect(chartArea.left + 4, py - TAG_H / 2, width, TAG_H)
+        ctx.fillRect(x, py - TAG_H / 2, width, TAG_H)
         ctx.fillStyle = colors.labelText
-        ctx.fillText(label, chartArea.left + 8, py)
+        ctx.fillText(label, x + 4, py)
       }
       ctx.restore()
     }

@@ -24,6 +24,8 @@ export const useConnectionStore = create<ConnectionStore>((set) => ({
     set((s) => {
       if (state === 'open') return { state, downSince: null, stale: false }
       if (state === 'connecting') return { state }
+      // Refused access replaces the workspace: nothing stale is left on screen to mark.
+      if (state === 'unauthorized') return { state, stale: false }
       return { state, downSince: s.downSince ?? at, stale: true }
     })
 }))

@@ -1,7 +1,7 @@
 import { useMemo, useState, type JSX } from 'react'
 import type { Order, Position } from '../../../../shared/trading'
 import { cancelAll, cancelOrder } from '../../actions/orders'
-import { closeAllPositions, closePosition, closingOrder, openPositions } from '../../actions/positions'
+import { closeAllPositions, closingOrder, openPositions } from '../../actions/positions'
 import { useClient } from '../../client-context'
 import { formatClock } from '../../lib/format'
 import { formatAsset, marketFormat } from '../../lib/numbers'
