@@ -1,4 +1,4 @@
-import { useEffect, type CSSProperties, type JSX, type ReactNode } from 'react'
+import { useEffect, useLayoutEffect, type CSSProperties, type JSX, type ReactNode } from 'react'
 import type { KeelClient } from '../../shared/api'
 import { ClientContext } from './client-context'
 import { AccessScreen } from './components/AccessScreen'
@@ -33,14 +33,15 @@ function useBindings(client: KeelClient): void {
 
 function useTheme(): void {
   const theme = usePrefsStore((s) => s.theme)
-  useEffect(() => {
+  // A layout effect: it runs before the panels' effects, so the chart reads the new theme's colours.
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme
     document.documentElement.style.colorScheme = theme
   }, [theme])
 }
 
 /** In the compact layout the side columns give way to the chart, whatever size was saved. */
-const COMPACT_MAX: Partial<Record<keyof Layout, number>> = { left: 230, right: 290 }
+const COMPACT_MAX: Partial<Record<keyof Layout, number>> = { left: 230, right: 290, bottom: 200 }
 
 /**
  * Two panes split by a draggable divider: `pane` names the persisted size of the fixed one,

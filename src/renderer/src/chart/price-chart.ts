@@ -107,6 +107,8 @@ export class PriceChart {
   private askedOlderAt: number | undefined
   private height = 0
   onNeedOlder: (() => void) | undefined
+  /** Heights in px of the price pane and each shown indicator pane, after every layout. */
+  onLayout: ((heights: Record<string, number>) => void) | undefined
 
   constructor(canvas: HTMLCanvasElement, theme: ChartTheme, view: ChartView) {
     this.theme = theme
@@ -130,6 +132,17 @@ export class PriceChart {
       },
       plugins: [
         orderLinesPlugin(() => ({ lines: this.lines, colors: { buy: this.theme.buy, sell: this.theme.sell, labelText: this.theme.tagText } })),
+        {
+          id: 'keelPaneHeights',
+          afterLayout: (chart: Chart) => {
+            const heights: Record<string, number> = {}
+            for (const id of ['y', 'yVol', 'yRsi', 'yMacd']) {
+              const scale = chart.scales[id]
+              if (scale && scale.options.display !== false) heights[id] = Math.round(scale.height)
+            }
+            this.onLayout?.(heights)
+          }
+        },
         paneLegendsPlugin(() => ({ legends: this.legends(), colors: { text: this.theme.strong ?? this.theme.text, background: this.theme.panel ?? 'transparent' } }))
       ]
     }

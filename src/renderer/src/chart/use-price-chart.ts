@@ -30,8 +30,11 @@ export function usePriceChart(
   canvas: RefObject<HTMLCanvasElement | null>,
   symbol: string,
   timeframe: Timeframe,
-  onStatus: (status: ChartStatus) => void
+  onStatus: (status: ChartStatus) => void,
+  onLayout?: (heights: Record<string, number>) => void
 ): RefObject<PriceChart | null> {
+  const onLayoutRef = useRef(onLayout)
+  onLayoutRef.current = onLayout
   const chartRef = useRef<PriceChart | null>(null)
   const theme = usePrefsStore((s) => s.theme)
   const overlays = usePrefsStore((s) => s.overlays)
@@ -47,6 +50,7 @@ export function usePriceChart(
     if (!element) return
     const chart = new PriceChart(element, readChartTheme(element), viewRef.current)
     chartRef.current = chart
+    chart.onLayout = (heights) => onLayoutRef.current?.(heights)
     const series = new CandleSeries(timeframe)
     let stopped = false
     let loaded = false
