@@ -138,3 +138,11 @@ describe('layout and log', () => {
     expect(lines[1].text).toMatch(/insufficient balance/)
   })
 })
+
+describe('toasts', () => {
+  it('lets error toasts go, later than news', async () => {
+    const { toastMs } = await import('../../../src/renderer/src/stores/alerts')
+    expect(toastMs('error')).toBeGreaterThan(toastMs('info'))
+    expect(Number.isFinite(toastMs('error'))).toBe(true)
+  })
+})

@@ -31,7 +31,7 @@ export function AccessScreen(): JSX.Element {
             it below.
           </li>
         </ul>
-        <form onSubmit={submit} className="access-form" aria-label="Access token">
+        <form onSubmit={submit} className="access-form" aria-label="Enter the access token">
           <input aria-label="Access token" type="password" autoComplete="off" placeholder="paste the token" value={token} onChange={(e) => setToken(e.target.value)} />
           <button type="submit" className="primary" disabled={!token.trim()}>
             Use token
