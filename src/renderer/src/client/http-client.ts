@@ -4,6 +4,8 @@ import { EventHub } from './event-hub'
 import { errorFrom, type ConnectionState } from './remote-call'
 
 const HTTP_UNAUTHORIZED = 401
+/** The host pushes health every second: this long without any frame means it is not answering. */
+export const SILENCE_MS = 5_000
 
 /**
  * The browser's KeelClient: `POST /api/<method>` with the bearer token, and one WebSocket for
@@ -14,6 +16,8 @@ export class HttpClient implements KeelClient {
   private readonly hub = new EventHub()
   private socket: WebSocket | undefined
   private retryMs = 250
+  private lastFrameAt = 0
+  private silenceTimer: ReturnType<typeof setInterval> | undefined
   private readonly stateListeners = new Set<(state: ConnectionState) => void>()
   state: ConnectionState = 'connecting'
 
@@ -54,9 +58,13 @@ export class HttpClient implements KeelClient {
     this.socket = socket
     socket.onopen = () => {
       this.retryMs = 250
+      this.lastFrameAt = Date.now()
       this.setState('open')
+      this.watchSilence()
     }
     socket.onmessage = (message) => {
+      this.lastFrameAt = Date.now()
+      if (this.state === 'silent') this.setState('open')
       try {
         this.hub.dispatchFrames(JSON.parse(String(message.data)))
       } catch {
@@ -73,6 +81,14 @@ export class HttpClient implements KeelClient {
         this.retryMs = Math.min(5_000, this.retryMs * 2)
       })
     }
+  }
+
+  private watchSilence(): void {
+    clearInterval(this.silenceTimer)
+    this.silenceTimer = setInterval(() => {
+      if (this.state === 'open' && Date.now() - this.lastFrameAt > SILENCE_MS) this.setState('silent')
+      else if (this.state !== 'open' && this.state !== 'silent') clearInterval(this.silenceTimer)
+    }, 1_000)
   }
 
   private async tokenRefused(): Promise<boolean> {

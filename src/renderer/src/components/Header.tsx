@@ -1,4 +1,5 @@
 import type { JSX } from 'react'
+import type { ConnectionState } from '../client'
 import { formatCompact, formatDuration } from '../lib/format'
 import { formatMoney, formatPercentChange, formatSignedMoney, marketFormat } from '../lib/numbers'
 import { useConnectionStore } from '../stores/connection'
@@ -36,12 +37,19 @@ function SymbolQuote(): JSX.Element {
   )
 }
 
+const CONNECTION_LABEL: Record<Exclude<ConnectionState, 'open'>, string> = {
+  connecting: 'connecting to host',
+  silent: 'host not responding',
+  reconnecting: 'host reconnecting',
+  unauthorized: 'access refused'
+}
+
 function FeedBadge(): JSX.Element {
   const exchange = useMarketStore((s) => s.exchange)
   const symbol = usePrefsStore((s) => s.symbol)
   const feed = useMarketStore((s) => s.feeds[symbol] ?? s.feeds['*'])
   const connection = useConnectionStore((s) => s.state)
-  const state = connection === 'unauthorized' ? 'access refused' : connection !== 'open' ? `host ${connection}` : (feed?.status ?? 'connected')
+  const state = connection === 'open' ? (feed?.status ?? 'connected') : CONNECTION_LABEL[connection]
   const ok = connection === 'open' && (feed === undefined || feed.status === 'connected')
   return (
     <span className={`badge ${ok ? 'ok' : 'warn'}`} role="status" aria-label="Feed status" title={feed?.reason}>

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { KeelClient } from '../../../shared/api'
 import type { ConnectionState } from '../client'
+import { SILENCE_MS } from '../client/http-client'
 
 interface StatefulClient extends KeelClient {
   onState(listener: (state: ConnectionState) => void): () => void
@@ -22,6 +23,8 @@ export const useConnectionStore = create<ConnectionStore>((set) => ({
   stale: false,
   set: (state, at = Date.now()) =>
     set((s) => {
+      // 'silent' means the host stopped talking SILENCE_MS ago: date the outage from then.
+      if (state === 'silent') return { state, downSince: s.downSince ?? at - SILENCE_MS, stale: true }
       if (state === 'open') return { state, downSince: null, stale: false }
       if (state === 'connecting') return { state }
       // Refused access replaces the workspace: nothing stale is left on screen to mark.
