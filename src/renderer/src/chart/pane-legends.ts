@@ -15,7 +15,7 @@ export interface LegendColors {
 
 /** The bar index the legend reports: the hovered one, else the last one in view. */
 function shownIndex(chart: Chart): number | undefined {
-  const active = chart.getActiveElements()[0]
+  const active = chart.tooltip?.getActiveElements()[0] ?? chart.getActiveElements()[0]
   if (active) return active.index
   const data = chart.data.datasets[0]?.data as { x: number }[] | undefined
   const max = chart.scales.x?.max
