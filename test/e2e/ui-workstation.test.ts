@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { stopProcess } from '../support/processes'
-import { useUiSession } from './ui-session'
+import { stopGently, useUiSession } from './ui-session'
 
 // The trader's second hour: grouped brackets, full order history, flattening a position, the
 // net PnL, a reset marked in the tables, the log after a reload, a wrong token, and the host
@@ -150,7 +149,9 @@ describe('the workstation, polished', () => {
     const submit = ticket().getByRole('button', { name: /Place (buy|sell) order/ })
     await expect.poll(() => submit.isEnabled(), { timeout: 10_000 }).toBe(true)
     await expect.poll(() => page.getByRole('row', { name: 'execution worker' }).getAttribute('data-state'), { timeout: 10_000 }).toBe('running')
-    await stopProcess(session.serve.child)
+    const stopped = Date.now()
+    await stopGently(session.serve, 10_000)
+    if (Date.now() - stopped > 9_000) console.warn(`keel serve took ${Date.now() - stopped} ms to stop on SIGTERM:\n${session.serve.stderr().slice(-3000)}`)
     const banner = page.getByRole('alert', { name: 'Host disconnected' })
     await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toMatch(/Host disconnected since \d\d:\d\d:\d\d/)
     expect(await submit.isDisabled()).toBe(true)
