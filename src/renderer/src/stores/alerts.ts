@@ -86,9 +86,9 @@ export function describeFill(fill: Fill): string {
 
 export function describeOrder(order: Order): string {
   const f = formatOf(order.symbol)
-  const at = order.price ?? order.stopPrice
-  const trigger = order.price !== undefined && order.stopPrice !== undefined ? ` (trigger ${f.price(order.stopPrice)})` : ''
-  return `${order.side} ${order.type.replace('_', ' ')} ${f.amount(order.amount)} ${order.symbol}${at !== undefined ? ` @ ${f.price(at)}` : ''}${trigger}`
+  const at = order.price !== undefined ? ` @ ${f.price(order.price)}` : ''
+  const trigger = order.stopPrice !== undefined ? ` (trigger ${f.price(order.stopPrice)})` : ''
+  return `${order.side} ${order.type.replace('_', ' ')} ${f.amount(order.amount)} ${order.symbol}${at}${trigger}`
 }
 
 const crashText = (crash: CrashRecord) => {
