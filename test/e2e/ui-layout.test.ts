@@ -98,6 +98,11 @@ describe('layout at every window size, both themes', () => {
           expect(await hittable(tab)).toBe(true)
         }
 
+        // The active tab's action (Open orders: Cancel all) is whole, next to the tabs or over the table.
+        const cancelAll = page.getByRole('button', { name: 'Cancel all orders' })
+        expect(inside(await box(cancelAll), tabsPanel)).toBe(true)
+        expect(await hittable(cancelAll)).toBe(true)
+
         // Account: its equity row is visible in its panel.
         const account = await box(page.getByRole('region', { name: 'Account' }))
         expect(account.height).toBeGreaterThanOrEqual(120)

@@ -30,7 +30,7 @@ function SymbolQuote(): JSX.Element {
       <span className="stat stat-24h">
         <small>24h low</small> <span className="num" style={{ minWidth: priceWidth }}>{f.price(ticker?.low24h)}</span>
       </span>
-      <span className="stat stat-24h">
+      <span className="stat stat-24h stat-vol">
         <small>24h vol</small> <span className="num">{ticker?.baseVolume24h === undefined ? '—' : formatCompact(ticker.baseVolume24h)}</span>
       </span>
     </div>

@@ -42,13 +42,19 @@ export function DockTabs({ mode }: { mode: LayoutMode }): JSX.Element {
             <TabButton key={p.id} panel={p} selected={p.id === active.id} onSelect={() => setTab(p.id)} />
           ))}
         </div>
-        {Actions ? (
+        {Actions && mode === 'full' ? (
           <div className="panel-actions">
             <Actions />
           </div>
         ) : null}
       </header>
       <div className="panel-body" role="tabpanel" id={`tabpanel-${active.id}`} aria-labelledby={`tab-${active.id}`}>
+        {/* In the compact layout the tab row wraps: the actions get a bar of their own rather than a third row. */}
+        {Actions && mode === 'compact' ? (
+          <div className="docked-actions dock-tab-actions">
+            <Actions />
+          </div>
+        ) : null}
         <DockedContext.Provider value={true}>
           <View />
         </DockedContext.Provider>
