@@ -108,6 +108,11 @@ describe('layout at every window size, both themes', () => {
         expect(account.height).toBeGreaterThanOrEqual(120)
         expect(inside(await box(page.getByRole('region', { name: 'Account' }).locator('[data-field="equity"]')), account)).toBe(true)
 
+        // Header: every quote figure shown is whole (narrow windows drop figures rather than clip them).
+        const quote = await box(page.getByRole('group', { name: 'BTC/USDT quote' }))
+        for (const figure of await page.getByRole('group', { name: 'BTC/USDT quote' }).locator(':scope > *').all()) {
+          if (await figure.isVisible()) expect(inside(await box(figure), quote), `${await figure.textContent()} whole`).toBe(true)
+        }
         // Header controls in the window.
         expect(inside(await box(page.getByRole('button', { name: /Switch to (light|dark) theme/ })), view)).toBe(true)
 
