@@ -332,7 +332,13 @@ export const AccountSummary = z.object({
   realizedPnl: finite,
   unrealizedPnl: finite,
   feesPaid: finite,
-  equityHistory: z.array(EquitySample).optional()
+  equityHistory: z.array(EquitySample).optional(),
+  /** When the account was last reset (or opened), ms. */
+  resetAt: finite.optional(),
+  /** What that reset deposited, valued at current marks: equity − startingEquity is the net PnL since. */
+  startingEquity: finite.optional(),
+  /** The reset's deposits per asset. */
+  startingBalances: z.record(z.string(), finite).optional()
 })
 export type AccountSummary = z.infer<typeof AccountSummary>
 

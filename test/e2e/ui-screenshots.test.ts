@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { useUiSession } from './ui-session'
+import { stopGently, useUiSession } from './ui-session'
 
 // Screenshots of the main screens in both themes, with a realistic account behind them.
 // KEEL_SCREENSHOTS=docs writes them to docs/screenshots (the user guide shows them); otherwise
@@ -81,5 +81,33 @@ describe('screenshots', () => {
     await page.getByRole('tab', { name: /Fills/ }).click()
     await page.waitForTimeout(500)
     await shot('health-crash-dark')
+  })
+
+  it('the compact layout at the minimum window, with the health tab', async () => {
+    await page.setViewportSize({ width: 960, height: 600 })
+    await page.getByRole('tab', { name: 'Health' }).click()
+    await page.waitForTimeout(600)
+    await shot('compact-960x600-dark')
+    await page.getByRole('tab', { name: /Open orders/ }).click()
+    await page.setViewportSize({ width: 1440, height: 900 })
+  })
+
+  it('a wrong token', async () => {
+    const other = await page.context().newPage()
+    await other.setViewportSize({ width: 1280, height: 720 })
+    await other.goto(`${session.serve.origin}/?token=not-the-token`)
+    await expect.poll(() => other.getByRole('heading', { name: /access token is missing or wrong/ }).isVisible(), { timeout: 10_000 }).toBe(true)
+    await other.screenshot({ path: join(OUT, 'access-token-dark.png') })
+    await other.getByLabel('Access token', { exact: true }).fill(session.serve.token) // the context shares the stored token
+    await other.getByRole('button', { name: 'Use token' }).click()
+    await expect.poll(() => other.getByRole('form', { name: 'Order ticket' }).isVisible(), { timeout: 15_000 }).toBe(true)
+    await other.close()
+  })
+
+  it('the host stopped under a live page', async () => {
+    await stopGently(session.serve, 10_000)
+    await expect.poll(() => page.getByRole('alert', { name: 'Host disconnected' }).isVisible(), { timeout: 10_000 }).toBe(true)
+    await page.waitForTimeout(300)
+    await shot('host-stopped-dark')
   })
 })

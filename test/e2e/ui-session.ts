@@ -8,6 +8,13 @@ export interface UiSession {
   page: Page
 }
 
+/** SIGTERM, and SIGKILL if the host has not exited after `graceMs` (a test must not hang on it). */
+export async function stopGently(serve: ServeProcess, graceMs = 20_000): Promise<void> {
+  const kill = setTimeout(() => serve.child.kill('SIGKILL'), graceMs)
+  await stopProcess(serve.child)
+  clearTimeout(kill)
+}
+
 /** keel serve on a fresh data dir + Chromium on its URL, for one test file; torn down after it. */
 export function useUiSession(): UiSession {
   const session = {} as UiSession
@@ -22,7 +29,7 @@ export function useUiSession(): UiSession {
   })
   afterAll(async () => {
     await browser?.close()
-    if (session.serve) await stopProcess(session.serve.child)
+    if (session.serve) await stopGently(session.serve)
     dir?.remove()
   })
   return session

@@ -75,13 +75,13 @@ describe('trading from the workstation', () => {
     await ticket().getByLabel('Limit price').fill((bestAsk * 1.002).toFixed(2))
     await ticket().getByLabel('Amount').fill('0.01')
     await ticket().getByRole('button', { name: 'Place buy order' }).click()
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /Bought 0.01 BTC/ }).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /Bought 0.01000 BTC/ }).count(), { timeout: 10_000 }).toBeGreaterThan(0)
     await openTab('Fills')
     await expect.poll(() => page.getByRole('table', { name: 'Fills' }).getByRole('row', { name: /buy BTC\/USDT fill/ }).count()).toBeGreaterThan(0)
     await openTab('Positions')
     const position = page.getByRole('table', { name: 'Positions' }).getByRole('row', { name: 'BTC/USDT position' })
     await expect.poll(() => position.locator('[data-col="amount"]').textContent(), { timeout: 10_000 }).toMatch(/0\.01/)
-    await expect.poll(() => page.getByRole('log', { name: 'Event log' }).textContent()).toMatch(/Bought 0.01 BTC/)
+    await expect.poll(() => page.getByRole('log', { name: 'Event log' }).textContent()).toMatch(/Bought 0.01000 BTC/)
   })
 
   it('cancels all open orders with Shift+X', async () => {

@@ -41,6 +41,13 @@ export function valueHoldings(state: ExchangeState, acct: AccountState): { cash:
   return { cash, positionsValue }
 }
 
+/** The last reset's deposits at current marks (unpriced assets count 0, as in equity). */
+function startingEquity(state: ExchangeState, acct: AccountState): number {
+  let total = 0
+  for (const [asset, amount] of Object.entries(acct.deposits)) total += amount * (priceInQuote(state, acct, asset) ?? 0)
+  return total
+}
+
 export function summarize(state: ExchangeState, acct: AccountState): AccountSummary {
   const { cash, positionsValue } = valueHoldings(state, acct)
   const unrealizedPnl = listPositions(state, acct).reduce((sum, p) => sum + p.unrealizedPnl, 0)
@@ -54,6 +61,9 @@ export function summarize(state: ExchangeState, acct: AccountState): AccountSumm
     realizedPnl: acct.realizedPnl,
     unrealizedPnl: tidy(unrealizedPnl),
     feesPaid: acct.feesPaid,
-    equityHistory: acct.equityHistory.slice()
+    equityHistory: acct.equityHistory.slice(),
+    resetAt: acct.resetAt,
+    startingEquity: tidy(startingEquity(state, acct)),
+    startingBalances: { ...acct.deposits }
   }
 }

@@ -191,7 +191,7 @@ describe('alerts store', () => {
     client.emit('feedStatus', { exchange: 'demo', symbol: 'BTC/USDT', status: 'connected', timestamp: 3 })
     const { toasts, log } = useAlertsStore.getState()
     expect(toasts.map((t) => t.level)).toEqual(['success', 'error', 'error', 'warn'])
-    expect(toasts[0].text).toMatch(/Bought 0.5 BTC at 64,000.00/)
+    expect(toasts[0].text).toMatch(/Bought 0.50000 BTC at 64,000.00 for 100.00 \(taker, fee 0.1000 USDT\)/)
     expect(toasts[1].text).toMatch(/Rejected buy limit .*insufficient balance/)
     expect(toasts[2].text).toMatch(/market worker crashed \(signal SIGKILL\)/)
     expect(toasts[3].text).toMatch(/demo BTC\/USDT feed is stale: no trades for 10 s/)

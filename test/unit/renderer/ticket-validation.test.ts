@@ -55,13 +55,13 @@ describe('ticket validation', () => {
   })
 
   it('enforces the market’s minimum cost and amount limits', () => {
-    expect(errorsOf(form({ price: '100', amount: '0.01' })).amount).toMatch(/below the minimum 5 USDT/)
+    expect(errorsOf(form({ price: '100', amount: '0.01' })).amount).toMatch(/below the minimum 5.00 USDT/)
     expect(errorsOf(form({ price: '0.5', amount: '200' }), { ...ctx, freeQuote: 1e9 }).amount).toMatch(/above the maximum 100 BTC/)
   })
 
   it('refuses what the free balance cannot pay, fee included', () => {
     expect(errorsOf(form({ price: '64000', amount: '0.2' })).amount).toMatch(/Insufficient USDT/)
-    expect(errorsOf(form({ side: 'sell', price: '64000', amount: '0.6' })).amount).toMatch(/Insufficient BTC: need 0.6, free 0.5/)
+    expect(errorsOf(form({ side: 'sell', price: '64000', amount: '0.6' })).amount).toMatch(/Insufficient BTC: need 0.60000, free 0.50000/)
     // Exactly affordable without the fee is not affordable with it.
     expect(errorsOf(form({ price: '50000', amount: '0.2' })).amount).toMatch(/Insufficient/)
   })

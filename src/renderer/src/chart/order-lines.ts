@@ -1,9 +1,12 @@
 import type { Chart, Plugin } from 'chart.js'
+import type { Order } from '../../../shared/trading'
 
 export interface OrderLine {
   price: number
   side: 'buy' | 'sell'
   label: string
+  /** A trigger (stop) is drawn dashed, a resting price solid-dotted, so a stop-limit's two lines differ. */
+  kind: 'price' | 'trigger'
 }
 
 export interface OrderLineColors {
@@ -12,9 +15,25 @@ export interface OrderLineColors {
   labelText: string
 }
 
+const TAG_H = 16
+
 /**
- * Draws a dashed horizontal line with a price tag for each open order. A plugin instead of
- * datasets: lines do not take part in x/y autoscaling beyond what the price axis shows.
+ * The lines of one live order: its trigger and its limit price, each labelled. A stop-limit has
+ * both; a stop-market or take-profit only a trigger; a limit only a price.
+ */
+export function linesOfOrder(o: Order, price: (v: number) => string, amount: (v: number) => string): OrderLine[] {
+  const what = `${o.side.toUpperCase()} ${o.type.replace('_', ' ')} ${amount(o.remaining)}`
+  const lines: OrderLine[] = []
+  const triggered = o.triggeredAt !== undefined
+  if (o.stopPrice !== undefined && !triggered) lines.push({ price: o.stopPrice, side: o.side, kind: 'trigger', label: `${what} · trigger ${price(o.stopPrice)}` })
+  if (o.price !== undefined) lines.push({ price: o.price, side: o.side, kind: 'price', label: `${what} · ${o.stopPrice !== undefined && !triggered ? 'limit' : '@'} ${price(o.price)}` })
+  return lines
+}
+
+/**
+ * Draws a horizontal line with a price tag for each open order; an order outside the visible
+ * price range gets a tag pinned to the top or bottom edge with an arrow. A plugin instead of
+ * datasets: lines do not take part in autoscaling.
  */
 export function orderLinesPlugin(get: () => { lines: readonly OrderLine[]; colors: OrderLineColors }): Plugin {
   return {
@@ -24,26 +43,42 @@ export function orderLinesPlugin(get: () => { lines: readonly OrderLine[]; color
       const y = chart.scales.y
       if (!lines.length || !y) return
       const { ctx, chartArea } = chart
+      const top = y.top
+      const bottom = y.bottom
       ctx.save()
       ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, monospace'
       ctx.textBaseline = 'middle'
+      const edgeCount = { above: 0, below: 0 }
       for (const line of lines) {
-        if (line.price < y.min || line.price > y.max) continue
-        const py = Math.round(y.getPixelForValue(line.price)) + 0.5
         const color = line.side === 'buy' ? colors.buy : colors.sell
-        ctx.strokeStyle = color
-        ctx.setLineDash([4, 3])
-        ctx.lineWidth = 1
-        ctx.beginPath()
-        ctx.moveTo(chartArea.left, py)
-        ctx.lineTo(chartArea.right, py)
-        ctx.stroke()
-        ctx.setLineDash([])
-        const width = ctx.measureText(line.label).width + 8
+        const above = line.price > y.max
+        const below = line.price < y.min
+        let py: number
+        let label = line.label
+        if (above || below) {
+          const n = above ? edgeCount.above++ : edgeCount.below++
+          py = above ? top + TAG_H / 2 + 2 + n * (TAG_H + 2) : bottom - TAG_H / 2 - 2 - n * (TAG_H + 2)
+          label = `${above ? '▲' : '▼'} ${label}`
+          ctx.globalAlpha = 0.8
+        } else {
+          py = Math.round(y.getPixelForValue(line.price)) + 0.5
+          ctx.globalAlpha = 1
+          ctx.strokeStyle = color
+          ctx.setLineDash(line.kind === 'trigger' ? [6, 4] : [1, 2])
+          ctx.lineWidth = line.kind === 'trigger' ? 1 : 1.5
+          ctx.beginPath()
+          ctx.moveTo(chartArea.left, py)
+          ctx.lineTo(chartArea.right, py)
+          ctx.stroke()
+          ctx.setLineDash([])
+        }
+        const width = ctx.measureText(label).width + 8
+        // Off-screen orders are tagged at the price axis, clear of the pane legend at the left.
+        const x = above || below ? chartArea.right - width - 4 : chartArea.left + 4
         ctx.fillStyle = color
-        ctx.fillRect(chartArea.left + 4, py - 8, width, 16)
+        ctx.fillRect(x, py - TAG_H / 2, width, TAG_H)
         ctx.fillStyle = colors.labelText
-        ctx.fillText(line.label, chartArea.left + 8, py)
+        ctx.fillText(label, x + 4, py)
       }
       ctx.restore()
     }

@@ -17,10 +17,11 @@ import {
 import 'chartjs-adapter-date-fns'
 import { CandlestickController, CandlestickElement } from 'chartjs-chart-financial'
 import { bollinger, ema, macd, rsi, sma, type Series } from '../indicators'
-import { formatFixed } from '../lib/format'
+import { formatCompact, formatFixed } from '../lib/format'
 import type { IndicatorPane, Overlay } from '../stores/prefs'
 import type { CandleSeries } from './candle-series'
 import { orderLinesPlugin, type OrderLine } from './order-lines'
+import { paneLegendsPlugin, type PaneLegend } from './pane-legends'
 
 Chart.register(CandlestickController, CandlestickElement, BarController, BarElement, LineController, LineElement, PointElement, ScatterController, LinearScale, TimeSeriesScale, Tooltip, Filler)
 
@@ -41,6 +42,10 @@ export interface ChartTheme {
   buy: string
   sell: string
   tagText: string
+  /** Tooltip and legend backgrounds, borders and strong text. */
+  panel?: string
+  border?: string
+  strong?: string
 }
 
 export interface ChartView {
@@ -66,7 +71,14 @@ const MIN_VISIBLE = 20
 const MAX_VISIBLE = 600
 /** Ask for older candles when the view comes this close (bars) to the oldest loaded one. */
 const PREFETCH_BARS = 30
-const PANE_WEIGHT: Record<'y' | 'yVol' | 'yRsi' | 'yMacd', number> = { y: 6, yVol: 1.3, yRsi: 1.5, yMacd: 1.5 }
+type PaneScale = 'y' | 'yVol' | 'yRsi' | 'yMacd'
+/** Indicator panes' share of the height, with a floor in px so a pane stays readable in a short chart. */
+const PANE_SHARE: Record<Exclude<PaneScale, 'y'>, number> = { yVol: 0.14, yRsi: 0.18, yMacd: 0.18 }
+const PANE_MIN_PX: Record<Exclude<PaneScale, 'y'>, number> = { yVol: 40, yRsi: 64, yMacd: 64 }
+/** The price pane keeps at least this share, whatever the panes ask for. */
+const PRICE_MIN_SHARE = 0.45
+/** Ticks closer than this to a pane's edge are dropped: they would collide with the next pane's labels. */
+const EDGE_PX = 9
 /** chart.js treats a stack weight of 0 as 1: a hidden pane gets a weight that rounds to no pixels. */
 const HIDDEN_WEIGHT = 1e-6
 
@@ -93,7 +105,10 @@ export class PriceChart {
   private offset = 0
   private times: number[] = []
   private askedOlderAt: number | undefined
+  private height = 0
   onNeedOlder: (() => void) | undefined
+  /** Heights in px of the price pane and each shown indicator pane, after every layout. */
+  onLayout: ((heights: Record<string, number>) => void) | undefined
 
   constructor(canvas: HTMLCanvasElement, theme: ChartTheme, view: ChartView) {
     this.theme = theme
@@ -108,12 +123,32 @@ export class PriceChart {
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: 'index', intersect: false, axis: 'x' },
-        plugins: { legend: { display: false }, tooltip: { enabled: true, filter: (item: { datasetIndex: number }) => item.datasetIndex !== DS.buys && item.datasetIndex !== DS.sells } },
-        scales: this.scales()
+        plugins: { legend: { display: false }, tooltip: this.tooltip() },
+        scales: this.scales(),
+        onResize: (_chart: Chart, size: { height: number }) => {
+          this.height = size.height
+          this.applyPaneWeights()
+        }
       },
-      plugins: [orderLinesPlugin(() => ({ lines: this.lines, colors: { buy: this.theme.buy, sell: this.theme.sell, labelText: this.theme.tagText } }))]
+      plugins: [
+        orderLinesPlugin(() => ({ lines: this.lines, colors: { buy: this.theme.buy, sell: this.theme.sell, labelText: this.theme.tagText } })),
+        {
+          id: 'keelPaneHeights',
+          afterLayout: (chart: Chart) => {
+            const heights: Record<string, number> = {}
+            for (const id of ['y', 'yVol', 'yRsi', 'yMacd']) {
+              const scale = chart.scales[id]
+              if (scale && scale.options.display !== false) heights[id] = Math.round(scale.height)
+            }
+            this.onLayout?.(heights)
+          }
+        },
+        paneLegendsPlugin(() => ({ legends: this.legends(), colors: { text: this.theme.strong ?? this.theme.text, background: this.theme.panel ?? 'transparent' } }))
+      ]
     }
     this.chart = new Chart(canvas, config as unknown as ChartConfiguration)
+    this.height = this.chart.height
+    this.applyPaneWeights()
   }
 
   destroy(): void {
@@ -169,6 +204,7 @@ export class PriceChart {
   setView(view: ChartView): void {
     this.view = view
     this.chart.options.scales = this.scales()
+    this.applyPaneWeights()
     this.applyVisibility()
     this.applyWindow()
     this.chart.update('none')
@@ -182,6 +218,8 @@ export class PriceChart {
       Object.assign(dataset, style)
     })
     this.chart.options.scales = this.scales()
+    if (this.chart.options.plugins) this.chart.options.plugins.tooltip = this.tooltip()
+    this.applyPaneWeights()
     this.colorVolume()
     this.applyWindow()
     this.chart.update('none')
@@ -222,6 +260,87 @@ export class PriceChart {
   prepended(series: CandleSeries): void {
     this.askedOlderAt = undefined
     this.setSeries(series, 'reset')
+  }
+
+  /** Stack weights in px: each shown pane gets its share (at least its floor), the price the rest. */
+  private applyPaneWeights(): void {
+    // chart.js may report a size while the constructor still runs, before `chart` is set.
+    const scales = this.chart?.options.scales as Record<string, { stackWeight?: number }> | undefined
+    if (!scales) return
+    const { panes } = this.view
+    const h = Math.max(1, this.height)
+    const shown: Record<Exclude<PaneScale, 'y'>, boolean> = { yVol: panes.volume, yRsi: panes.rsi, yMacd: panes.macd }
+    const want: Record<Exclude<PaneScale, 'y'>, number> = { yVol: 0, yRsi: 0, yMacd: 0 }
+    for (const key of Object.keys(want) as Exclude<PaneScale, 'y'>[]) if (shown[key]) want[key] = Math.max(PANE_MIN_PX[key], h * PANE_SHARE[key])
+    const asked = want.yVol + want.yRsi + want.yMacd
+    const room = h * (1 - PRICE_MIN_SHARE)
+    const scale = asked > room ? room / asked : 1
+    for (const key of Object.keys(want) as Exclude<PaneScale, 'y'>[]) if (scales[key]) scales[key].stackWeight = shown[key] ? want[key] * scale : HIDDEN_WEIGHT
+    if (scales.y) scales.y.stackWeight = Math.max(1, h - asked * scale)
+  }
+
+  /** Titles and current values per pane (see pane-legends.ts). */
+  private legends(): PaneLegend[] {
+    const t = this.theme
+    const { overlays, panes, priceDecimals } = this.view
+    const price = (v: number) => formatFixed(v, priceDecimals)
+    const out: PaneLegend[] = []
+    const overlayItems: PaneLegend['items'][number][] = []
+    if (overlays.sma) overlayItems.push({ label: `SMA ${INDICATOR_PARAMS.sma}`, color: t.sma, dataset: DS.sma, format: price })
+    if (overlays.ema) overlayItems.push({ label: `EMA ${INDICATOR_PARAMS.ema}`, color: t.ema, dataset: DS.ema, format: price })
+    if (overlays.bollinger) overlayItems.push({ label: 'BB up', color: t.band, dataset: DS.bbUpper, format: price }, { label: 'low', color: t.band, dataset: DS.bbLower, format: price })
+    if (overlayItems.length) out.push({ scale: 'y', title: '', items: overlayItems })
+    if (panes.volume) out.push({ scale: 'yVol', title: 'Volume', items: [{ label: '', color: t.text, dataset: DS.volume, format: formatCompact }] })
+    if (panes.rsi) out.push({ scale: 'yRsi', title: `RSI ${INDICATOR_PARAMS.rsi}`, items: [{ label: '', color: t.rsi, dataset: DS.rsi, format: (v) => v.toFixed(2) }] })
+    if (panes.macd)
+      out.push({
+        scale: 'yMacd',
+        title: `MACD ${INDICATOR_PARAMS.macd.join(',')}`,
+        items: [
+          { label: 'MACD', color: t.macd, dataset: DS.macd, format: price },
+          { label: 'Signal', color: t.signal, dataset: DS.signal, format: price },
+          { label: 'Hist', color: t.band, dataset: DS.hist, format: price }
+        ]
+      })
+    return out
+  }
+
+  /** The theme's tooltip, with every number in the format its pane uses. */
+  private tooltip(): Record<string, unknown> {
+    const t = this.theme
+    const price = (v: number) => formatFixed(v, this.view.priceDecimals)
+    const mono = { family: 'ui-monospace, SFMono-Regular, Menlo, monospace', size: 11 }
+    return {
+      enabled: true,
+      backgroundColor: t.panel ?? 'rgba(0,0,0,0.8)',
+      borderColor: t.border ?? t.grid,
+      borderWidth: 1,
+      titleColor: t.strong ?? t.text,
+      bodyColor: t.strong ?? t.text,
+      titleFont: { ...mono, weight: 'bold' },
+      bodyFont: mono,
+      padding: 8,
+      cornerRadius: 4,
+      boxWidth: 8,
+      boxHeight: 8,
+      usePointStyle: true,
+      caretSize: 0,
+      filter: (item: { datasetIndex: number; raw: unknown }) => {
+        if (item.datasetIndex === DS.buys || item.datasetIndex === DS.sells) return false
+        const y = (item.raw as { y?: number } | undefined)?.y
+        return item.datasetIndex === DS.candles || (y !== undefined && Number.isFinite(y))
+      },
+      callbacks: {
+        label: (item: { datasetIndex: number; dataset: { label?: string }; raw: unknown }) => {
+          const raw = item.raw as { o?: number; h?: number; l?: number; c?: number; y?: number }
+          if (item.datasetIndex === DS.candles) return `O ${price(raw.o ?? NaN)}  H ${price(raw.h ?? NaN)}  L ${price(raw.l ?? NaN)}  C ${price(raw.c ?? NaN)}`
+          const y = raw.y ?? NaN
+          if (item.datasetIndex === DS.volume) return `Volume ${formatCompact(y)}`
+          if (item.datasetIndex === DS.rsi) return `${item.dataset.label ?? 'RSI'} ${y.toFixed(2)}`
+          return `${item.dataset.label ?? ''} ${price(y)}`
+        }
+      }
+    }
   }
 
   private applyWindow(): void {
@@ -335,7 +454,16 @@ export class PriceChart {
     const font = { family: 'ui-monospace, SFMono-Regular, Menlo, monospace', size: 10 }
     const grid = { color: t.grid, drawTicks: false }
     const side = { position: 'right', stack: 'panes', offset: false, border: { color: t.grid }, ticks: { color: t.text, font, padding: 4, maxTicksLimit: 4 } }
-    const pane = (shown: boolean, key: keyof typeof PANE_WEIGHT) => ({ display: shown, stackWeight: shown ? PANE_WEIGHT[key] : HIDDEN_WEIGHT })
+    const pane = (shown: boolean, _key: PaneScale) => ({ display: shown, stackWeight: shown ? 1 : HIDDEN_WEIGHT })
+    // Drops ticks at a pane's edges, where they would print over the neighbouring pane's labels.
+    const awayFromEdges = (scale: Scale) => {
+      const range = scale.max - scale.min
+      if (!(range > 0)) return
+      scale.ticks = scale.ticks.filter((tick) => {
+        const px = ((tick.value - scale.min) / range) * scale.height
+        return px >= EDGE_PX && scale.height - px >= EDGE_PX
+      })
+    }
     const x = this.chart?.options.scales?.x
     return {
       x: {
@@ -348,7 +476,7 @@ export class PriceChart {
         ticks: { color: t.text, font, maxRotation: 0, autoSkipPadding: 24, padding: 4 },
         time: { displayFormats: { minute: 'HH:mm', hour: 'HH:mm', day: 'MMM d', month: 'MMM yyyy' }, tooltipFormat: 'yyyy-MM-dd HH:mm' }
       },
-      y: { ...side, ...pane(true, 'y'), grid, grace: '4%', ticks: { ...side.ticks, maxTicksLimit: 8, callback: (v: number | string) => formatFixed(Number(v), priceDecimals) } },
+      y: { ...side, ...pane(true, 'y'), grid, grace: '4%', afterBuildTicks: awayFromEdges, ticks: { ...side.ticks, maxTicksLimit: 8, callback: (v: number | string) => formatFixed(Number(v), priceDecimals) } },
       // No volume labels: they would collide with the price axis above; the tooltip has the numbers.
       yVol: { ...side, ...pane(panes.volume, 'yVol'), beginAtZero: true, grid: { display: false }, ticks: { ...side.ticks, display: false } },
       yRsi: {
@@ -358,10 +486,16 @@ export class PriceChart {
         max: 100,
         grid,
         afterBuildTicks: (scale: Scale) => {
-          scale.ticks = [30, 50, 70].map((value) => ({ value }))
+          scale.ticks = [30, 70].map((value) => ({ value }))
         }
       },
-      yMacd: { ...side, ...pane(panes.macd, 'yMacd'), grid, ticks: { ...side.ticks, maxTicksLimit: 3 } }
+      yMacd: {
+        ...side,
+        ...pane(panes.macd, 'yMacd'),
+        grid,
+        afterBuildTicks: awayFromEdges,
+        ticks: { ...side.ticks, maxTicksLimit: 3, callback: (v: number | string) => formatFixed(Number(v), priceDecimals) }
+      }
     } as unknown as Scales
   }
 }

@@ -20,6 +20,9 @@ export function readChartTheme(element: Element): ChartTheme {
     volumeDown: v('--volume-down'),
     buy: v('--buy'),
     sell: v('--sell'),
-    tagText: v('--tag-text')
+    tagText: v('--tag-text'),
+    panel: v('--panel'),
+    border: v('--border'),
+    strong: v('--text')
   }
 }

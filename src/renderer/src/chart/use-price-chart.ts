@@ -2,13 +2,14 @@ import { useEffect, useRef, type RefObject } from 'react'
 import type { KeelClient } from '../../../shared/api'
 import type { Timeframe } from '../../../shared/market-data'
 import { messageOf } from '../lib/errors'
-import { decimalsOf, formatFixed } from '../lib/format'
+import { decimalsOf } from '../lib/format'
+import { marketFormat } from '../lib/numbers'
 import { nextFrame } from '../lib/frame-batch'
 import { useMarketStore } from '../stores/market'
 import { usePrefsStore } from '../stores/prefs'
 import { isLiveOrder, useTradingStore } from '../stores/trading'
 import { CandleSeries, type SeriesChange } from './candle-series'
-import type { OrderLine } from './order-lines'
+import { linesOfOrder, type OrderLine } from './order-lines'
 import { PriceChart, type ChartView } from './price-chart'
 import { readChartTheme } from './theme'
 
@@ -29,8 +30,11 @@ export function usePriceChart(
   canvas: RefObject<HTMLCanvasElement | null>,
   symbol: string,
   timeframe: Timeframe,
-  onStatus: (status: ChartStatus) => void
+  onStatus: (status: ChartStatus) => void,
+  onLayout?: (heights: Record<string, number>) => void
 ): RefObject<PriceChart | null> {
+  const onLayoutRef = useRef(onLayout)
+  onLayoutRef.current = onLayout
   const chartRef = useRef<PriceChart | null>(null)
   const theme = usePrefsStore((s) => s.theme)
   const overlays = usePrefsStore((s) => s.overlays)
@@ -46,6 +50,7 @@ export function usePriceChart(
     if (!element) return
     const chart = new PriceChart(element, readChartTheme(element), viewRef.current)
     chartRef.current = chart
+    chart.onLayout = (heights) => onLayoutRef.current?.(heights)
     const series = new CandleSeries(timeframe)
     let stopped = false
     let loaded = false
@@ -101,13 +106,8 @@ export function usePriceChart(
       const oldest = series.oldest ?? 0
       chart.setFills(buys.filter((p) => p.x >= oldest), sells.filter((p) => p.x >= oldest))
       const lines: OrderLine[] = []
-      const decimals = viewRef.current.priceDecimals
-      for (const o of Object.values(orders)) {
-        if (o.symbol !== symbol || !isLiveOrder(o)) continue
-        const price = o.price ?? o.stopPrice
-        if (price === undefined) continue
-        lines.push({ price, side: o.side, label: `${o.side.toUpperCase()} ${o.type.replace('_', ' ')} ${o.remaining} @ ${formatFixed(price, decimals)}` })
-      }
+      const f = marketFormat(useMarketStore.getState().markets[symbol])
+      for (const o of Object.values(orders)) if (o.symbol === symbol && isLiveOrder(o)) lines.push(...linesOfOrder(o, f.price, f.amount))
       chart.setOrderLines(lines)
     }
     syncTrading()

@@ -19,4 +19,9 @@ export function errorFrom(body: unknown, fallback: string): KeelError {
   return parsed.success ? new KeelError(parsed.data.error.code, parsed.data.error.message) : new KeelError('internal', fallback)
 }
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
+/**
+ * 'silent': the socket is open but the host sent nothing for a while (paused, frozen, or a dead
+ * link the OS has not noticed). 'unauthorized' is final: the host refused the token, so
+ * retrying cannot help until it changes.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'silent' | 'reconnecting' | 'unauthorized'

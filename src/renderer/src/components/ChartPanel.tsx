@@ -56,7 +56,14 @@ export function ChartPanel(): JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null)
   const [status, setStatus] = useState<ChartStatus>({ loading: true, error: null })
   const [scrolledBack, setScrolledBack] = useState(false)
-  const chart = usePriceChart(client, canvas, symbol, timeframe, setStatus)
+  const area = useRef<HTMLDivElement>(null)
+  const chart = usePriceChart(client, canvas, symbol, timeframe, setStatus, (heights) => {
+    // Pane heights as data attributes: layout tests read them (a canvas has no DOM to measure).
+    const el = area.current
+    if (!el) return
+    for (const key of ['panePrice', 'paneVol', 'paneRsi', 'paneMacd']) delete el.dataset[key]
+    for (const [id, px] of Object.entries(heights)) el.dataset[`pane${id.slice(1) || 'Price'}`] = String(px)
+  })
   const drag = useRef<{ x: number; carried: number } | null>(null)
 
   const after = () => setScrolledBack(chart.current?.scrolledBack ?? false)
@@ -99,6 +106,7 @@ export function ChartPanel(): JSX.Element {
   return (
     <Panel title="Chart" className="chart-panel" actions={<ChartToolbar />}>
       <div
+        ref={area}
         className="chart-area"
         role="group"
         tabIndex={0}

@@ -3,6 +3,7 @@ import { ExchangeHealthTable } from './ExchangeHealthTable'
 import type { CrashRecord, WorkerHealth } from '../../../shared/health'
 import { useClient } from '../client-context'
 import { formatBytes, formatClock, formatDuration } from '../lib/format'
+import { useConnectionStore } from '../stores/connection'
 import { useHealthStore } from '../stores/health'
 import { Panel } from './layout/Panel'
 
@@ -18,28 +19,35 @@ function shortCrash(crash: CrashRecord): string {
   return `${crash.kind} ${formatClock(crash.at)} · ${crash.signal ?? `exit ${crash.exitCode ?? dash}`}`
 }
 
-function WorkerRow({ worker }: { worker: WorkerHealth }): JSX.Element {
+/** While the host is gone nothing here is current: no state, no uptime we could vouch for. */
+function WorkerRow({ worker, stale }: { worker: WorkerHealth; stale: boolean }): JSX.Element {
   const client = useClient()
   const restart = useHealthStore((s) => s.restart)
   const busy = useHealthStore((s) => s.restarting[worker.name] ?? false)
   return (
-    <tr aria-label={`${worker.name} worker`} data-worker={worker.name} data-state={worker.state}>
+    <tr aria-label={`${worker.name} worker`} data-worker={worker.name} data-state={stale ? 'unknown' : worker.state}>
       <th scope="row">{worker.name}</th>
       <td>
-        <span className={`state state-${worker.state}`}>{worker.state}</span>
-        {worker.state === 'failed' && worker.retryAt ? <small> retry at {formatClock(worker.retryAt)}</small> : null}
+        {stale ? (
+          <span className="state state-unknown" title={`last reported ${worker.state}`}>
+            unknown
+          </span>
+        ) : (
+          <span className={`state state-${worker.state}`}>{worker.state}</span>
+        )}
+        {!stale && worker.state === 'failed' && worker.retryAt ? <small> retry at {formatClock(worker.retryAt)}</small> : null}
       </td>
       <td className="num">{worker.pid ?? dash}</td>
-      <td className="num">{formatDuration(worker.uptimeMs)}</td>
+      <td className="num" data-col="uptime">{stale ? dash : formatDuration(worker.uptimeMs)}</td>
       <td className="num" data-col="restarts">{worker.restarts}</td>
-      <td className="num">{worker.lastHeartbeatAgeMs === null ? dash : `${worker.lastHeartbeatAgeMs} ms`}</td>
-      <td className="num">{worker.eventLoopDelayMs === null ? dash : `${worker.eventLoopDelayMs.toFixed(1)} ms`}</td>
-      <td className="num">{worker.rssBytes === null ? dash : formatBytes(worker.rssBytes)}</td>
+      <td className="num">{stale || worker.lastHeartbeatAgeMs === null ? dash : `${worker.lastHeartbeatAgeMs} ms`}</td>
+      <td className="num">{stale || worker.eventLoopDelayMs === null ? dash : `${worker.eventLoopDelayMs.toFixed(1)} ms`}</td>
+      <td className="num">{stale || worker.rssBytes === null ? dash : formatBytes(worker.rssBytes)}</td>
       <td className="dim crash-cell" title={worker.lastCrash ? crashSummary(worker.lastCrash) : undefined}>
         {worker.lastCrash ? shortCrash(worker.lastCrash) : dash}
       </td>
       <td>
-        <button type="button" aria-label={`Restart ${worker.name} worker`} disabled={busy} onClick={() => void restart(client, worker.name)}>
+        <button type="button" aria-label={`Restart ${worker.name} worker`} disabled={busy || stale} onClick={() => void restart(client, worker.name)}>
           {busy ? 'Restarting…' : worker.state === 'failed' ? 'Retry' : 'Restart'}
         </button>
       </td>
@@ -50,13 +58,19 @@ function WorkerRow({ worker }: { worker: WorkerHealth }): JSX.Element {
 export function HealthPanel(): JSX.Element {
   const report = useHealthStore((s) => s.report)
   const error = useHealthStore((s) => s.error)
+  const stale = useConnectionStore((s) => s.stale)
+  const since = useConnectionStore((s) => s.downSince)
   const host = report?.host
   return (
     <Panel
       title="System health"
       className="health"
       actions={
-        host ? (
+        stale ? (
+          <p className="host danger-text" role="group" aria-label="Host">
+            Host unreachable{since !== null ? ` since ${formatClock(since)}` : ''}: states unknown
+          </p>
+        ) : host ? (
           <p className="host" role="group" aria-label="Host">
             Host ({host.mode}) pid {host.pid}, up {formatDuration(host.uptimeMs)}, CPU {host.cpuPercent.toFixed(1)} %, memory {formatBytes(host.rssBytes)}, loop delay{' '}
             {host.eventLoopDelayMs.toFixed(1)} ms
@@ -88,7 +102,7 @@ export function HealthPanel(): JSX.Element {
             </thead>
             <tbody>
               {report.workers.map((w) => (
-                <WorkerRow key={w.name} worker={w} />
+                <WorkerRow key={w.name} worker={w} stale={stale} />
               ))}
             </tbody>
           </table>

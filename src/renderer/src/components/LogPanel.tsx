@@ -20,7 +20,7 @@ export function LogPanel(): JSX.Element {
       <ol role="log" aria-label="Event log" className="log">
         {log.length === 0 ? <li className="dim">Nothing yet.</li> : null}
         {log.map((entry) => (
-          <li key={entry.id} className={`log-${entry.level}`}>
+          <li key={entry.id} className={`log-${entry.level}${entry.restored ? ' log-restored' : ''}`} title={entry.restored ? 'restored from the host after a reload' : undefined}>
             <time className="num dim">{formatClock(entry.at)}</time>
             <span className={`tag tag-${entry.source}`}>{entry.source}</span>
             <span className="log-text">{entry.text}</span>

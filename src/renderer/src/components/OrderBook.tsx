@@ -1,5 +1,6 @@
 import { memo, type JSX } from 'react'
-import { decimalsOf, formatFixed, formatPrice } from '../lib/format'
+import { formatFixed, formatPrice } from '../lib/format'
+import { marketFormat } from '../lib/numbers'
 import { useMarketStore } from '../stores/market'
 import { usePrefsStore } from '../stores/prefs'
 import { useTicketStore } from '../stores/ticket'
@@ -52,7 +53,7 @@ export function OrderBook(): JSX.Element {
   const book = useMarketStore((s) => s.books[symbol])
   const market = useMarketStore((s) => s.markets[symbol])
   const priceTick = market?.precision.price ?? 0.01
-  const amountDecimals = Math.min(4, decimalsOf(market?.precision.amount ?? 0.0001))
+  const amountDecimals = marketFormat(market).amountDecimals
   const [bodyRef, rows] = useFitRows<HTMLDivElement>(ROW_PX, CHROME_PX, 20)
   const levels = Math.max(1, Math.floor(rows / 2))
   const asks = withTotals(book?.asks ?? [], levels)

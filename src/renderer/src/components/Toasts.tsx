@@ -1,12 +1,11 @@
 import { useEffect, type JSX } from 'react'
-import { TOAST_MS, useAlertsStore, type LogEntry } from '../stores/alerts'
+import { toastMs, useAlertsStore, type LogEntry } from '../stores/alerts'
 
 function Toast({ toast }: { toast: LogEntry }): JSX.Element {
   const dismiss = useAlertsStore((s) => s.dismiss)
   useEffect(() => {
-    // Errors stay until dismissed: a crash or rejection must not slip by unseen.
-    if (toast.level === 'error') return
-    const timer = setTimeout(() => dismiss(toast.id), TOAST_MS)
+    // Errors stay longer than news; every toast is also in the log, so none is lost when it goes.
+    const timer = setTimeout(() => dismiss(toast.id), toastMs(toast.level))
     return () => clearTimeout(timer)
   }, [toast, dismiss])
   return (

@@ -1,5 +1,6 @@
 import { memo, useRef, type JSX } from 'react'
-import { formatCompact, formatPercent, formatPrice } from '../lib/format'
+import { formatCompact, formatPrice } from '../lib/format'
+import { formatPercentChange as formatPercent } from '../lib/numbers'
 import { changePercent, useMarketStore } from '../stores/market'
 import { usePrefsStore } from '../stores/prefs'
 import { Panel } from './layout/Panel'
@@ -33,7 +34,7 @@ const WatchRow = memo(function WatchRow({ symbol }: { symbol: string }): JSX.Ele
       <td className={`num ${change === undefined ? '' : change >= 0 ? 'up' : 'down'}`} data-col="change">
         {formatPercent(change)}
       </td>
-      <td className="num dim">{ticker?.baseVolume24h === undefined ? '—' : formatCompact(ticker.baseVolume24h)}</td>
+      <td className="num dim col-vol">{ticker?.baseVolume24h === undefined ? '—' : formatCompact(ticker.baseVolume24h)}</td>
     </tr>
   )
 })
@@ -51,7 +52,7 @@ export function Watchlist(): JSX.Element {
             <th scope="col">Symbol</th>
             <th scope="col" className="num">Last</th>
             <th scope="col" className="num">24h</th>
-            <th scope="col" className="num">Vol</th>
+            <th scope="col" className="num col-vol">Vol</th>
           </tr>
         </thead>
         <tbody>

@@ -3,7 +3,8 @@ import { createJSONStorage, persist } from 'zustand/middleware'
 import type { Timeframe } from '../../../shared/market-data'
 
 export type Theme = 'dark' | 'light'
-export type BottomTab = 'open' | 'history' | 'fills' | 'positions' | 'balances'
+/** A tab id of the tab group under the chart (src/renderer/src/layout/dock-panels.tsx). */
+export type BottomTab = string
 export type Overlay = 'sma' | 'ema' | 'bollinger'
 export type IndicatorPane = 'volume' | 'rsi' | 'macd'
 

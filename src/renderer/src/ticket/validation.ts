@@ -13,6 +13,7 @@ import {
   type RuleBreak
 } from '../../../shared/market-rules'
 import { PlaceOrderParams, type OrderType, type PlaceOrderInput, type TimeInForce } from '../../../shared/trading'
+import { formatMoney, marketFormat } from '../lib/numbers'
 
 /**
  * The order ticket's side of the market rules (src/shared/market-rules, the same the exchange
@@ -116,7 +117,7 @@ function ruleMessage(problem: RuleBreak, label: string, market: MarketInfo): str
   if (problem.kind === 'off_step') return `${label} must be a multiple of the ${problem.what === 'amount' ? 'amount step' : 'price tick'} ${problem.step}`
   if (problem.what === 'cost') {
     return problem.kind === 'below_min'
-      ? `Order value ${problem.value.toFixed(2)}${unit} is below the minimum ${problem.limit}${unit}`
+      ? `Order value ${formatMoney(problem.value)}${unit} is below the minimum ${formatMoney(problem.limit)}${unit}`
       : `Order value is above the maximum ${problem.limit}${unit}`
   }
   return `${label} is ${problem.kind === 'below_min' ? 'below' : 'above'} the ${problem.kind === 'below_min' ? 'minimum' : 'maximum'}${problem.what === 'price' ? ' price' : ''} ${problem.limit}${unit}`
@@ -186,12 +187,12 @@ function checkBalance(form: TicketForm, size: Size, notional: number | undefined
   if (errors.amount) return
   const { market } = ctx
   if (form.side === 'sell') {
-    if (size.amount > ctx.freeBase + 1e-12) errors.amount = `Insufficient ${market.base}: need ${size.amount}, free ${ctx.freeBase}`
+    if (size.amount > ctx.freeBase + 1e-12) errors.amount = `Insufficient ${market.base}: need ${marketFormat(market).amount(size.amount)}, free ${marketFormat(market).amount(ctx.freeBase)}`
     return
   }
   if (notional === undefined) return
   const need = size.cost ?? buyCost(size.amount, notional / size.amount, fundingFeeRate(market.maker, market.taker))
-  if (need > ctx.freeQuote + 1e-9) errors.amount = `Insufficient ${market.quote}: need ${need.toFixed(2)}, free ${ctx.freeQuote.toFixed(2)}`
+  if (need > ctx.freeQuote + 1e-9) errors.amount = `Insufficient ${market.quote}: need ${formatMoney(need)}, free ${formatMoney(ctx.freeQuote)}`
 }
 
 /** Validates the ticket and, when it passes, builds the placeOrder params. */

@@ -1,7 +1,8 @@
 import { useState, type JSX } from 'react'
 import { resetAccount } from '../../actions/orders'
 import { useClient } from '../../client-context'
-import { formatFixed, formatSigned } from '../../lib/format'
+import { formatAsset, formatFee, formatMoney, formatSignedMoney } from '../../lib/numbers'
+import { useCanTrade } from '../../stores/connection'
 import { useMarketStore } from '../../stores/market'
 import { usePrefsStore } from '../../stores/prefs'
 import { useTradingStore } from '../../stores/trading'
@@ -9,7 +10,7 @@ import { ConfirmDialog } from '../layout/ConfirmDialog'
 import { Panel } from '../layout/Panel'
 
 function Pnl({ value }: { value: number }): JSX.Element {
-  return <span className={`num ${value > 0 ? 'up' : value < 0 ? 'down' : ''}`}>{formatSigned(value)}</span>
+  return <span className={`num ${value > 0 ? 'up' : value < 0 ? 'down' : ''}`}>{formatSignedMoney(value)}</span>
 }
 
 /** Equity, cash, PnL and the balances of the selected market's assets; reset with confirmation. */
@@ -20,6 +21,8 @@ export function AccountPanel(): JSX.Element {
   const symbol = usePrefsStore((s) => s.symbol)
   const market = useMarketStore((s) => s.markets[symbol])
   const balances = useTradingStore((s) => s.balances)
+  const markets = useMarketStore((s) => s.markets)
+  const canTrade = useCanTrade()
   const [confirming, setConfirming] = useState(false)
   const assets = market ? [market.quote, market.base] : []
 
@@ -28,7 +31,7 @@ export function AccountPanel(): JSX.Element {
       title="Account"
       className="account"
       actions={
-        <button type="button" className="danger-outline" aria-label="Reset paper account" onClick={() => setConfirming(true)}>
+        <button type="button" className="danger-outline" aria-label="Reset paper account" disabled={!canTrade} onClick={() => setConfirming(true)}>
           Reset
         </button>
       }
@@ -38,22 +41,26 @@ export function AccountPanel(): JSX.Element {
         <dl className="kv" aria-label="Account summary">
           <dt>Equity</dt>
           <dd className="num strong" data-field="equity">
-            {formatFixed(summary.equity, 2)} <small>{summary.quote}</small>
+            {formatMoney(summary.equity)} <small>{summary.quote}</small>
+          </dd>
+          <dt title="Equity minus what the last reset deposited: realized + unrealized − fees">Net PnL since reset</dt>
+          <dd data-field="net-pnl">
+            <Pnl value={summary.startingEquity !== undefined ? summary.equity - summary.startingEquity : summary.realizedPnl + summary.unrealizedPnl - summary.feesPaid} />
           </dd>
           <dt>Cash</dt>
-          <dd className="num">{formatFixed(summary.cash, 2)}</dd>
+          <dd className="num">{formatMoney(summary.cash)}</dd>
           <dt>Positions value</dt>
-          <dd className="num">{formatFixed(summary.positionsValue, 2)}</dd>
+          <dd className="num">{formatMoney(summary.positionsValue)}</dd>
           <dt>Unrealized PnL</dt>
           <dd data-field="unrealized">
             <Pnl value={summary.unrealizedPnl} />
           </dd>
-          <dt>Realized PnL</dt>
+          <dt title="Price gains of closed trades, before fees">Realized PnL (before fees)</dt>
           <dd data-field="realized">
             <Pnl value={summary.realizedPnl} />
           </dd>
           <dt>Fees paid</dt>
-          <dd className="num">{formatFixed(summary.feesPaid, 4)}</dd>
+          <dd className="num">{formatFee(summary.feesPaid)}</dd>
         </dl>
       ) : (
         !error && <p className="dim pad">Loading account…</p>
@@ -70,8 +77,8 @@ export function AccountPanel(): JSX.Element {
           {assets.map((asset) => (
             <tr key={asset} aria-label={`${asset} balance`}>
               <th scope="row">{asset}</th>
-              <td className="num">{formatFixed(balances[asset]?.free ?? 0, asset === market?.quote ? 2 : 5)}</td>
-              <td className="num dim">{formatFixed(balances[asset]?.locked ?? 0, asset === market?.quote ? 2 : 5)}</td>
+              <td className="num">{formatAsset(balances[asset]?.free ?? 0, asset, markets)}</td>
+              <td className="num dim">{formatAsset(balances[asset]?.locked ?? 0, asset, markets)}</td>
             </tr>
           ))}
         </tbody>

@@ -3,7 +3,8 @@ import { fundingFeeRate } from '../../../../shared/market-rules'
 import type { OrderType, TimeInForce } from '../../../../shared/trading'
 import { placeOrder } from '../../actions/orders'
 import { useClient } from '../../client-context'
-import { decimalsOf, formatFixed } from '../../lib/format'
+import { useCanTrade } from '../../stores/connection'
+import { formatFee, formatMoney, marketFormat } from '../../lib/numbers'
 import { referencePrice, useMarketStore } from '../../stores/market'
 import { usePrefsStore } from '../../stores/prefs'
 import { useTicketStore } from '../../stores/ticket'
@@ -52,6 +53,7 @@ export function OrderTicket(): JSX.Element {
   const focusSeq = useTicketStore((s) => s.focusSeq)
   const clearAmounts = useTicketStore((s) => s.clearAmounts)
   const ctx = useTicketContext(symbol)
+  const canTrade = useCanTrade()
   const [attempted, setAttempted] = useState(false)
   const [sending, setSending] = useState(false)
   const [serverError, setServerError] = useState<string | null>(null)
@@ -101,76 +103,83 @@ export function OrderTicket(): JSX.Element {
 
   return (
     <Panel title="Order ticket" className="ticket" actions={<span className="dim">{symbol}</span>}>
-      <form onSubmit={submit} aria-label="Order ticket" noValidate>
-        <div role="group" aria-label="Side" className="side-toggle">
-          <button type="button" className={`buy ${form.side === 'buy' ? 'on' : ''}`} aria-pressed={form.side === 'buy'} onClick={() => set({ side: 'buy' })}>
-            Buy
-          </button>
-          <button type="button" className={`sell ${form.side === 'sell' ? 'on' : ''}`} aria-pressed={form.side === 'sell'} onClick={() => set({ side: 'sell' })}>
-            Sell
-          </button>
+      <form onSubmit={submit} aria-label="Order ticket" noValidate className="ticket-form">
+        <div className="ticket-top">
+          <div role="group" aria-label="Side" className="side-toggle">
+            <button type="button" className={`buy ${form.side === 'buy' ? 'on' : ''}`} aria-pressed={form.side === 'buy'} onClick={() => set({ side: 'buy' })}>
+              Buy
+            </button>
+            <button type="button" className={`sell ${form.side === 'sell' ? 'on' : ''}`} aria-pressed={form.side === 'sell'} onClick={() => set({ side: 'sell' })}>
+              Sell
+            </button>
+          </div>
+          <Choice label="Order type" value={form.type} options={TYPES} onChange={(type) => set({ type })} />
         </div>
-        <Choice label="Order type" value={form.type} options={TYPES} onChange={(type) => set({ type })} />
-        <PriceFields form={form} set={set} errors={errors} quote={quote} refPrice={ctx?.refPrice} priceTick={market?.precision.price ?? 0.01} />
-        {fields.tif && (fields.price === 'required' || form.price.trim() !== '') ? (
-          <Choice label="Time in force" value={form.timeInForce} options={TIFS} onChange={(timeInForce) => set({ timeInForce })} />
-        ) : null}
-        <div role="group" aria-label="Size by" className="segmented small">
-          <button type="button" aria-pressed={form.amountMode === 'quantity'} onClick={() => set({ amountMode: 'quantity' })}>
-            Quantity
-          </button>
-          <button type="button" aria-pressed={form.amountMode === 'percent'} onClick={() => set({ amountMode: 'percent' })}>
-            % of balance
-          </button>
+        {/* Only the fields scroll: the side, the type and the submit button stay in view at any height. */}
+        <div className="ticket-scroll">
+          <PriceFields form={form} set={set} errors={errors} quote={quote} refPrice={ctx?.refPrice} priceTick={market?.precision.price ?? 0.01} />
+          {fields.tif && (fields.price === 'required' || form.price.trim() !== '') ? (
+            <Choice label="Time in force" value={form.timeInForce} options={TIFS} onChange={(timeInForce) => set({ timeInForce })} />
+          ) : null}
+          <div role="group" aria-label="Size by" className="segmented small">
+            <button type="button" aria-pressed={form.amountMode === 'quantity'} onClick={() => set({ amountMode: 'quantity' })}>
+              Quantity
+            </button>
+            <button type="button" aria-pressed={form.amountMode === 'percent'} onClick={() => set({ amountMode: 'percent' })}>
+              % of balance
+            </button>
+          </div>
+          {form.amountMode === 'quantity' ? (
+            <Field label="Amount" unit={base} value={form.amount} onChange={(amount) => set({ amount })} error={errors.amount} inputRef={amountRef} placeholder={market ? `step ${market.precision.amount}` : ''} />
+          ) : (
+            <Field
+              label="Percent of balance"
+              unit="%"
+              value={form.percent}
+              onChange={(percent) => set({ percent })}
+              error={errors.amount}
+              inputRef={amountRef}
+              extra={
+                <span className="chips">
+                  {PERCENTS.map((p) => (
+                    <button key={p} type="button" aria-label={`${p} percent of balance`} onClick={() => set({ percent: String(p) })}>
+                      {p}
+                    </button>
+                  ))}
+                </span>
+              }
+            />
+          )}
+          <TicketSummary result={result} ctx={ctx} side={form.side} />
+          <ConfirmSettings />
         </div>
-        {form.amountMode === 'quantity' ? (
-          <Field label="Amount" unit={base} value={form.amount} onChange={(amount) => set({ amount })} error={errors.amount} inputRef={amountRef} placeholder={market ? `step ${market.precision.amount}` : ''} />
-        ) : (
-          <Field
-            label="Percent of balance"
-            unit="%"
-            value={form.percent}
-            onChange={(percent) => set({ percent })}
-            error={errors.amount}
-            inputRef={amountRef}
-            extra={
-              <span className="chips">
-                {PERCENTS.map((p) => (
-                  <button key={p} type="button" aria-label={`${p} percent of balance`} onClick={() => set({ percent: String(p) })}>
-                    {p}
-                  </button>
-                ))}
-              </span>
-            }
-          />
-        )}
-        <TicketSummary result={result} ctx={ctx} side={form.side} />
-        {errors.form ? (
-          <p role="alert" className="field-error">
-            {errors.form}
+        <div className="ticket-footer">
+          {errors.form ? (
+            <p role="alert" className="field-error">
+              {errors.form}
+            </p>
+          ) : null}
+          {serverError ? (
+            <p role="alert" className="ticket-error">
+              {serverError}
+            </p>
+          ) : null}
+          <button type="submit" className={`submit ${form.side}`} disabled={sending || !ctx || !canTrade} aria-label={`Place ${form.side} order`}>
+            {!canTrade ? 'Host disconnected' : sending ? 'Sending…' : `${form.side === 'buy' ? 'Buy' : 'Sell'} ${base}`}
+          </button>
+          <p className="hint">
+            <kbd>B</kbd> buy · <kbd>S</kbd> sell · <kbd>⇧X</kbd> cancel all · click book = price
           </p>
-        ) : null}
-        {serverError ? (
-          <p role="alert" className="ticket-error">
-            {serverError}
-          </p>
-        ) : null}
-        <button type="submit" className={`submit ${form.side}`} disabled={sending || !ctx} aria-label={`Place ${form.side} order`}>
-          {sending ? 'Sending…' : `${form.side === 'buy' ? 'Buy' : 'Sell'} ${base}`}
-        </button>
-        <p className="hint">
-          <kbd>B</kbd> buy · <kbd>S</kbd> sell · <kbd>⇧X</kbd> cancel all · click book = price
-        </p>
+        </div>
       </form>
-      <ConfirmSettings />
       {confirming && market ? (
-        <ConfirmDialog title="Confirm large order" confirmLabel={`${form.side === 'buy' ? 'Buy' : 'Sell'} ${confirming.amount} ${base}`} onConfirm={() => void send(confirming)} onCancel={() => setConfirming(null)}>
+        <ConfirmDialog title="Confirm large order" confirmLabel={`${form.side === 'buy' ? 'Buy' : 'Sell'} ${marketFormat(market).amount(confirming.amount)} ${base}`} onConfirm={() => void send(confirming)} onCancel={() => setConfirming(null)}>
           <p>
-            {form.side.toUpperCase()} {confirming.amount} {market.symbol} ({TYPES.find((t) => t.value === form.type)?.label}) worth about{' '}
+            {form.side.toUpperCase()} {marketFormat(market).amount(confirming.amount)} {market.symbol} ({TYPES.find((t) => t.value === form.type)?.label}) worth about{' '}
             <strong>
-              {formatFixed(confirming.notional, 2)} {quote}
+              {formatMoney(confirming.notional)} {quote}
             </strong>
-            , above your confirmation threshold of {formatFixed(confirmAbove, 0)} {quote}.
+            , above your confirmation threshold of {formatMoney(confirmAbove)} {quote}.
           </p>
         </ConfirmDialog>
       ) : null}
@@ -182,13 +191,13 @@ function TicketSummary({ result, ctx, side }: { result: TicketResult | undefined
   if (!ctx) return <p className="dim">Waiting for market data…</p>
   const { market } = ctx
   const fee = fundingFeeRate(market.maker, market.taker)
-  const amountDecimals = decimalsOf(market.precision.amount)
+  const f = marketFormat(market)
   return (
     <dl className="ticket-summary">
       <dt>Available</dt>
-      <dd className="num">{side === 'buy' ? `${formatFixed(ctx.freeQuote, 2)} ${market.quote}` : `${formatFixed(ctx.freeBase, amountDecimals)} ${market.base}`}</dd>
+      <dd className="num">{side === 'buy' ? `${formatMoney(ctx.freeQuote)} ${market.quote}` : `${f.amount(ctx.freeBase)} ${market.base}`}</dd>
       <dt>Size</dt>
-      <dd className="num">{result?.ok ? `${result.order.cost !== undefined ? '≈ ' : ''}${formatFixed(result.amount, amountDecimals)} ${market.base}` : '—'}</dd>
+      <dd className="num">{result?.ok ? `${result.order.cost !== undefined ? '≈ ' : ''}${f.amount(result.amount)} ${market.base}` : '—'}</dd>
       {result?.ok && Object.keys(result.adjusted).length > 0 ? (
         <>
           <dt>On the grid</dt>
@@ -200,9 +209,9 @@ function TicketSummary({ result, ctx, side }: { result: TicketResult | undefined
         </>
       ) : null}
       <dt>Value ≈</dt>
-      <dd className="num">{result?.ok ? `${formatFixed(result.notional, 2)} ${market.quote}` : '—'}</dd>
+      <dd className="num">{result?.ok ? `${formatMoney(result.notional)} ${market.quote}` : '—'}</dd>
       <dt>Fee ≈</dt>
-      <dd className="num">{result?.ok ? `${formatFixed(result.notional * fee, 4)} ${market.quote}` : `${(fee * 100).toFixed(2)} %`}</dd>
+      <dd className="num">{result?.ok ? `${formatFee(result.notional * fee)} ${market.quote}` : `${(fee * 100).toFixed(2)} %`}</dd>
     </dl>
   )
 }
@@ -222,6 +231,7 @@ function ConfirmSettings(): JSX.Element {
         inputMode="numeric"
         value={String(above)}
         disabled={!enabled}
+        onKeyDown={(e) => e.key === 'Enter' && e.preventDefault()}
         onChange={(e) => {
           const value = Number(e.target.value)
           if (Number.isFinite(value)) setConfirm(enabled, value)
