@@ -40,7 +40,7 @@ if (!app.requestSingleInstanceLock()) {
   }
 
   const openWindow = (): BrowserWindow => {
-    const win = createMainWindow()
+    const win = createMainWindow(resourcesDir)
     win.on('close', (event) => {
       if (quitting) return
       event.preventDefault()

@@ -1,7 +1,7 @@
 import { Menu, Tray, nativeImage } from 'electron'
 import { join } from 'node:path'
 import type { HealthReport } from '../../shared/health'
-import { trayStatus, type TrayLevel } from './tray-status'
+import { trayIconFile, trayStatus, type TrayLevel } from './tray-status'
 
 /** The tray icon: Keel keeps running here when the window is closed. */
 export class KeelTray {
@@ -32,7 +32,7 @@ export class KeelTray {
   }
 
   private icon(level: TrayLevel): Electron.NativeImage {
-    return nativeImage.createFromPath(join(this.resourcesDir, `tray-${level}.png`))
+    return nativeImage.createFromPath(join(this.resourcesDir, trayIconFile(process.platform, level)))
   }
 
   private render(): void {
