@@ -12,6 +12,8 @@ import { createMainWindow, hardenSession, rendererUrl } from './window'
 // The desktop host: the same AppCore as `keel serve`, with utilityProcess workers, the IPC
 // bridge, a tray and the updater. Closing the window keeps Keel running in the tray.
 
+// KEEL_DATA_DIR moves everything Keel stores (tests, portable setups); before any getPath.
+if (process.env.KEEL_DATA_DIR) app.setPath('userData', process.env.KEEL_DATA_DIR)
 log.initialize()
 log.transports.file.resolvePathFn = () => join(app.getPath('userData'), 'logs', 'main.log')
 
