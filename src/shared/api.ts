@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import { CrashRecord, HealthReport } from './health'
 import * as M from './market'
+import * as D from './settings'
 import { Trade, Ticker, OrderBook } from './market-data'
 import * as T from './trading'
+import { UpdateStatus } from './update'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -74,7 +76,16 @@ export const methods = {
   candles: method({ owner: 'market', params: M.CandlesParams, result: M.CandlesResult, summary: 'OHLCV candles for charts (since, or before for scroll-back).' }),
   subscribe: method({ owner: 'market', params: M.SubscribeParams, result: M.SubscribeResult, summary: 'Stream tickers, trades, books or candles of symbols on an exchange (switches the active exchange).' }),
   unsubscribe: method({ owner: 'market', params: M.UnsubscribeParams, result: M.SubscribeResult, summary: 'Stop streaming.' }),
-  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' })
+  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' }),
+
+  // ── dist ──
+  updateStatus: method({ owner: 'host', params: NoParams, result: UpdateStatus, summary: 'The updater: disabled, idle, checking, not-available, available, downloading (progress), ready or error; the running version and the channel.' }),
+  checkForUpdates: method({ owner: 'host', params: NoParams, result: UpdateStatus, summary: 'Check for an update now (what the tray and app menu do); changes arrive as updateStatus events.' }),
+  installUpdate: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Restart to update: quit and install the downloaded update (rejected unless one is ready).' }),
+  getSettings: method({ owner: 'host', params: NoParams, result: D.SettingsView, summary: 'Persisted settings (exchange, risk limits, notifications, update channel, open at login, LLM provider without key, logs) and the data folder.' }),
+  updateSettings: method({ owner: 'host', params: D.SettingsPatch, result: D.SettingsView, summary: 'Change any subset of settings; the whole result is validated (400 with every reason) and saved atomically.' }),
+  openDataDir: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Open the data folder in the OS file manager (desktop app only).' }),
+  exportDiagnostics: method({ owner: 'host', params: NoParams, result: D.DiagnosticsResult, summary: 'Write one zip for a bug report (logs, crash records, health, versions, settings; tokens and keys redacted) into <data-dir>/diagnostics.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -92,7 +103,10 @@ export const events = {
   feedStatus: M.FeedStatusEvent,
   historyProgress: M.HistoryProgressEvent,
   /** This client fell behind and missed trades (its fan-out ring overflowed): a tape can say so. */
-  tradesDropped: z.object({ count: z.number().int().positive() })
+  tradesDropped: z.object({ count: z.number().int().positive() }),
+  // ── dist ──
+  updateStatus: UpdateStatus,
+  settingsChanged: D.SettingsView
 } satisfies Record<string, z.ZodType>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

@@ -5,6 +5,7 @@ import { version } from '../../../package.json'
 import { AppCore } from '../app-core'
 import { newToken } from './auth'
 import { parseCli, USAGE, type ServeOptions } from './cli-args'
+import { headlessDist } from './dist-serve'
 import { ForkSpawner } from './fork-spawner'
 import { HttpBridge } from './http-bridge'
 import { DEFAULT_RESTART_POLICY } from '../supervisor/restart-policy'
@@ -21,7 +22,10 @@ async function serve(options: ServeOptions): Promise<void> {
     process.stderr.write(`[keel] ${message.level}: ${message.data.map(String).join(' ')}\n`)
   }
 
+  const token = options.token ?? newToken()
+  const dist = headlessDist({ dataDir, version, token, log, logFile: log.transports.file })
   const core = new AppCore({
+    hostHandlers: dist.hostHandlers,
     mode: 'headless',
     version,
     dataDir,
@@ -33,12 +37,15 @@ async function serve(options: ServeOptions): Promise<void> {
   const bridge = new HttpBridge({
     host: options.host,
     port: options.port,
-    token: options.token ?? newToken(),
+    token,
+    routes: dist.routes,
     rendererDir: resolve(__dirname, '../renderer'),
     router: core.router,
     bus: core.bus,
     log
   })
+
+  dist.attach(core, bridge)
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {

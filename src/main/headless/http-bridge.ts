@@ -22,6 +22,8 @@ export interface HttpBridgeOptions {
   router: Router
   bus: EventBus
   log: Logger
+  /** Extra GET routes behind the same bearer token as /api (e.g. /metrics). */
+  routes?: Record<string, (res: ServerResponse) => Promise<void>>
 }
 
 /**
@@ -37,6 +39,10 @@ export class HttpBridge {
 
   constructor(private readonly options: HttpBridgeOptions) {
     this.tokenOk = tokenChecker(options.token)
+  }
+
+  get clientCount(): number {
+    return this.clients.size
   }
 
   get loopbackOnly(): boolean {
@@ -109,6 +115,11 @@ export class HttpBridge {
     try {
       if (!hostHeaderAllowed(req, this.loopbackOnly)) throw new KeelError('unauthorized', 'host header not allowed')
       const url = new URL(req.url ?? '/', 'http://localhost')
+      const route = this.options.routes?.[url.pathname]
+      if (route) {
+        if (!this.tokenOk(bearerToken(req, false))) throw new KeelError('unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)')
+        return void (await route(res))
+      }
       if (url.pathname.startsWith('/api/')) {
         await this.handleApi(req, res, url.pathname.slice('/api/'.length))
         return
