@@ -11,6 +11,7 @@ import { OrderBook } from './components/OrderBook'
 import { AccountTabs } from './components/orders/AccountTabs'
 import { OrderTicket } from './components/ticket/OrderTicket'
 import { Toasts } from './components/Toasts'
+import { UpdateBanner } from './components/update/UpdateBanner'
 import { Watchlist } from './components/Watchlist'
 import { useShortcuts } from './lib/shortcuts'
 import { bindAlerts } from './stores/alerts'
@@ -93,6 +94,7 @@ export function App({ client }: { client: KeelClient }): JSX.Element {
     <ClientContext.Provider value={client}>
       <div className="app">
         <Header />
+        <UpdateBanner />
         <Workspace />
         <Toasts />
       </div>
