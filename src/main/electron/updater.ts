@@ -46,41 +46,10 @@ export function createDesktopUpdater(channel: UpdateChannel, onChange: (status: 
   }
 }
 
-/** electron-updater's autoUpdater seen through the controller's narrow interface. */
+/**
+ * electron-updater's autoUpdater seen through the controller's narrow interface. Its typed
+ * `on` takes one listener type per event name; the controller validates every payload itself.
+ */
 function electronUpdater(): AutoUpdaterLike {
-  return {
-    get channel() {
-      return autoUpdater.channel
-    },
-    set channel(value) {
-      autoUpdater.channel = value
-    },
-    get allowPrerelease() {
-      return autoUpdater.allowPrerelease
-    },
-    set allowPrerelease(value) {
-      autoUpdater.allowPrerelease = value
-    },
-    get allowDowngrade() {
-      return autoUpdater.allowDowngrade
-    },
-    set allowDowngrade(value) {
-      autoUpdater.allowDowngrade = value
-    },
-    get autoDownload() {
-      return autoUpdater.autoDownload
-    },
-    set autoDownload(value) {
-      autoUpdater.autoDownload = value
-    },
-    get autoInstallOnAppQuit() {
-      return autoUpdater.autoInstallOnAppQuit
-    },
-    set autoInstallOnAppQuit(value) {
-      autoUpdater.autoInstallOnAppQuit = value
-    },
-    on: (event, listener) => autoUpdater.on(event as 'error', listener as (err: Error) => void),
-    checkForUpdates: () => autoUpdater.checkForUpdates(),
-    quitAndInstall: (isSilent, isForceRunAfter) => autoUpdater.quitAndInstall(isSilent, isForceRunAfter)
-  }
+  return autoUpdater as AutoUpdaterLike
 }
