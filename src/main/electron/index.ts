@@ -27,7 +27,9 @@ log.initialize()
 log.transports.file.resolvePathFn = () => join(app.getPath('userData'), 'logs', 'main.log')
 
 /** Bots the strategy worker runs, if it offers `listBots`; 0 otherwise (nothing to lose by quitting). */
-const BotList = z.union([z.array(z.object({ state: z.string() })), z.object({ bots: z.array(z.object({ state: z.string() })) })])
+const BotList = z.array(z.object({ state: z.string() }))
+/** The strategy area's `killSwitchChanged` event, read by name (it may not exist in this build). */
+const KillSwitchChanged = z.object({ engaged: z.boolean() })
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -72,14 +74,19 @@ if (!app.requestSingleInstanceLock()) {
       })
   })
 
-  /** The strategy worker's kill switch (halt bots, cancel open orders), once its API exists. */
+  /** The kill switch of the strategy area (halt bots, cancel their open orders), once its API exists. */
   const hasKillSwitch = isMethodName('killSwitch')
+  let killSwitchEngaged = false
+  const setKillSwitch = (engaged: boolean): void => {
+    killSwitchEngaged = engaged
+    tray?.set({ killSwitchEngaged: engaged })
+  }
   const runningBots = async (): Promise<number> => {
     if (!isMethodName('listBots')) return 0
     try {
       const parsed = BotList.safeParse(await core.router.call('listBots', {}))
       if (!parsed.success) return 0
-      return (Array.isArray(parsed.data) ? parsed.data : parsed.data.bots).filter((b) => b.state === 'running').length
+      return parsed.data.filter((b) => b.state === 'running').length
     } catch {
       return 0
     }
@@ -119,8 +126,11 @@ if (!app.requestSingleInstanceLock()) {
     toggleWindow: () => (window && !window.isDestroyed() && window.isVisible() ? window.hide() : show()),
     killSwitch: () =>
       void (async () => {
-        if (!hasKillSwitch || !(await ask(KILL_SWITCH_CONFIRMATION))) return
-        await core.router.call('killSwitch', {})
+        if (!hasKillSwitch) return
+        // Engaging asks first; releasing is the user's explicit choice from the menu.
+        if (!killSwitchEngaged && !(await ask(KILL_SWITCH_CONFIRMATION))) return
+        const result = KillSwitchChanged.parse(await core.router.call('killSwitch', { engaged: !killSwitchEngaged }))
+        setKillSwitch(result.engaged)
       })().catch((err: unknown) => reportError('the kill switch failed', err)),
     checkUpdates: () => void updater.check(),
     installUpdate: () => void updater.install(),
@@ -185,13 +195,17 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession()
     registerIpcBridge(core.router, core.bus, () => window, rendererUrl)
     const startHidden = process.argv.includes('--hidden') || app.getLoginItemSettings().wasOpenedAtLogin
-    tray = new KeelTray(resourcesDir, { windowVisible: !startHidden, update: updater.status(), openAtLogin: settings.current.openAtLogin, killSwitchAvailable: hasKillSwitch }, actions)
+    tray = new KeelTray(resourcesDir, { windowVisible: !startHidden, update: updater.status(), openAtLogin: settings.current.openAtLogin, killSwitchAvailable: hasKillSwitch, killSwitchEngaged }, actions)
     refreshMenu()
     applyLoginItem(settings.current.openAtLogin)
     const failedWorkers = new Set<string>()
     let lastUpdateState: string | undefined
     core.bus.subscribe((event: EventName, payload) => {
       if (event === 'health') tray?.update(core.health())
+      if ((event as string) === 'killSwitchChanged') {
+        const change = KillSwitchChanged.safeParse(payload)
+        if (change.success) setKillSwitch(change.data.engaged)
+      }
       if (event === 'updateStatus') {
         const state = (payload as UpdateStatus).state
         if (state === lastUpdateState) return

@@ -18,8 +18,10 @@ export interface TrayModel {
   windowVisible: boolean
   update: UpdateStatus
   openAtLogin: boolean
-  /** False until a kill switch exists (the strategy worker's `killSwitch` method). */
+  /** False until a kill switch exists (the `killSwitch` method of the strategy area). */
   killSwitchAvailable: boolean
+  /** Engaged: bots are halted and bot orders refused until the user releases it. */
+  killSwitchEngaged: boolean
 }
 
 /** The update line of the tray and app menu: what it says and what clicking does. */
@@ -47,7 +49,9 @@ export function trayMenu(m: TrayModel): TrayItem[] {
   items.push(
     { kind: 'separator' },
     { kind: 'action', action: 'toggleWindow', label: m.windowVisible ? 'Hide Keel' : 'Open Keel', enabled: true },
-    { kind: 'action', action: 'killSwitch', label: 'Kill Switch: Halt Bots and Cancel Orders', enabled: m.killSwitchAvailable },
+    m.killSwitchEngaged
+      ? { kind: 'action', action: 'killSwitch', label: 'Release Kill Switch (bots may trade again)', enabled: m.killSwitchAvailable }
+      : { kind: 'action', action: 'killSwitch', label: 'Kill Switch: Halt Bots and Cancel Orders', enabled: m.killSwitchAvailable },
     { kind: 'separator' },
     { kind: 'action', action: update.action, label: update.label, enabled: update.enabled },
     { kind: 'checkbox', action: 'toggleOpenAtLogin', label: 'Open at Login', checked: m.openAtLogin },
