@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { applyLogPolicy, logPolicyEnv } from '../../core/util/log-files'
 import { isMethodName, type EventName } from '../../shared/api'
+import { DiagnosticsResult } from '../../shared/settings'
 import type { UpdateStatus } from '../../shared/update'
 import { AppCore } from '../app-core'
 import { distHostHandlers, logPolicyOf, runtimeVersions, secretsFromEnv } from '../dist-host'
-import { exportDiagnostics } from '../diagnostics'
 import { SettingsStore } from '../settings-store'
 import { setAppMenu } from './app-menu'
 import { registerIpcBridge } from './ipc-bridge'
@@ -150,14 +150,11 @@ if (!app.requestSingleInstanceLock()) {
       checkUpdates: actions.checkUpdates,
       installUpdate: actions.installUpdate,
       openDataDir: () => void shell.openPath(dataDir),
-      exportDiagnostics: () => {
-        try {
-          const result = exportDiagnostics({ dataDir, health: core.health(), versions: runtimeVersions(app.getVersion(), 'electron'), settings: settings.current, secrets: secretsFromEnv(process.env) })
-          shell.showItemInFolder(result.path)
-        } catch (err) {
-          reportError('diagnostics could not be exported', err)
-        }
-      }
+      exportDiagnostics: () =>
+        void core.router
+          .call('exportDiagnostics', {})
+          .then((result) => shell.showItemInFolder(DiagnosticsResult.parse(result).path))
+          .catch((err: unknown) => reportError('diagnostics could not be exported', err))
     })
   }
 

@@ -11,6 +11,8 @@ import { ok, waitAllRunning, waitTradable } from '../trading/helpers'
 // the updater reported as disabled, Prometheus /metrics behind the API token.
 const SECRET_ENV = 'BINANCE_API_SECRET'
 const SECRET = 'exch-secret-7f3a9c1e55'
+/** POSIX permission bits; Windows has ACLs instead. */
+const modeOf = (file: string): number => (process.platform === 'win32' ? 0o600 : statSync(file).mode & 0o777)
 
 let serve: ServeProcess
 const dir = tempDir('keel-dist-')
@@ -61,7 +63,7 @@ describe('settings', () => {
     const view = SettingsView.parse(await ok(serve, 'updateSettings', { risk: { maxDailyLoss: 750 }, updates: { channel: 'beta' }, exchange: { symbols: ['ETH/USDT'] } }))
     expect(view.settings.risk).toEqual({ maxOrderNotional: 10_000, maxPositionNotional: 50_000, maxDailyLoss: 750, maxOpenOrders: 200 })
     const file = join(dir.path, 'settings.json')
-    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(modeOf(file)).toBe(0o600)
     expect(JSON.parse(readFileSync(file, 'utf8')).risk.maxDailyLoss).toBe(750)
     expect(readdirSync(dir.path).filter((f) => f.includes('.tmp'))).toEqual([])
 
@@ -98,7 +100,7 @@ describe('export diagnostics', () => {
     expect(result.path.startsWith(join(dir.path, 'diagnostics'))).toBe(true)
     const raw = readFileSync(result.path)
     expect(raw.length).toBe(result.bytes)
-    expect(statSync(result.path).mode & 0o777).toBe(0o600)
+    expect(modeOf(result.path)).toBe(0o600)
     const files = unzipSync(raw)
     const names = Object.keys(files).sort()
     for (const name of ['versions.json', 'health.json', 'crashes.json', 'settings.json', 'logs/main.log', 'logs/execution.1.log']) expect(names).toContain(name)
