@@ -1,12 +1,22 @@
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isAlive, tempDir } from '../support/processes'
+import { tempDir } from '../support/processes'
 
 // The real desktop app (Electron, utilityProcess workers, IPC bridge, tray) under Playwright.
 // Needs the Electron binary: runs in .github/workflows/ci.yml, excluded from `npm test`.
 const ROOT = resolve(__dirname, '../..')
 const WORKERS = ['execution', 'market', 'ai', 'strategy']
+
+/** Signal 0 checks a pid exists on every OS (support/processes' isAlive reads Linux's /proc). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 
 describe('Keel desktop app', () => {
   const data = tempDir('keel-electron-')
