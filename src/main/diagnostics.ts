@@ -1,5 +1,6 @@
-import { zipSync, strToU8 } from 'fflate'
-import { chmodSync, closeSync, mkdirSync, openSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { zip, strToU8, type AsyncZippable } from 'fflate'
+import { readdirSync } from 'node:fs'
+import { chmod, mkdir, open, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { HealthReport } from '../shared/health'
 import type { DiagnosticsResult, Settings } from '../shared/settings'
@@ -17,10 +18,14 @@ export interface DiagnosticsInput {
   /** Values known to be secret (the API token, keys from the environment): removed wherever they appear. */
   secrets: string[]
   now?: Date
+  /** Bytes of log per file and in all (defaults: 4 MB and 24 MB). */
+  logLimits?: { perFile: number; total: number }
 }
 
 /** The newest this many bytes of each log: enough for a report, bounded for a huge log. */
 const MAX_LOG_BYTES = 4 << 20
+/** All logs together: current logs first, then archives, newest first, until this is used up. */
+const MAX_TOTAL_LOG_BYTES = 24 << 20
 const REDACTED = '[redacted]'
 
 const PATTERNS: RegExp[] = [
@@ -37,17 +42,22 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out
 }
 
-function tail(file: string, maxBytes: number): string {
-  const size = statSync(file).size
-  const start = Math.max(0, size - maxBytes)
-  const buf = Buffer.alloc(size - start)
-  const fd = openSync(file, 'r')
+async function tail(file: string, maxBytes: number): Promise<string> {
+  const handle = await open(file, 'r')
   try {
-    readSync(fd, buf, 0, buf.length, start)
+    const { size } = await handle.stat()
+    const start = Math.max(0, size - maxBytes)
+    const buf = Buffer.alloc(size - start)
+    await handle.read(buf, 0, buf.length, start)
+    return (start > 0 ? `[… ${start} earlier bytes left out]\n` : '') + buf.toString('utf8')
   } finally {
-    closeSync(fd)
+    await handle.close()
   }
-  return (start > 0 ? `[… ${start} earlier bytes left out]\n` : '') + buf.toString('utf8')
+}
+
+/** `main.log` before `main.1.log` before `main.2.log`: what happened last matters most. */
+function archiveIndex(name: string): number {
+  return Number(/\.(\d+)\.log$/.exec(name)?.[1] ?? (name.includes('.old.') ? 1 : 0))
 }
 
 function logFiles(dataDir: string): string[] {
@@ -55,13 +65,13 @@ function logFiles(dataDir: string): string[] {
     return readdirSync(join(dataDir, 'logs'), { withFileTypes: true })
       .filter((e) => e.isFile() && /\.log(\.\d+)?$|\.old\.log$/.test(e.name))
       .map((e) => e.name)
-      .sort()
+      .sort((a, b) => archiveIndex(a) - archiveIndex(b) || a.localeCompare(b))
   } catch {
     return []
   }
 }
 
-export function buildDiagnostics(input: DiagnosticsInput): { zip: Uint8Array; files: string[] } {
+export async function buildDiagnostics(input: DiagnosticsInput): Promise<{ zip: Uint8Array; files: string[] }> {
   const clean = (text: string): Uint8Array => strToU8(redact(text, input.secrets))
   const json = (value: unknown): Uint8Array => clean(`${JSON.stringify(value, null, 2)}\n`)
   const entries: Record<string, Uint8Array> = {
@@ -70,24 +80,36 @@ export function buildDiagnostics(input: DiagnosticsInput): { zip: Uint8Array; fi
     'crashes.json': json(input.health.crashes),
     'settings.json': json(input.settings)
   }
+  const perFile = input.logLimits?.perFile ?? MAX_LOG_BYTES
+  let budget = input.logLimits?.total ?? MAX_TOTAL_LOG_BYTES
+  const skipped: string[] = []
   for (const name of logFiles(input.dataDir)) {
+    if (budget <= 0) {
+      skipped.push(name)
+      continue
+    }
     try {
-      entries[`logs/${name}`] = clean(tail(join(input.dataDir, 'logs', name), MAX_LOG_BYTES))
+      const text = await tail(join(input.dataDir, 'logs', name), Math.min(perFile, budget))
+      budget -= Buffer.byteLength(text)
+      entries[`logs/${name}`] = clean(text)
     } catch (err) {
       entries[`logs/${name}.unreadable.txt`] = clean(err instanceof Error ? err.message : String(err))
     }
   }
-  return { zip: zipSync(entries, { level: 6 }), files: Object.keys(entries) }
+  if (skipped.length) entries['logs/SKIPPED.txt'] = clean(`Left out to keep the zip small (older archives): ${skipped.join(', ')}\n`)
+  // fflate's async zip compresses off the main thread: the host stays responsive meanwhile.
+  const zipped = await new Promise<Uint8Array>((resolve, reject) => zip(entries as AsyncZippable, { level: 6 }, (err, data) => (err ? reject(err) : resolve(data))))
+  return { zip: zipped, files: Object.keys(entries) }
 }
 
 /** Writes the zip to <dataDir>/diagnostics/keel-diagnostics-<time>.zip (0600: it holds logs). */
-export function exportDiagnostics(input: DiagnosticsInput): DiagnosticsResult {
-  const { zip, files } = buildDiagnostics(input)
+export async function exportDiagnostics(input: DiagnosticsInput): Promise<DiagnosticsResult> {
+  const { zip: data, files } = await buildDiagnostics(input)
   const dir = join(input.dataDir, 'diagnostics')
-  mkdirSync(dir, { recursive: true })
+  await mkdir(dir, { recursive: true })
   const stamp = (input.now ?? new Date()).toISOString().replace(/[:.]/g, '-')
   const path = join(dir, `keel-diagnostics-${stamp}.zip`)
-  writeFileSync(path, zip, { mode: 0o600 })
-  chmodSync(path, 0o600)
-  return { path, bytes: zip.length, files }
+  await writeFile(path, data, { mode: 0o600 })
+  await chmod(path, 0o600)
+  return { path, bytes: data.length, files }
 }
