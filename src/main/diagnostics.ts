@@ -60,6 +60,25 @@ function archiveIndex(name: string): number {
   return Number(/\.(\d+)\.log$/.exec(name)?.[1] ?? (name.includes('.old.') ? 1 : 0))
 }
 
+const CHUNK_CHARS = 128 * 1024
+
+/**
+ * `redact` over a large text in line-aligned chunks, yielding to the event loop between them,
+ * so exporting megabytes of logs never stalls the host (tokens and keys never span lines).
+ */
+export async function redactLarge(text: string, secrets: readonly string[]): Promise<string> {
+  const parts: string[] = []
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + CHUNK_CHARS)
+    const newline = end < text.length ? text.indexOf('\n', end) : -1
+    end = newline === -1 ? (end < text.length ? text.length : end) : newline + 1
+    parts.push(redact(text.slice(start, end), secrets))
+    start = end
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+  return parts.join('')
+}
+
 function logFiles(dataDir: string): string[] {
   try {
     return readdirSync(join(dataDir, 'logs'), { withFileTypes: true })
@@ -91,7 +110,7 @@ export async function buildDiagnostics(input: DiagnosticsInput): Promise<{ zip: 
     try {
       const text = await tail(join(input.dataDir, 'logs', name), Math.min(perFile, budget))
       budget -= Buffer.byteLength(text)
-      entries[`logs/${name}`] = clean(text)
+      entries[`logs/${name}`] = strToU8(await redactLarge(text, input.secrets))
     } catch (err) {
       entries[`logs/${name}.unreadable.txt`] = clean(err instanceof Error ? err.message : String(err))
     }
