@@ -2,7 +2,7 @@ import { strFromU8, unzipSync } from 'fflate'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { buildDiagnostics, redact } from '../../../src/main/diagnostics'
+import { buildDiagnostics, redact, redactLarge } from '../../../src/main/diagnostics'
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings'
 import type { HealthReport } from '../../../src/shared/health'
 import { tempDir } from '../../support/processes'
@@ -31,6 +31,16 @@ describe('diagnostics', () => {
     for (const leaked of ['abc123XYZ', 'eyJhbGciOi', 'AKIAXXXX', 's3cr3t', 'pw12345', 'sk-abcdefghijklmnopqrstu9', 'my-known-secret-value']) expect(out).not.toContain(leaked)
     expect(out).toContain('BTC/USDT filled 0.5 at 64000')
     expect(out).toContain('x=1')
+  })
+
+  it('chunked redaction of a large log equals redacting it whole, secrets on chunk edges included', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 6000; i++) lines.push(i % 997 === 0 ? `req ${i} token=tok${i}SECRETVALUE and my-known-secret-value` : `line ${i} ${'x'.repeat(60)}`)
+    const text = lines.join('\n')
+    const chunked = await redactLarge(text, ['my-known-secret-value'])
+    expect(chunked).toBe(redact(text, ['my-known-secret-value']))
+    expect(chunked).not.toMatch(/SECRETVALUE|my-known-secret-value/)
+    expect(chunked.length).toBeLessThan(text.length)
   })
 
   it('bounds the logs: current logs first, then archives, each tail-truncated, the rest listed as skipped', async () => {
