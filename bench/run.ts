@@ -11,7 +11,8 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   ticks: () => import('./ticks.bench'),
   orders: () => import('./orders.bench'),
   ui: () => import('./ui.bench'),
-  storage: () => import('./storage.bench')
+  storage: () => import('./storage.bench'),
+  dist: () => import('./dist.bench')
 }
 
 async function main(): Promise<void> {

@@ -1,65 +1,99 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { deflateSync } from 'node:zlib'
+import { encodeIcns, encodeIco, encodePng, type Bitmap } from './icon-formats'
 
 /**
- * Draws Keel's icons (a keel-like chevron on a disc) as PNGs with no image tooling:
- * `npx tsx scripts/make-icons.ts` writes resources/icon.png and the three tray states.
+ * Draws Keel's icons (a keel-like chevron under a hull, on a disc) with no image tooling.
+ * `npx tsx scripts/make-icons.ts` writes into resources/:
+ * - icon.png (1024), icon.icns (macOS), icon.ico (Windows), icons/<n>x<n>.png (Linux);
+ * - tray icons per platform and state (ok, degraded, failed): macOS template images
+ *   (`tray-<state>Template.png` + `@2x`, black and alpha only, so the menu bar tints them),
+ *   Windows `tray-<state>.ico`, Linux `tray-<state>.png`.
  */
 type Rgb = [number, number, number]
 
-function crc32(buf: Buffer): number {
-  let c = ~0
-  for (const byte of buf) {
-    c ^= byte
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1
-  }
-  return ~c >>> 0
+/** The glyph in unit coordinates (-1..1, centre 0): hull line and keel chevron. */
+function onGlyph(u: number, v: number): boolean {
+  const onKeel = v > -0.35 && v < 0.55 && Math.abs(u) < 0.62 && Math.abs(Math.abs(u) - (0.55 - v) * 0.9) < 0.13
+  const onHull = Math.abs(v + 0.35) < 0.09 && Math.abs(u) < 0.62
+  return onKeel || onHull
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4)
-  len.writeUInt32BE(data.length)
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(body))
-  return Buffer.concat([len, body, crc])
-}
+const SAMPLES = 4 // per axis: 16 samples a pixel smooth the edges at 16 px
 
-function png(size: number, pixel: (x: number, y: number) => [number, number, number, number]): Buffer {
-  const rows: Buffer[] = []
+/** Renders `shade(u, v)` → RGBA or undefined (transparent), antialiased by supersampling. */
+function render(size: number, shade: (u: number, v: number) => [...Rgb, number] | undefined): Bitmap {
+  const rgba = new Uint8Array(size * size * 4)
   for (let y = 0; y < size; y++) {
-    const row = Buffer.alloc(1 + size * 4)
-    for (let x = 0; x < size; x++) row.set(pixel(x, y), 1 + x * 4)
-    rows.push(row)
+    for (let x = 0; x < size; x++) {
+      let r = 0
+      let g = 0
+      let b = 0
+      let a = 0
+      for (let sy = 0; sy < SAMPLES; sy++) {
+        for (let sx = 0; sx < SAMPLES; sx++) {
+          const u = ((x + (sx + 0.5) / SAMPLES) / size) * 2 - 1
+          const v = ((y + (sy + 0.5) / SAMPLES) / size) * 2 - 1
+          const px = shade(u, v)
+          if (!px) continue
+          const alpha = px[3] / 255
+          r += px[0] * alpha
+          g += px[1] * alpha
+          b += px[2] * alpha
+          a += alpha
+        }
+      }
+      const i = (y * size + x) * 4
+      const n = SAMPLES * SAMPLES
+      if (a > 0) rgba.set([Math.round(r / a), Math.round(g / a), Math.round(b / a), Math.round((a / n) * 255)], i)
+    }
   }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(size, 0)
-  header.writeUInt32BE(size, 4)
-  header.set([8, 6, 0, 0, 0], 8) // 8-bit RGBA
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))])
+  return { size, rgba }
 }
 
-function icon(size: number, disc: Rgb): Buffer {
-  const c = size / 2
-  return png(size, (x, y) => {
-    const dx = x + 0.5 - c
-    const dy = y + 0.5 - c
-    const r = Math.hypot(dx, dy) / c
-    if (r > 0.96) return [0, 0, 0, 0]
-    // A chevron pointing down: the keel under a hull.
-    const u = dx / c
-    const v = dy / c
-    const onKeel = v > -0.35 && v < 0.55 && Math.abs(u) < 0.62 && Math.abs(Math.abs(u) - (0.55 - v) * 0.9) < 0.12
-    const onHull = Math.abs(v + 0.35) < 0.08 && Math.abs(u) < 0.62
-    return onKeel || onHull ? [255, 255, 255, 255] : [...disc, 255]
+function appIcon(size: number, disc: Rgb): Bitmap {
+  return render(size, (u, v) => {
+    if (Math.hypot(u, v) > 0.96) return undefined
+    return onGlyph(u, v) ? [255, 255, 255, 255] : [...disc, 255]
+  })
+}
+
+type TrayState = 'ok' | 'degraded' | 'failed'
+const TRAY_COLOURS: Record<TrayState, Rgb> = { ok: [46, 189, 133], degraded: [240, 185, 11], failed: [246, 70, 93] }
+
+/** A status badge in the top-right corner: none (ok), a ring (degraded), a filled dot (failed). */
+function onBadge(state: TrayState, u: number, v: number): boolean {
+  const d = Math.hypot(u - 0.62, v + 0.62)
+  if (state === 'degraded') return d < 0.36 && d > 0.2
+  if (state === 'failed') return d < 0.36
+  return false
+}
+
+/** macOS template: the glyph and badge in black on transparent; no disc (the menu bar has none). */
+function trayTemplate(size: number, state: TrayState): Bitmap {
+  return render(size, (u, v) => {
+    const badgeGap = state !== 'ok' && Math.hypot(u - 0.62, v + 0.62) < 0.46
+    if (onBadge(state, u, v)) return [0, 0, 0, 255]
+    if (badgeGap) return undefined
+    return onGlyph(u * 1.05, v * 1.05) ? [0, 0, 0, 255] : undefined
   })
 }
 
 const out = join(__dirname, '../resources')
-mkdirSync(out, { recursive: true })
-writeFileSync(join(out, 'icon.png'), icon(512, [24, 88, 140]))
-writeFileSync(join(out, 'tray-ok.png'), icon(32, [46, 189, 133]))
-writeFileSync(join(out, 'tray-degraded.png'), icon(32, [240, 185, 11]))
-writeFileSync(join(out, 'tray-failed.png'), icon(32, [246, 70, 93]))
+mkdirSync(join(out, 'icons'), { recursive: true })
+const BRAND: Rgb = [24, 88, 140]
+const cache = new Map<number, Bitmap>()
+const brand = (size: number): Bitmap => cache.get(size) ?? (cache.set(size, appIcon(size, BRAND)), cache.get(size)!)
+
+writeFileSync(join(out, 'icon.png'), encodePng(brand(1024)))
+writeFileSync(join(out, 'icon.icns'), encodeIcns(brand))
+writeFileSync(join(out, 'icon.ico'), encodeIco([16, 24, 32, 48, 64, 128, 256].map(brand)))
+for (const size of [16, 32, 48, 64, 128, 256, 512, 1024]) writeFileSync(join(out, 'icons', `${size}x${size}.png`), encodePng(brand(size)))
+
+for (const state of Object.keys(TRAY_COLOURS) as TrayState[]) {
+  writeFileSync(join(out, `tray-${state}.png`), encodePng(appIcon(32, TRAY_COLOURS[state])))
+  writeFileSync(join(out, `tray-${state}.ico`), encodeIco([16, 20, 24, 32, 40, 48].map((s) => appIcon(s, TRAY_COLOURS[state]))))
+  writeFileSync(join(out, `tray-${state}Template.png`), encodePng(trayTemplate(16, state)))
+  writeFileSync(join(out, `tray-${state}Template@2x.png`), encodePng(trayTemplate(32, state)))
+}
 console.log(`wrote icons to ${out}`)

@@ -21,6 +21,8 @@ export interface AppCoreOptions {
   spawner: Spawner
   log: Logger
   supervisor?: Partial<SupervisorOptions>
+  /** More host-side methods (settings, updates, diagnostics: see dist-host.ts). */
+  hostHandlers?: (core: AppCore) => HostHandlers
 }
 
 /**
@@ -69,7 +71,7 @@ export class AppCore {
     this.faults = new HostFaults(options.log)
     this.bus = new EventBus(options.log)
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
-    this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
+    this.router = new Router({ ...this.hostHandlers(), ...options.hostHandlers?.(this) }, this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
     this.storage = new StorageStatus(options.log)
     this.supervisor.listen({

@@ -19,6 +19,9 @@ export type ParamsHook = (method: MethodName, params: unknown) => unknown
  * or forward it to the owning worker, and validate the result before it goes back out.
  */
 export class Router {
+  /** Sees every call's method, duration and error code (null when it succeeded): metrics. */
+  observer: ((method: string, ms: number, errorCode: string | null) => void) | undefined
+
   constructor(
     private readonly hostHandlers: HostHandlers,
     private readonly workers: WorkerCaller,
@@ -26,6 +29,19 @@ export class Router {
   ) {}
 
   async call(method: string, rawParams: unknown): Promise<unknown> {
+    if (!this.observer) return this.route(method, rawParams)
+    const started = performance.now()
+    try {
+      const result = await this.route(method, rawParams)
+      this.observer(method, performance.now() - started, null)
+      return result
+    } catch (err) {
+      this.observer(method, performance.now() - started, KeelError.from(err).code)
+      throw err
+    }
+  }
+
+  private async route(method: string, rawParams: unknown): Promise<unknown> {
     if (!isMethodName(method)) throw new KeelError('unknown_method', `unknown method "${method}"`)
     const def: MethodDef = methods[method]
     const parsed = def.params.safeParse(rawParams ?? {})

@@ -3,8 +3,10 @@ import { CrashRecord, HealthReport } from './health'
 import { ResyncEvent } from './host'
 import * as M from './market'
 import * as S from './storage'
+import * as D from './settings'
 import { Trade, Ticker, OrderBook } from './market-data'
 import * as T from './trading'
+import { UpdateStatus } from './update'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -83,7 +85,16 @@ export const methods = {
   storageStatus: method({ owner: 'execution', params: S.StorageStatusParams, result: S.StorageHealth, summary: "trading.db's state: ok, damaged or unavailable with the cause and what to do, its backups and journal mark." }),
   backupNow: method({ owner: 'execution', params: S.StorageStatusParams, result: S.BackupNowResult, summary: 'Take an online backup of trading.db now (automatic ones run every 10 minutes and at clean shutdown).' }),
   restoreBackup: method({ owner: 'execution', params: S.RestoreBackupParams, result: S.RestoreBackupResult, summary: 'Replace a damaged trading.db with the newest sound backup (or the named one) and trade on; reports what acknowledged after it could not be recovered.' }),
-  startFreshAccount: method({ owner: 'execution', params: S.StartFreshAccountParams, result: S.StartFreshAccountResult, summary: 'Give up a damaged trading.db and start a new account (confirm: "start a new account"); the damaged files are kept aside.' })
+  startFreshAccount: method({ owner: 'execution', params: S.StartFreshAccountParams, result: S.StartFreshAccountResult, summary: 'Give up a damaged trading.db and start a new account (confirm: "start a new account"); the damaged files are kept aside.' }),
+
+  // ── dist ──
+  updateStatus: method({ owner: 'host', params: NoParams, result: UpdateStatus, summary: 'The updater: disabled, idle, checking, not-available, available, downloading (progress), ready or error; the running version and the channel.' }),
+  checkForUpdates: method({ owner: 'host', params: NoParams, result: UpdateStatus, summary: 'Check for an update now (what the tray and app menu do); changes arrive as updateStatus events.' }),
+  installUpdate: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Restart to update: quit and install the downloaded update (rejected unless one is ready).' }),
+  getSettings: method({ owner: 'host', params: NoParams, result: D.SettingsView, summary: 'Persisted settings (exchange, risk limits, notifications, update channel, open at login, LLM provider without key, logs) and the data folder.' }),
+  updateSettings: method({ owner: 'host', params: D.SettingsPatch, result: D.SettingsView, summary: 'Change any subset of settings; the whole result is validated (400 with every reason) and saved atomically.' }),
+  openDataDir: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Open the data folder in the OS file manager (desktop app only).' }),
+  exportDiagnostics: method({ owner: 'host', params: NoParams, result: D.DiagnosticsResult, summary: 'Write one zip for a bug report (logs, crash records, health, versions, settings; tokens and keys redacted) into <data-dir>/diagnostics.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -105,7 +116,11 @@ export const events = {
 
   // ── host ──
   /** This client's queue overflowed and was dropped: refetch orders, fills and balances. */
-  resync: ResyncEvent
+  resync: ResyncEvent,
+
+  // ── dist ──
+  updateStatus: UpdateStatus,
+  settingsChanged: D.SettingsView
 } satisfies Record<string, z.ZodType>
 
 /**
@@ -126,7 +141,9 @@ export const eventOwners = {
   feedStatus: 'market',
   historyProgress: 'market',
   tradesDropped: 'host',
-  resync: 'host'
+  resync: 'host',
+  updateStatus: 'host',
+  settingsChanged: 'host'
 } as const satisfies Record<EventName, Owner>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

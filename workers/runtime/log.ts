@@ -1,5 +1,6 @@
 import log from 'electron-log/node'
 import { join } from 'node:path'
+import { applyLogPolicy, logPolicyFromEnv } from '../../src/core/util/log-files'
 
 export type WorkerLogger = Pick<typeof log, 'error' | 'warn' | 'info' | 'debug'>
 
@@ -11,6 +12,7 @@ export function createWorkerLogger(worker: string, dataDir: string): WorkerLogge
   const logger = log.create({ logId: `worker-${worker}` })
   logger.transports.file.resolvePathFn = () => join(dataDir, 'logs', `${worker}.log`)
   logger.transports.file.level = 'info'
+  applyLogPolicy(logger.transports.file, logPolicyFromEnv(process.env), worker)
   logger.transports.console.level = 'warn'
   logger.transports.console.writeFn = ({ message }) => {
     process.stderr.write(`[${worker}] ${message.level}: ${message.data.map(String).join(' ')}\n`)

@@ -34,7 +34,20 @@ export function notificationFor<E extends EventName>(event: E, payload: EventOf<
       if (!fresh.length) return undefined
       return { title: 'Keel: a worker has failed', body: `${fresh.join(', ')} restarted too often and is stopped; open Keel to retry.` }
     }
+    case 'updateStatus': {
+      const update = payload as EventOf<'updateStatus'>
+      if (update.state === 'ready') return { title: `Keel ${update.version} is ready`, body: 'Restart Keel to update (tray → Restart to Update), or it installs when you quit.' }
+      return undefined
+    }
     default:
       return undefined
   }
+}
+
+export type NotificationKind = 'fills' | 'staleFeed' | 'workerCrash' | 'workerFailed' | 'updates'
+
+/** Which setting (Settings → notifications) turns an event's OS notification on or off. */
+export function notificationKind(event: EventName): NotificationKind | undefined {
+  const kinds: Partial<Record<EventName, NotificationKind>> = { fillCreated: 'fills', feedStatus: 'staleFeed', workerCrashed: 'workerCrash', health: 'workerFailed', updateStatus: 'updates' }
+  return kinds[event]
 }

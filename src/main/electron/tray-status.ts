@@ -10,3 +10,19 @@ export function trayStatus(report: Pick<HealthReport, 'workers'>): { level: Tray
   if (notRunning.length) return { level: 'degraded', text: `Keel: ${notRunning.join(', ')}` }
   return { level: 'ok', text: `Keel: all ${report.workers.length} workers running` }
 }
+
+/**
+ * The tray image for a platform: macOS takes a template image (black + alpha; the menu bar
+ * tints it, and `@2x` beside it is picked up for Retina), Windows a multi-size .ico, Linux a PNG.
+ */
+export function trayIconFile(platform: NodeJS.Platform, level: TrayLevel): string {
+  if (platform === 'darwin') return `tray-${level}Template.png`
+  if (platform === 'win32') return `tray-${level}.ico`
+  return `tray-${level}.png`
+}
+
+/** The window icon (taskbar, alt-tab); macOS takes the app bundle's icon instead. */
+export function windowIconFile(platform: NodeJS.Platform): string | undefined {
+  if (platform === 'darwin') return undefined
+  return platform === 'win32' ? 'icon.ico' : 'icon.png'
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { CONTENT_SECURITY_POLICY } from '../web-policy'
 import { isAllowedNavigation, isExternalLink, isPermissionAllowed } from './security-policy'
+import { windowIconFile } from './tray-status'
 
 /** The renderer's URL: electron-vite's dev server in `npm run dev`, the built file otherwise. */
 export function rendererUrl(): string {
@@ -18,8 +19,10 @@ export function hardenSession(): void {
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission))
 }
 
-export function createMainWindow(): BrowserWindow {
+export function createMainWindow(resourcesDir: string): BrowserWindow {
+  const iconFile = windowIconFile(process.platform)
   const win = new BrowserWindow({
+    ...(iconFile && { icon: join(resourcesDir, iconFile) }),
     width: 1440,
     height: 900,
     minWidth: 960,

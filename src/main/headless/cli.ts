@@ -5,6 +5,7 @@ import { version } from '../../../package.json'
 import { AppCore } from '../app-core'
 import { preparePrivateDataDir } from '../data-dir'
 import { parseCli, USAGE, type ServeOptions } from './cli-args'
+import { headlessDist } from './dist-serve'
 import { ForkSpawner } from './fork-spawner'
 import { HttpBridge } from './http-bridge'
 import { chooseToken } from './token-source'
@@ -24,7 +25,9 @@ async function serve(options: ServeOptions): Promise<void> {
     process.stderr.write(`[keel] ${message.level}: ${message.data.map(String).join(' ')}\n`)
   }
 
+  const dist = headlessDist({ dataDir, version, token, log, logFile: log.transports.file })
   const core = new AppCore({
+    hostHandlers: dist.hostHandlers,
     mode: 'headless',
     version,
     dataDir,
@@ -38,12 +41,15 @@ async function serve(options: ServeOptions): Promise<void> {
     host: options.host,
     port: options.port,
     token,
+    routes: dist.routes,
     rendererDir: resolve(__dirname, '../renderer'),
     router: core.router,
     bus: core.bus,
     log,
     onFault: (where, err) => core.faults.record(where, err)
   })
+
+  dist.attach(core, bridge)
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {

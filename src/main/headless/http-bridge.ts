@@ -47,6 +47,8 @@ export interface HttpBridgeOptions {
   limits?: ConnectionLimits
   /** Where failures of the server itself (e.g. accept errors) are recorded. */
   onFault?(where: string, err: unknown): void
+  /** Extra GET routes behind the same bearer token as /api (e.g. /metrics). */
+  routes?: Record<string, (res: ServerResponse) => Promise<void>>
 }
 
 /**
@@ -64,6 +66,10 @@ export class HttpBridge {
   constructor(private readonly options: HttpBridgeOptions) {
     this.tokenOk = tokenChecker(options.token)
     this.gate = new ConnectionGate(options.limits ?? connectionLimits())
+  }
+
+  get clientCount(): number {
+    return this.clients.size
   }
 
   get loopbackOnly(): boolean {
@@ -168,6 +174,11 @@ export class HttpBridge {
       }
       if (!hostHeaderAllowed(req, this.loopbackOnly)) throw new KeelError('unauthorized', 'host header not allowed')
       const url = new URL(req.url ?? '/', 'http://localhost')
+      const route = this.options.routes?.[url.pathname]
+      if (route) {
+        if (!this.tokenOk(bearerToken(req, false))) throw new KeelError('unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)')
+        return void (await route(res))
+      }
       if (url.pathname.startsWith('/api/')) {
         await this.handleApi(req, res, url.pathname.slice('/api/'.length))
         return

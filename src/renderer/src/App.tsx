@@ -13,6 +13,7 @@ import { StorageBanner } from './components/storage/StorageBanner'
 import { OrderTicket } from './components/ticket/OrderTicket'
 import { StaleBanner } from './components/StaleBanner'
 import { Toasts } from './components/Toasts'
+import { UpdateBanner } from './components/update/UpdateBanner'
 import { Watchlist } from './components/Watchlist'
 import { DockTabs } from './layout/DockTabs'
 import { useLayoutMode, type LayoutMode } from './layout/layout-mode'
@@ -129,6 +130,7 @@ export function App({ client }: { client: KeelClient }): JSX.Element {
           <>
             {stale ? <StaleBanner /> : null}
             <StorageBanner />
+            <UpdateBanner />
             <Workspace mode={mode} />
           </>
         )}
