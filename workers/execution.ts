@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { executionFeed } from '../src/shared/internal-events'
 import { AccountParams, ListFillsParams, ListOrdersParams } from '../src/shared/trading'
 import { ExecutionService } from '../src/core/execution/execution-service'
+import { openProtections } from '../src/core/protections'
 import { TradingStore } from '../src/core/storage/trading'
 import { runWorker, validated } from './runtime/worker'
 
@@ -12,6 +13,7 @@ runWorker((ctx) => {
   const store = TradingStore.open(join(ctx.dataDir, 'trading.db'))
   const service = new ExecutionService(store, { event: (name, payload) => ctx.emit(name, payload) }, Date.now)
   ctx.onShutdown(() => store.close())
+  const protections = openProtections(ctx.dataDir, service, store, (event, payload) => ctx.emit(event, payload), (why) => ctx.log.error(why))
 
   const feed = <S extends z.ZodType>(name: keyof typeof executionFeed, schema: S, handle: (payload: z.output<S>) => void): void =>
     ctx.onNotify(name, (raw) => {
@@ -37,6 +39,7 @@ runWorker((ctx) => {
     listFills: validated(ListFillsParams, (p) => service.listFills(p)),
     balances: validated(AccountParams, (p) => service.balances(p)),
     positions: validated(AccountParams, (p) => service.positions(p)),
-    accountSummary: validated(AccountParams, (p) => service.accountSummary(p))
+    accountSummary: validated(AccountParams, (p) => service.accountSummary(p)),
+    ...protections.handlers()
   }
 })

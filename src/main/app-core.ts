@@ -6,6 +6,7 @@ import { EventBus } from './bus'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
 import { MarketRelay } from './market-relay'
+import { WorkerLinks } from './worker-links'
 import { Router, type HostHandlers } from './router'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor'
@@ -50,6 +51,7 @@ export class AppCore {
   readonly bus: EventBus
   readonly router: Router
   private readonly relay: MarketRelay
+  private readonly links: WorkerLinks
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
@@ -59,9 +61,11 @@ export class AppCore {
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
     this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
+    this.links = new WorkerLinks(this.supervisor, this.router)
     this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
+        this.links.relay(worker, name, payload)
         this.bus.publishUnknown(name, payload)
       },
       onCrash: (record) => this.bus.publish('workerCrashed', record),

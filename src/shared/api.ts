@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CrashRecord, HealthReport } from './health'
+import * as B from './bots'
 import * as M from './market'
 import { Trade, Ticker, OrderBook } from './market-data'
 import * as T from './trading'
@@ -74,7 +75,20 @@ export const methods = {
   candles: method({ owner: 'market', params: M.CandlesParams, result: M.CandlesResult, summary: 'OHLCV candles for charts (since, or before for scroll-back).' }),
   subscribe: method({ owner: 'market', params: M.SubscribeParams, result: M.SubscribeResult, summary: 'Stream tickers, trades, books or candles of symbols on an exchange (switches the active exchange).' }),
   unsubscribe: method({ owner: 'market', params: M.UnsubscribeParams, result: M.SubscribeResult, summary: 'Stop streaming.' }),
-  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' })
+  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' }),
+
+  // ── bots ──
+  listStrategies: method({ owner: 'strategy', params: NoParams, result: B.ListStrategiesResult, summary: 'Built-in strategies and those in the strategies folder, with their params; a file that fails to load carries its error (file:line:column).' }),
+  createBot: method({ owner: 'strategy', params: B.CreateBotParams, result: B.Bot, summary: 'Create a bot (strategy + params + symbol + timeframe) with its own paper account bot:<id> and protections; start: true starts it.' }),
+  updateBot: method({ owner: 'strategy', params: B.UpdateBotParams, result: B.Bot, summary: 'Change a bot\'s settings; a running bot restarts with them.' }),
+  startBot: method({ owner: 'strategy', params: B.BotRef, result: B.Bot, summary: 'Start (or resume) a bot; also the retry of an errored, paused or quarantined bot.' }),
+  stopBot: method({ owner: 'strategy', params: B.StopBotParams, result: B.Bot, summary: 'Stop a bot (onStop runs); cancelOrders: true also cancels its open orders.' }),
+  deleteBot: method({ owner: 'strategy', params: B.BotRef, result: z.object({ ok: z.literal(true) }), summary: 'Stop and delete a bot, its state and its log (its paper account and orders stay in trading.db).' }),
+  listBots: method({ owner: 'strategy', params: NoParams, result: z.array(B.Bot), summary: 'Every bot with its state, last error, orders/fills counts and PnL.' }),
+  botLog: method({ owner: 'strategy', params: B.BotLogParams, result: B.BotLogResult, summary: 'A bot\'s decision log, newest first (before: a seq, for older pages).' }),
+  killSwitch: method({ owner: 'execution', params: B.KillSwitchParams, result: B.KillSwitchResult, summary: 'Engage: every bot halts and their open orders are cancelled; bot orders are refused until released. Enforced by execution.' }),
+  setProtections: method({ owner: 'execution', params: B.SetProtectionsParams, result: B.ProtectionsState, summary: 'Set (or clear, with null) the protections execution enforces for one account; bots set their own.' }),
+  protections: method({ owner: 'execution', params: NoParams, result: B.ProtectionsState, summary: 'The kill switch and every account\'s protections.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -92,7 +106,11 @@ export const events = {
   feedStatus: M.FeedStatusEvent,
   historyProgress: M.HistoryProgressEvent,
   /** This client fell behind and missed trades (its fan-out ring overflowed): a tape can say so. */
-  tradesDropped: z.object({ count: z.number().int().positive() })
+  tradesDropped: z.object({ count: z.number().int().positive() }),
+  // ── bots ──
+  botChanged: B.BotChanged,
+  botLog: B.BotLogEntry,
+  killSwitchChanged: z.object({ engaged: z.boolean() })
 } satisfies Record<string, z.ZodType>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

@@ -5,6 +5,7 @@ import { connectToParent, type ParentChannel } from './channel'
 import { startHeartbeat } from './heartbeat'
 import { createWorkerLogger, type WorkerLogger } from './log'
 import { parentChanged } from './parent-watch'
+import { OutgoingCalls } from './outgoing-calls'
 import { RecentResponses } from './recent-responses'
 
 export type Handler = (params: unknown) => unknown
@@ -20,6 +21,11 @@ export interface WorkerContext {
   onNotify(name: string, listener: (payload: unknown) => void): void
   /** Run on graceful shutdown (close databases); awaited before exit. */
   onShutdown(fn: () => void | Promise<void>): void
+  /**
+   * Call an API method another owner answers (routed and validated by the host, within this
+   * worker's allowlist). Rejects with the owner's KeelError.
+   */
+  call(method: string, params: unknown): Promise<unknown>
 }
 
 /** Wrap a handler so its params are validated with the shared schema before it runs. */
@@ -54,6 +60,7 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
   let stopping = false
 
   const send = (message: WorkerToHost): void => channel.send(message)
+  const calls = new OutgoingCalls(send)
 
   // Events of one event-loop turn (e.g. a market tick's trades, books and tickers) go as one
   // IPC message: far fewer messages for the host to parse, same order, <1 ms later.
@@ -114,6 +121,10 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
       void shutdown(0)
       return
     }
+    if (message.t === 'ret') {
+      calls.settle(message)
+      return
+    }
     if (!handlers) {
       early.push(raw)
       return
@@ -142,7 +153,8 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
       pendingEvents.push({ name: event, payload })
     },
     onNotify: (event, listener) => notifyListeners.set(event, [...(notifyListeners.get(event) ?? []), listener]),
-    onShutdown: (fn) => shutdownHooks.push(fn)
+    onShutdown: (fn) => shutdownHooks.push(fn),
+    call: (method, params) => calls.call(method, params)
   }
 
   Promise.resolve(setup(ctx)).then(

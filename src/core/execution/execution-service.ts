@@ -21,6 +21,9 @@ export interface WarmUp {
   quietMs: number
   maxMs: number
 }
+/** Why a new order is refused before it reaches the engine, or undefined (see setOrderGuard). */
+export type OrderGuard = (params: unknown) => string | undefined
+
 export const DEFAULT_WARM_UP: WarmUp = { quietMs: 20, maxMs: 1_000 }
 
 /**
@@ -32,6 +35,7 @@ export class ExecutionService {
   private readonly freshness: StalenessWatchdog
   private readonly warmedUp: Promise<void>
   private warm = false
+  private orderGuard: OrderGuard | undefined
   private marketsSeen = false
   private endWarmUp: () => void = () => {}
   private quietTimer: NodeJS.Timeout | undefined
@@ -70,10 +74,26 @@ export class ExecutionService {
    */
   async command(kind: CommandKind, params: unknown): Promise<ReplyValue> {
     if (!this.warm) await this.warmedUp
-    if (kind === 'placeOrder') this.refuseIfStale(params)
+    if (kind === 'placeOrder') {
+      this.refuseIfStale(params)
+      this.refuseIfGuarded(params)
+    }
     const result = await this.batcher.submit({ kind, at: this.now(), params } as Command)
     if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
     return result.reply.value // the engine already answers with public views (toPublicOrder)
+  }
+
+  /** Protections (src/core/protections) judge every new order; a re-send of a journaled one passes. */
+  setOrderGuard(guard: OrderGuard): void {
+    this.orderGuard = guard
+  }
+
+  private refuseIfGuarded(raw: unknown): void {
+    const refusal = this.orderGuard?.(raw)
+    if (!refusal) return
+    const { account = 'default', clientOrderId } = (raw ?? {}) as Record<string, unknown>
+    if (typeof account === 'string' && typeof clientOrderId === 'string' && this.store.hasClientOrder(account, clientOrderId)) return
+    throw new KeelError('rejected', `order refused: ${refusal}`)
   }
 
   setMarkets(exchange: string, markets: MarketInfo[]): void {
