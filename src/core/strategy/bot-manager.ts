@@ -51,6 +51,13 @@ export class BotManager {
       threadEntry: options.threadEntry,
       onVersion: (strategy, compiled) => {
         for (const runner of this.runners.values()) runner.offer(strategy, compiled)
+      },
+      onChange: (strategy) => {
+        const error = this.catalog.errorOf(strategy)
+        if (!error) return
+        for (const runner of this.runners.values()) {
+          if (runner.row.config.strategy === strategy) runner.log('error', `the new version does not load, the running version stays: ${error.message}`, error.location ? { location: error.location } : undefined)
+        }
       }
     })
   }
@@ -80,6 +87,7 @@ export class BotManager {
 
   async createBot(params: CreateBotParams): Promise<Bot> {
     const { start, ...settings } = params
+    await this.catalog.settle(settings.strategy)
     const resolved = this.catalog.resolve(settings.strategy)
     const config: BotConfig = {
       ...settings,

@@ -58,6 +58,8 @@ export class BotThread {
   private waitingOnHost = 0
   private graceUntil: number
   private dead = false
+  /** The last callback that ran, to name the culprit of a freeze while idle. */
+  private lastLabel: string | undefined
   private readonly watchdog: NodeJS.Timeout
 
   constructor(private readonly options: BotThreadOptions) {
@@ -122,6 +124,7 @@ export class BotThread {
 
   private settle(): Pending | undefined {
     const pending = this.pending
+    this.lastLabel = pending?.label ?? this.lastLabel
     this.pending = undefined
     this.runningSince = undefined
     return pending
@@ -207,8 +210,10 @@ export class BotThread {
       return this.fail({ kind: 'budget', message: `${label} did not finish within ${budgetMs} ms (after ${this.options.startGraceMs ?? 5_000} ms to load)` })
     }
     if (this.booted && now - this.lastBeatAt > budgetMs) {
-      const during = label ? `${label} blocked` : 'blocked'
-      return this.fail({ kind: 'frozen', message: `${during} its thread for more than ${budgetMs} ms (an endless loop?)` })
+      const message = label
+        ? `${label} blocked its thread for more than ${budgetMs} ms (an endless loop?)`
+        : `the bot blocked its thread for more than ${budgetMs} ms after ${this.lastLabel ?? 'loading'} returned (an endless loop of microtasks or timers?)`
+      return this.fail({ kind: 'frozen', message })
     }
     if (label && this.pending?.kind === 'call') {
       const spent = this.spentMs + (this.runningSince === undefined ? 0 : now - this.runningSince)

@@ -80,6 +80,7 @@ export class StrategyCatalog {
       source: 'builtin'
     }))
     const files: StrategyInfo[] = [...this.files.entries()]
+      .filter(([, entry]) => entry.good || entry.error) // still loading for the first time
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, entry]) => ({
         id: fileStrategyId(name),
@@ -92,6 +93,11 @@ export class StrategyCatalog {
         ...(entry.error ? { error: entry.error } : {})
       }))
     return [...builtins, ...files]
+  }
+
+  /** Waits for a look at the file that is under way (a save just before createBot). */
+  async settle(strategy: string): Promise<void> {
+    if (strategy.startsWith('file:')) await this.refreshing.get(strategy.slice('file:'.length))
   }
 
   /** What a bot of this strategy runs now, with its param specs; a 4xx when there is none. */
@@ -107,6 +113,11 @@ export class StrategyCatalog {
     if (!entry) throw new KeelError('not_found', `no strategy file ${name} in ${this.options.folder}`)
     if (!entry.good) throw new KeelError('bad_request', `${name} does not load: ${entry.error?.message ?? 'unknown error'}`)
     return { code: { kind: 'file', compiled: entry.good.compiled }, params: this.specsOf(entry) as ParamSpecs, timeframe: entry.good.meta.timeframe, name: entry.good.meta.name }
+  }
+
+  /** Why the file's version on disk does not load, if it does not. */
+  errorOf(strategy: string): FileEntry['error'] {
+    return strategy.startsWith('file:') ? this.files.get(strategy.slice('file:'.length))?.error : undefined
   }
 
   /** A version that loaded but failed as a bot's first call: shown like a load error. */
