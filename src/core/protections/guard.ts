@@ -2,7 +2,7 @@ import { BOT_ACCOUNT_PREFIX, protectionRefusal, type Protections, type Protectio
 import { LIVE_STATUSES } from '../../shared/trading'
 import { markOf } from '../exchange/book'
 import { marketKey, type AccountState, type ExchangeState, type OrderRecord } from '../exchange/state'
-import { summarize } from '../exchange/valuation'
+import { priceInQuote, summarize } from '../exchange/valuation'
 
 /**
  * The protections execution enforces before an order reaches the engine, per account: max
@@ -69,15 +69,17 @@ export class ProtectionGuard {
     if (limits.maxDailyLoss === undefined && limits.maxDrawdownPercent === undefined) return undefined
     const equity = summarize(state, acct).equity
     const history = acct.equityHistory
+    // What the last reset put in, at today's marks: the first equity of an account opened today.
+    const deposited = Object.entries(acct.deposits).reduce((sum, [asset, amount]) => sum + amount * (priceInQuote(state, acct, asset) ?? 0), 0)
     if (limits.maxDailyLoss !== undefined) {
       const dayStart = Math.floor(now / DAY_MS) * DAY_MS
-      const before = history.filter((s) => s.t < dayStart).at(-1) ?? history.find((s) => s.t >= dayStart)
-      const opening = before?.equity ?? equity
+      const before = history.filter((s) => s.t < dayStart).at(-1)?.equity
+      const opening = before ?? (acct.resetAt >= dayStart ? deposited : (history.find((s) => s.t >= dayStart)?.equity ?? equity))
       const loss = opening - equity
       if (loss >= limits.maxDailyLoss) return protectionRefusal('maxDailyLoss', `lost ${round(loss)} ${acct.quote} today, the limit is ${limits.maxDailyLoss}`)
     }
     if (limits.maxDrawdownPercent !== undefined) {
-      const peak = Math.max(equity, ...history.map((s) => s.equity))
+      const peak = Math.max(equity, deposited, ...history.map((s) => s.equity))
       const drawdown = peak > 0 ? ((peak - equity) / peak) * 100 : 0
       if (drawdown >= limits.maxDrawdownPercent) return protectionRefusal('maxDrawdownPercent', `equity is ${round(drawdown)}% below its peak, the limit is ${limits.maxDrawdownPercent}%`)
     }

@@ -40,6 +40,8 @@ export class BotRuntime {
   private clock = 0
   private nextRequest = 1
   private readonly waiting = new Map<number, { resolve(order: Order): void; reject(err: Error): void }>()
+  /** Refusals of ctx.order / ctx.cancel: one the strategy does not catch is logged, not fatal. */
+  private readonly refusals = new WeakSet<Error>()
 
   constructor(private readonly post: Post) {}
 
@@ -53,7 +55,9 @@ export class BotRuntime {
       this.snapshot = message.snapshot
       waiter.resolve(message.order)
     } else {
-      waiter.reject(Object.assign(new Error(message.error.message), { code: message.error.code }))
+      const refusal = Object.assign(new Error(message.error.message), { code: message.error.code })
+      this.refusals.add(refusal)
+      waiter.reject(refusal)
     }
   }
 
@@ -101,6 +105,12 @@ export class BotRuntime {
       await fn?.call(loaded.definition, ctx, arg)
       this.post({ t: 'done', id, state: ctx.state as Record<string, unknown> })
     } catch (err) {
+      if (err instanceof Error && this.refusals.has(err)) {
+        // The refusal is already in the bot's log with its reason; the bot carries on.
+        this.post({ t: 'log', level: 'warn', message: `${hook} did not catch an order refusal: ${err.message}` })
+        this.post({ t: 'done', id, state: ctx.state as Record<string, unknown> })
+        return
+      }
       this.post({ t: 'threw', id, error: this.threadError('threw', err) })
     }
   }
