@@ -200,8 +200,9 @@ export class BotManager {
 
   private runnerFor(row: BotRow): BotRunner | undefined {
     let code
+    let warmup: number | undefined
     try {
-      code = this.catalog.resolve(row.config.strategy).code
+      ;({ code, warmup } = this.catalog.resolve(row.config.strategy))
     } catch (err) {
       // The file is gone or broken: a file bot still resumes from the version in its checkpoint.
       if (!row.config.strategy.startsWith('file:')) {
@@ -210,7 +211,7 @@ export class BotManager {
       }
       code = { kind: 'file' as const, compiled: { file: row.config.strategy, code: '', map: '{}', hash: '' } }
     }
-    const runner = new BotRunner(row, code, {
+    const runner = new BotRunner(row, code, warmup, {
       call: this.options.call,
       store: this.store,
       threadEntry: this.options.threadEntry,

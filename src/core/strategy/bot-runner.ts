@@ -44,6 +44,8 @@ const MIN_RESTART_DELAY_MS = 1_000
 const MAX_STATE_BYTES = 1_000_000
 const MAX_LOGS_PER_CALL = 50
 const MAX_QUEUED = 5_000
+/** History loaded for a strategy that declares no warmup (ctx.candles(n) answers from it). */
+const DEFAULT_HISTORY = 200
 
 export function toThreadCandle(c: Candle): ThreadCandle {
   return { time: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] }
@@ -72,11 +74,17 @@ export class BotRunner {
   private launchedAt = 0
   private restartTimer: NodeJS.Timeout | undefined
   private logsThisCall = 0
+  /** The work item being handled, to hand back to the old version on a rollback. */
+  private inFlight: Work | undefined
+  /** After a hot swap, until the new version's first callback ends well: what to go back to. */
+  private probation: { thread: BotThread; started: Started; code: StrategyCode; hash: string } | undefined
   private generation = 0
 
   constructor(
     public row: BotRow,
     code: StrategyCode,
+    /** Closed candles the strategy wants before its first onCandle (what history to load). */
+    private readonly warmup: number | undefined,
     private readonly deps: RunnerDeps
   ) {
     this.code = code
@@ -121,6 +129,7 @@ export class BotRunner {
   /** Graceful: onStop runs (within the budget) when the bot is idle; a busy bot is terminated. */
   async stop(reason = 'stopped', cancelOrders = false): Promise<void> {
     clearTimeout(this.restartTimer)
+    this.endProbation()
     const thread = this.thread
     this.generation++
     this.thread = undefined
@@ -156,6 +165,7 @@ export class BotRunner {
 
   async dispose(): Promise<void> {
     clearTimeout(this.restartTimer)
+    this.endProbation()
     this.generation++
     const thread = this.thread
     this.thread = undefined
@@ -171,6 +181,7 @@ export class BotRunner {
   }
 
   private async halt(state: 'paused' | 'quarantined' | 'errored', error: Omit<BotError, 'at'>): Promise<void> {
+    this.endProbation()
     const thread = this.thread
     this.generation++
     this.thread = undefined
@@ -185,6 +196,7 @@ export class BotRunner {
     const generation = ++this.generation
     const thread = this.newThread()
     this.thread = thread
+    this.started = undefined // no callback reaches the new thread before its onStart has ended
     this.launchedAt = performance.now()
     try {
       const history = await this.loadHistory()
@@ -233,7 +245,8 @@ export class BotRunner {
   private async loadHistory(): Promise<ThreadCandle[]> {
     if (!this.history) {
       const { exchange, symbol, timeframe } = this.row.config
-      const raw = await this.deps.call('candles', { exchange, symbol, timeframe, limit: MAX_CANDLES })
+      const limit = Math.min(MAX_CANDLES, Math.max(DEFAULT_HISTORY, (this.warmup ?? 0) + 1))
+      const raw = await this.deps.call('candles', { exchange, symbol, timeframe, limit })
       const now = this.deps.now()
       const closed = (raw as Candle[]).map(toThreadCandle).filter((c) => c.time + this.tfMs <= now)
       const last = this.checkpoint.lastCandle
@@ -326,12 +339,13 @@ export class BotRunner {
   }
 
   private async run(thread: BotThread, work: Work): Promise<void> {
+    this.inFlight = work
     if (work.hook === 'onCandle') {
       this.clock = Math.max(this.clock, work.candle.time + this.tfMs)
-      if (this.nextCode) return this.swap(thread, work.candle)
+      if (this.nextCode) thread = await this.swap(thread)
       if (!this.started?.meta.hooks.includes('onCandle')) return this.candleSeen(work.candle)
       const state = await this.runCall(thread, 'onCandle', work.candle)
-      this.history?.push(work.candle)
+      this.remember(work.candle)
       this.commit(state, work.candle.time)
       return
     }
@@ -344,9 +358,13 @@ export class BotRunner {
   }
 
   private candleSeen(candle: ThreadCandle): void {
+    this.remember(candle)
+    this.commit(this.checkpoint.state, candle.time, false)
+  }
+
+  private remember(candle: ThreadCandle): void {
     this.history?.push(candle)
     if (this.history && this.history.length > MAX_CANDLES) this.history.shift()
-    this.commit(this.checkpoint.state, candle.time)
   }
 
   private async runCall(thread: BotThread, hook: Hook, arg: unknown): Promise<Record<string, unknown>> {
@@ -356,16 +374,15 @@ export class BotRunner {
   }
 
   /**
-   * Hot swap at a candle boundary: the new version starts from the current state and handles
-   * this candle; only if both succeed does it replace the old thread. Otherwise the old
-   * version keeps running (rolled back) and handles the candle itself.
+   * Hot swap at a candle boundary: the new version starts (onStart) from the current state and
+   * takes over on probation, the old thread kept idle; the new version's first callback ending
+   * well ends the probation (commit). Its onStart or first callback failing rolls back: the
+   * old version resumes and handles the same event. Returns the thread to run this candle on.
    */
-  private async swap(old: BotThread, candle: ThreadCandle): Promise<void> {
+  private async swap(old: BotThread): Promise<BotThread> {
     const next = this.nextCode!
     this.nextCode = undefined
-    const generation = this.generation
     const candidate = this.newThread()
-    const history = (this.history ?? []).slice()
     try {
       const started = await candidate.start({
         code: { kind: 'file', compiled: next },
@@ -373,34 +390,47 @@ export class BotRunner {
         timeframe: this.row.config.timeframe,
         params: this.row.config.params,
         state: this.checkpoint.state,
-        candles: history,
+        candles: (this.history ?? []).slice(),
         snapshot: await this.account.current(),
         run: true,
         now: this.clock
       })
-      const state = started.meta.hooks.includes('onCandle') ? await this.runCall(candidate, 'onCandle', candle) : started.state
-      if (generation !== this.generation) return void candidate.terminate()
+      this.probation = { thread: old, started: this.started!, code: this.code, hash: next.hash }
       this.thread = candidate
       this.started = started
       this.code = { kind: 'file', compiled: next }
-      void old.terminate()
-      this.history?.push(candle)
-      this.commit(state, candle.time)
-      this.log('info', 'reloaded: the new version of the strategy runs from this candle on')
+      return candidate
     } catch (err) {
       void candidate.terminate()
-      const error = err instanceof BotFailure ? err.error : { kind: 'threw' as const, message: KeelError.from(err).message }
-      this.rejected.add(next.hash)
-      this.deps.reloadFailed(this.row.config.strategy, next.hash, error)
-      this.log('error', `reload rolled back, the previous version keeps running: ${error.message}`, error.stack ? { stack: error.stack } : undefined)
-      if (generation !== this.generation) return
-      const state = this.started?.meta.hooks.includes('onCandle') ? await this.runCall(old, 'onCandle', candle) : this.checkpoint.state
-      this.history?.push(candle)
-      this.commit(state, candle.time)
+      this.rejectVersion(next.hash, err)
+      return old
     }
   }
 
-  private commit(state: Record<string, unknown>, lastCandle: number | null): void {
+  /** The version on probation failed: back to the old thread, the failed event goes to it again. */
+  private rollBack(err: unknown): void {
+    const probation = this.probation!
+    this.probation = undefined
+    const failed = this.thread
+    this.thread = probation.thread
+    this.started = probation.started
+    this.code = probation.code
+    void failed?.terminate()
+    this.rejectVersion(probation.hash, err)
+    const work = this.inFlight
+    if (work?.hook === 'onCandle') this.candles.unshift(work.candle)
+    else if (work?.hook === 'onFill') this.fills.unshift(work.fill)
+    this.pump()
+  }
+
+  private rejectVersion(hash: string, err: unknown): void {
+    const error: ThreadError = err instanceof BotFailure ? err.error : { kind: 'threw', message: KeelError.from(err).message }
+    this.rejected.add(hash)
+    this.deps.reloadFailed(this.row.config.strategy, hash, error)
+    this.log('error', `reload rolled back, the previous version keeps running: ${error.message}`, error.stack ? { stack: error.stack } : undefined)
+  }
+
+  private commit(state: Record<string, unknown>, lastCandle: number | null, afterCallback = true): void {
     const json = JSON.stringify(state)
     if (json.length > MAX_STATE_BYTES) throw new BotFailure({ kind: 'threw', message: `ctx.state is ${json.length} bytes as JSON, above the ${MAX_STATE_BYTES} limit` })
     this.checkpoint = {
@@ -410,9 +440,19 @@ export class BotRunner {
       code: this.code.kind === 'file' ? JSON.stringify(this.code.compiled) : null
     }
     this.deps.store.saveCheckpoint(this.id, this.checkpoint, this.deps.now())
+    if (this.probation && afterCallback) {
+      this.endProbation()
+      this.log('info', 'reloaded: the new version of the strategy runs from here on')
+    }
+  }
+
+  private endProbation(): void {
+    void this.probation?.thread.terminate()
+    this.probation = undefined
   }
 
   private failed(err: unknown): void {
+    if (this.probation) return this.rollBack(err)
     const error: ThreadError = err instanceof BotFailure ? err.error : { kind: 'crashed', message: KeelError.from(err).message }
     this.row.restarts += 1
     // Candles stay queued and are replayed after the restart; the thread's ticks are stale by then.

@@ -101,18 +101,19 @@ export class StrategyCatalog {
   }
 
   /** What a bot of this strategy runs now, with its param specs; a 4xx when there is none. */
-  resolve(strategy: string): { code: StrategyCode; params: ParamSpecs; timeframe?: Timeframe; name: string } {
+  resolve(strategy: string): { code: StrategyCode; params: ParamSpecs; timeframe?: Timeframe; name: string; warmup?: number } {
     if (strategy.startsWith('builtin:')) {
       const id = strategy.slice('builtin:'.length)
       const def = Object.hasOwn(BUILTIN_STRATEGIES, id) ? BUILTIN_STRATEGIES[id] : undefined
       if (!def) throw new KeelError('not_found', `no built-in strategy ${id} (see listStrategies)`)
-      return { code: { kind: 'builtin', id }, params: def.params ?? {}, timeframe: def.timeframe, name: def.name }
+      return { code: { kind: 'builtin', id }, params: def.params ?? {}, timeframe: def.timeframe, name: def.name, warmup: def.warmup }
     }
     const name = strategy.slice('file:'.length)
     const entry = this.files.get(name)
     if (!entry) throw new KeelError('not_found', `no strategy file ${name} in ${this.options.folder}`)
     if (!entry.good) throw new KeelError('bad_request', `${name} does not load: ${entry.error?.message ?? 'unknown error'}`)
-    return { code: { kind: 'file', compiled: entry.good.compiled }, params: this.specsOf(entry) as ParamSpecs, timeframe: entry.good.meta.timeframe, name: entry.good.meta.name }
+    const { meta } = entry.good
+    return { code: { kind: 'file', compiled: entry.good.compiled }, params: this.specsOf(entry) as ParamSpecs, timeframe: meta.timeframe, name: meta.name, warmup: meta.warmup }
   }
 
   /** Why the file's version on disk does not load, if it does not. */
