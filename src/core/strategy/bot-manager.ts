@@ -39,6 +39,7 @@ export interface ManagerOptions {
 
 export class BotManager {
   private readonly runners = new Map<string, BotRunner>()
+  private readonly changeTimers = new Map<string, NodeJS.Timeout>()
   private readonly store: StrategyStore
   readonly catalog: StrategyCatalog
   private readonly now: () => number
@@ -75,6 +76,7 @@ export class BotManager {
 
   async stop(): Promise<void> {
     this.catalog.stop()
+    for (const timer of this.changeTimers.values()) clearTimeout(timer)
     await Promise.all([...this.runners.values()].map((r) => r.dispose()))
     this.store.close()
   }
@@ -216,13 +218,26 @@ export class BotManager {
       store: this.store,
       threadEntry: this.options.threadEntry,
       policy: this.options.policy ?? BOT_RESTART_POLICY,
-      changed: (r) => void this.view(r, false).then((bot) => this.options.emit('botChanged', { id: r.id, bot, deleted: false })),
+      changed: (r) => this.changedSoon(r),
       logged: (entry) => this.options.emit('botLog', entry),
       reloadFailed: (strategy, hash, error) => this.catalog.markFailed(strategy, hash, error),
       now: this.now
     })
     this.runners.set(row.id, runner)
     return runner
+  }
+
+  /** botChanged at most every 200 ms per bot: a bot trading every tick is not an event storm. */
+  private changedSoon(runner: BotRunner): void {
+    if (this.changeTimers.has(runner.id)) return
+    this.changeTimers.set(
+      runner.id,
+      setTimeout(() => {
+        this.changeTimers.delete(runner.id)
+        if (this.runners.get(runner.id) !== runner) return
+        void this.view(runner, false).then((bot) => this.options.emit('botChanged', { id: runner.id, bot, deleted: false }))
+      }, 200)
+    )
   }
 
   private runnerOf(id: string): BotRunner {

@@ -283,6 +283,7 @@ export class BotRunner {
     this.account.markDirty()
     this.row.fills += 1
     this.persist()
+    this.deps.changed(this)
     if (this.started?.meta.hooks.includes('onFill') && this.fills.length < MAX_QUEUED) {
       this.fills.push(fill)
       this.pump()
@@ -495,6 +496,7 @@ export class BotRunner {
     const order = Order.parse(raw)
     this.row.orders += 1
     this.persist()
+    this.deps.changed(this)
     this.log('info', `order ${order.side} ${order.amount} ${order.symbol} ${order.type}: ${order.status}`, { orderId: order.id, clientOrderId })
     return { order, snapshot: await this.account.refresh() }
   }
