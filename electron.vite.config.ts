@@ -17,6 +17,7 @@ export default defineConfig({
           'worker-market': resolve(__dirname, 'workers/market.ts'),
           'worker-ai': resolve(__dirname, 'workers/ai.ts'),
           'worker-strategy': resolve(__dirname, 'workers/strategy.ts'),
+          'worker-strategy-bot': resolve(__dirname, 'workers/strategy-bot.ts'),
           'worker-standby': resolve(__dirname, 'workers/standby.ts')
         }
       }

@@ -15,7 +15,8 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   // Node project does not follow.
   ui: () => import(UI_BENCH),
   storage: () => import('./storage.bench'),
-  dist: () => import('./dist.bench')
+  dist: () => import('./dist.bench'),
+  strategy: () => import('./strategy.bench')
 }
 
 async function main(): Promise<void> {

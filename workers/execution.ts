@@ -1,5 +1,6 @@
 import { executionFeed } from '../src/shared/internal-events'
 import { ExecutionService } from '../src/core/execution/execution-service'
+import { openProtections } from '../src/core/protections'
 import { TradingDatabase } from '../src/core/storage/trading/trading-database'
 import { FeedMemory } from './execution-feed-memory'
 import { runWorker } from './runtime/worker'
@@ -13,6 +14,7 @@ const MINUTE = 60_000
 runWorker('execution', (ctx) => {
   let service: ExecutionService | undefined
   const memory = new FeedMemory(Date.now)
+  const protections = openProtections(ctx.dataDir, () => live(), (event, payload) => ctx.emit(event, payload), (why) => ctx.log.error(why))
   const db = new TradingDatabase({
     dataDir: ctx.dataDir,
     log: ctx.log,
@@ -20,6 +22,7 @@ runWorker('execution', (ctx) => {
     onStatus: (health) => ctx.emit('storageHealth', health),
     onOpen: (store) => {
       service = new ExecutionService(store, { event: (name, payload) => ctx.emit(name, payload) }, Date.now)
+      service.setOrderGuard((params) => protections.refusal(params))
       memory.replayInto(service)
     }
   })
@@ -55,6 +58,7 @@ runWorker('execution', (ctx) => {
     storageStatus: () => db.status(),
     backupNow: () => db.backupNow(),
     restoreBackup: (p) => db.restore(p),
-    startFreshAccount: () => db.startFresh()
+    startFreshAccount: () => db.startFresh(),
+    ...protections.handlers()
   }
 })

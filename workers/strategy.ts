@@ -1,5 +1,41 @@
+import { join } from 'node:path'
+import { z } from 'zod'
+import { CandleEvent } from '../src/shared/market'
+import { Ticker } from '../src/shared/market-data'
+import { FillCreated, OrderUpdated } from '../src/shared/trading'
+import { BotManager } from '../src/core/strategy/bot-manager'
 import { runWorker } from './runtime/worker'
 
-// The strategy worker will run user bots, quarantined: it holds no money state, so killing it
-// for an infinite loop never touches orders (a later issue). Today: supervised, answers ping.
-runWorker('strategy', () => ({})) // owns no api.ts methods yet: its contract is empty
+// The strategy worker runs user bots, quarantined: it holds no money state (execution owns
+// every order and balance), so a bot that loops, leaks or throws costs only its own thread, and
+// killing this whole process for any reason never touches an order. It owns strategy.db.
+runWorker('strategy', async (ctx) => {
+  const manager = new BotManager({
+    dataDir: ctx.dataDir,
+    threadEntry: process.env.KEEL_BOT_THREAD_ENTRY ?? join(__dirname, 'worker-strategy-bot.js'),
+    call: (method, params) => ctx.call(method, params),
+    emit: (event, payload) => ctx.emit(event, payload),
+    log: ctx.log
+  })
+  ctx.onShutdown(() => manager.stop())
+
+  ctx.onNotify('candle', CandleEvent, (e) => manager.candle(e))
+  ctx.onNotify('ticker', Ticker, (t) => manager.ticker(t))
+  ctx.onNotify('fillCreated', FillCreated, (f) => manager.fill(f))
+  ctx.onNotify('orderUpdated', OrderUpdated, (o) => manager.orderUpdated(o))
+  ctx.onNotify('killSwitchChanged', z.object({ engaged: z.boolean() }), ({ engaged }) => {
+    if (engaged) void manager.halt('kill switch engaged: every bot halted')
+  })
+
+  await manager.start()
+  return {
+    listStrategies: () => manager.listStrategies(),
+    createBot: (p) => manager.createBot(p),
+    updateBot: (p) => manager.updateBot(p),
+    startBot: (p) => manager.startBot(p.id),
+    stopBot: (p) => manager.stopBot(p),
+    deleteBot: (p) => manager.deleteBot(p.id),
+    listBots: () => manager.listBots(),
+    botLog: (p) => manager.botLog(p)
+  }
+})

@@ -8,6 +8,7 @@ import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
 import { MarketRelay } from './market-relay'
 import { StorageStatus } from './storage-status'
+import { WorkerLinks } from './worker-links'
 import { Router, type HostHandlers } from './router'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor'
@@ -62,6 +63,7 @@ export class AppCore {
   private readonly relay: MarketRelay
   readonly faults: HostFaults
   private readonly storage: StorageStatus
+  private readonly links: WorkerLinks
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
@@ -74,10 +76,12 @@ export class AppCore {
     this.router = new Router({ ...this.hostHandlers(), ...options.hostHandlers?.(this) }, this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
     this.storage = new StorageStatus(options.log)
+    this.links = new WorkerLinks(this.supervisor, this.router)
     this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
         if (this.storage.accept(name, payload)) return this.publishHealthSoon()
+        this.links.relay(worker, name, payload)
         this.bus.publishUnknown(name, payload)
       },
       onCrash: (record) => this.bus.publish('workerCrashed', record),

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CrashRecord, HealthReport } from './health'
 import { ResyncEvent } from './host'
+import * as B from './bots'
 import * as M from './market'
 import * as S from './storage'
 import * as D from './settings'
@@ -94,7 +95,19 @@ export const methods = {
   getSettings: method({ owner: 'host', params: NoParams, result: D.SettingsView, summary: 'Persisted settings (exchange, risk limits, notifications, update channel, open at login, LLM provider without key, logs) and the data folder.' }),
   updateSettings: method({ owner: 'host', params: D.SettingsPatch, result: D.SettingsView, summary: 'Change any subset of settings; the whole result is validated (400 with every reason) and saved atomically.' }),
   openDataDir: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Open the data folder in the OS file manager (desktop app only).' }),
-  exportDiagnostics: method({ owner: 'host', params: NoParams, result: D.DiagnosticsResult, summary: 'Write one zip for a bug report (logs, crash records, health, versions, settings; tokens and keys redacted) into <data-dir>/diagnostics.' })
+  exportDiagnostics: method({ owner: 'host', params: NoParams, result: D.DiagnosticsResult, summary: 'Write one zip for a bug report (logs, crash records, health, versions, settings; tokens and keys redacted) into <data-dir>/diagnostics.' }),
+  // ── bots ──
+  listStrategies: method({ owner: 'strategy', params: NoParams, result: B.ListStrategiesResult, summary: 'Built-in strategies and those in the strategies folder, with their params; a file that fails to load carries its error (file:line:column).' }),
+  createBot: method({ owner: 'strategy', params: B.CreateBotParams, result: B.Bot, summary: 'Create a bot (strategy + params + symbol + timeframe) with its own paper account bot:<id> and protections; start: true starts it.' }),
+  updateBot: method({ owner: 'strategy', params: B.UpdateBotParams, result: B.Bot, summary: 'Change a bot\'s settings; a running bot restarts with them.' }),
+  startBot: method({ owner: 'strategy', params: B.BotRef, result: B.Bot, summary: 'Start (or resume) a bot; also the retry of an errored, paused or quarantined bot.' }),
+  stopBot: method({ owner: 'strategy', params: B.StopBotParams, result: B.Bot, summary: 'Stop a bot (onStop runs); cancelOrders: true also cancels its open orders.' }),
+  deleteBot: method({ owner: 'strategy', params: B.BotRef, result: z.object({ ok: z.literal(true) }), summary: 'Stop and delete a bot, its state and its log (its paper account and orders stay in trading.db).' }),
+  listBots: method({ owner: 'strategy', params: NoParams, result: z.array(B.Bot), summary: 'Every bot with its state, last error, orders/fills counts and PnL.' }),
+  botLog: method({ owner: 'strategy', params: B.BotLogParams, result: B.BotLogResult, summary: 'A bot\'s decision log, newest first (before: a seq, for older pages).' }),
+  killSwitch: method({ owner: 'execution', params: B.KillSwitchParams, result: B.KillSwitchResult, summary: 'Engage: every bot halts and their open orders are cancelled; bot orders are refused until released. Enforced by execution.' }),
+  setProtections: method({ owner: 'execution', params: B.SetProtectionsParams, result: B.ProtectionsState, summary: 'Set (or clear, with null) the protections execution enforces for one account; bots set their own.' }),
+  protections: method({ owner: 'execution', params: NoParams, result: B.ProtectionsState, summary: 'The kill switch and every account\'s protections.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -120,7 +133,11 @@ export const events = {
 
   // ── dist ──
   updateStatus: UpdateStatus,
-  settingsChanged: D.SettingsView
+  settingsChanged: D.SettingsView,
+  // ── bots ──
+  botChanged: B.BotChanged,
+  botLog: B.BotLogEntry,
+  killSwitchChanged: z.object({ engaged: z.boolean() })
 } satisfies Record<string, z.ZodType>
 
 /**
@@ -143,7 +160,10 @@ export const eventOwners = {
   tradesDropped: 'host',
   resync: 'host',
   updateStatus: 'host',
-  settingsChanged: 'host'
+  settingsChanged: 'host',
+  botChanged: 'strategy',
+  botLog: 'strategy',
+  killSwitchChanged: 'execution'
 } as const satisfies Record<EventName, Owner>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */
@@ -156,6 +176,8 @@ export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>
 export type Events = typeof events
 export type EventName = keyof Events
 export type EventOf<E extends EventName> = z.output<Events[E]>
+/** An event payload as its owner sends it (the host parses it with the schema). */
+export type EventInput<E extends EventName> = z.input<Events[E]>
 
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(methods, name)

@@ -21,7 +21,12 @@ export const NotifyMsg = z.object({ t: z.literal('notify'), name: z.string().min
 /** Notifications sent in one turn of the host's event loop travel as one message. */
 export const NotifyBatchMsg = z.object({ t: z.literal('notifys'), items: z.array(z.object({ name: z.string().min(1), payload: z.unknown() })) })
 export const ShutdownMsg = z.object({ t: z.literal('shutdown') })
-export const HostToWorker = z.discriminatedUnion('t', [RequestMsg, NotifyMsg, NotifyBatchMsg, ShutdownMsg])
+/** The answer to a worker's `call` (a method another owner answers, routed by the host). */
+export const ReturnMsg = z.discriminatedUnion('ok', [
+  z.object({ t: z.literal('ret'), id: z.string(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ t: z.literal('ret'), id: z.string(), ok: z.literal(false), error: ErrorBody })
+])
+export const HostToWorker = z.discriminatedUnion('t', [RequestMsg, NotifyMsg, NotifyBatchMsg, ShutdownMsg, ReturnMsg])
 export type HostToWorker = z.infer<typeof HostToWorker>
 
 // worker → host
@@ -41,10 +46,17 @@ export const HeartbeatMsg = z.object({
   rssBytes: z.number().nonnegative(),
   heapUsedBytes: z.number().nonnegative()
 })
+/**
+ * A worker asks for an API method another owner answers (e.g. the strategy worker places an
+ * order with execution). The host routes it like a client's call, within the caller's allowlist.
+ */
+export const CallMsg = z.object({ t: z.literal('call'), id: z.string().min(1).max(100), method: z.string().min(1).max(100), params: z.unknown() })
 // Discriminated on `t`: one property lookup picks the schema (this runs for every message).
-export const WorkerToHost = z.discriminatedUnion('t', [ReadyMsg, ResponseMsg, EventMsg, EventsMsg, HeartbeatMsg])
+export const WorkerToHost = z.discriminatedUnion('t', [ReadyMsg, ResponseMsg, EventMsg, EventsMsg, HeartbeatMsg, CallMsg])
 export type WorkerToHost = z.infer<typeof WorkerToHost>
 export type HeartbeatMsg = z.infer<typeof HeartbeatMsg>
+export type CallMsg = z.infer<typeof CallMsg>
+export type ReturnMsg = z.infer<typeof ReturnMsg>
 
 /** Environment variables the host passes to every worker. */
 export const WORKER_ENV = {

@@ -7,6 +7,7 @@ import type { Emit, WorkerHandlers } from './contract'
 import { startHeartbeat } from './heartbeat'
 import { createWorkerLogger, type WorkerLogger } from './log'
 import { parentChanged } from './parent-watch'
+import { OutgoingCalls } from './outgoing-calls'
 import { RecentResponses } from './recent-responses'
 
 type Handler = (params: unknown) => unknown
@@ -22,6 +23,11 @@ export interface WorkerContext<W extends WorkerName> {
   onNotify<S extends z.ZodType>(name: string, schema: S, listener: (payload: z.output<S>) => void): void
   /** Run on graceful shutdown (close databases); awaited before exit. */
   onShutdown(fn: () => void | Promise<void>): void
+  /**
+   * Call an API method another owner answers (routed and validated by the host, within this
+   * worker's allowlist). Rejects with the owner's KeelError.
+   */
+  call(method: string, params: unknown, timeoutMs?: number): Promise<unknown>
 }
 
 /** Params parsed with the method's api.ts schema: the one parse at the worker's edge. */
@@ -61,6 +67,7 @@ export function runWorker<W extends WorkerName>(
   let stopping = false
 
   const send = (message: WorkerToHost): void => channel.send(message)
+  const calls = new OutgoingCalls(send)
 
   // Events of one event-loop turn (e.g. a market tick's trades, books and tickers) go as one
   // IPC message: far fewer messages for the host to parse, same order, <1 ms later.
@@ -126,6 +133,10 @@ export function runWorker<W extends WorkerName>(
       void shutdown(0)
       return
     }
+    if (message.t === 'ret') {
+      calls.settle(message)
+      return
+    }
     if (!handlers) {
       early.push(raw)
       return
@@ -161,7 +172,8 @@ export function runWorker<W extends WorkerName>(
       }
       notifyListeners.set(event, [...(notifyListeners.get(event) ?? []), parsing])
     },
-    onShutdown: (fn) => shutdownHooks.push(fn)
+    onShutdown: (fn) => shutdownHooks.push(fn),
+    call: (method, params, timeoutMs) => calls.call(method, params, timeoutMs)
   }
 
   Promise.resolve(setup(ctx)).then(

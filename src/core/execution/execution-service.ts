@@ -30,6 +30,7 @@ import {
   type CommandKind,
   type CommandReplies
 } from '../exchange'
+import type { ExchangeState } from '../exchange/state'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
@@ -54,6 +55,9 @@ export interface WarmUp {
   quietMs: number
   maxMs: number
 }
+/** Why a new order is refused before it reaches the engine, or undefined (see setOrderGuard). */
+export type OrderGuard = (params: PlaceOrderParams) => string | undefined
+
 export const DEFAULT_WARM_UP: WarmUp = { quietMs: 20, maxMs: 1_000 }
 
 /**
@@ -67,6 +71,7 @@ export class ExecutionService {
   private readonly gate = new WarmupGate()
   private readonly warmedUp: Promise<void>
   private warm = false
+  private orderGuard: OrderGuard | undefined
   private marketsSeen = false
   private endWarmUp: () => void = () => {}
   private quietTimer: NodeJS.Timeout | undefined
@@ -107,8 +112,11 @@ export class ExecutionService {
   private async command<C extends OrderCommand>(command: C): Promise<CommandReplies[C['kind']]> {
     if (!this.warm) await this.warmedUp
     const input: OrderCommand = command
-    if (input.kind === 'placeOrder') await this.untilTradable(input.params)
-    if (input.kind === 'placeOrder') this.refuseIfStale(input.params)
+    if (input.kind === 'placeOrder') {
+      await this.untilTradable(input.params)
+      this.refuseIfStale(input.params)
+      this.refuseIfGuarded(input.params)
+    }
     const result = await this.batcher.submit(input)
     if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
     // The engine answers each command kind with its CommandReplies value, already a public view.
@@ -129,6 +137,24 @@ export class ExecutionService {
   }
   resetAccount(params: ResetAccountParams): Promise<AccountSummary> {
     return this.command({ kind: 'resetAccount', at: this.now(), params })
+  }
+
+  /** Protections (src/core/protections) judge every new order; a re-send of a journaled one passes. */
+  setOrderGuard(guard: OrderGuard): void {
+    this.orderGuard = guard
+  }
+
+  /** The engine state protections judge orders against (owned by the executor). */
+  get state(): ExchangeState {
+    return this.executor.state
+  }
+
+  private refuseIfGuarded(params: PlaceOrderParams): void {
+    const refusal = this.orderGuard?.(params)
+    if (!refusal) return
+    const { account, clientOrderId } = params
+    if (clientOrderId !== undefined && this.executor.hasClientOrder(account, clientOrderId)) return
+    throw new KeelError('rejected', `order refused: ${refusal}`)
   }
 
   setMarkets(exchange: string, markets: MarketInfo[]): void {

@@ -1,6 +1,6 @@
 import { KeelError } from '../../shared/errors'
 import type { CrashRecord, WorkerHealth } from '../../shared/health'
-import type { WorkerName } from '../../shared/worker-protocol'
+import type { CallMsg, ReturnMsg, WorkerName } from '../../shared/worker-protocol'
 import { silentLogger, type Logger } from '../logger'
 import { HostClock } from './host-clock'
 import { PendingRequests } from './pending-requests'
@@ -32,6 +32,9 @@ export interface SupervisorListener {
   onReady?(worker: WorkerName): void
 }
 
+/** Answers a worker's call of another owner's method (app-core routes it through the router). */
+export type WorkerCallHandler = (worker: WorkerName, method: string, params: unknown) => Promise<unknown>
+
 /**
  * Keeps Keel's workers alive. Host-independent: the spawner is injected (utilityProcess in
  * Electron, child_process.fork headless). Starts workers in dependency order, restarts them
@@ -49,6 +52,8 @@ export class Supervisor {
   readonly clock = new HostClock()
   private started = false
   private shuttingDown = false
+  private callHandler: WorkerCallHandler = (worker, method) =>
+    Promise.reject(new KeelError('unknown_method', `${worker} may not call ${method}`))
 
   constructor(
     private readonly spawner: Spawner,
@@ -88,6 +93,11 @@ export class Supervisor {
   listen(listener: SupervisorListener): () => void {
     this.listeners.push(listener)
     return () => this.listeners.splice(this.listeners.indexOf(listener), 1)
+  }
+
+  /** Who answers workers' calls of other owners' methods. */
+  handleWorkerCalls(handler: WorkerCallHandler): void {
+    this.callHandler = handler
   }
 
   /** Start every worker, each once its dependencies are running; resolves when all are. */
@@ -187,6 +197,7 @@ export class Supervisor {
       },
       onMessage: (_slot, message) => {
         if (message.t === 'res') this.pendingOf(spec.name).settle(message.id, message)
+        else if (message.t === 'call') void this.answerCall(spec.name, message)
         else this.emit((l) => l.onWorkerEvent?.(spec.name, message.name, message.payload))
       },
       onProcessGone: () => this.pendingOf(spec.name).processGone(),
@@ -200,6 +211,17 @@ export class Supervisor {
         this.emit((l) => l.onCrash?.(record))
       }
     }, this.log, this.clock)
+  }
+
+  /** The answer goes to whichever process of the worker runs then; a new one ignores ids it never sent. */
+  private async answerCall(worker: WorkerName, call: CallMsg): Promise<void> {
+    let reply: ReturnMsg
+    try {
+      reply = { t: 'ret', id: call.id, ok: true, result: await this.callHandler(worker, call.method, call.params) }
+    } catch (err) {
+      reply = { t: 'ret', id: call.id, ok: false, error: KeelError.from(err).toBody() }
+    }
+    this.slotOf(worker).send(reply)
   }
 
   /** Send what the worker's previous process never answered, and what queued meanwhile. */

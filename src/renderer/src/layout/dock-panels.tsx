@@ -1,4 +1,5 @@
 import { Balances, CancelAllButton, CloseAllButton, Fills, OpenOrders, OrderHistory, Positions, useFillCount, useOpenOrderCount, usePositionCount } from '../components/orders/AccountTabs'
+import { BotsPanel } from '../components/bots/BotsPanel'
 import { HealthPanel } from '../components/HealthPanel'
 import { LogPanel } from '../components/LogPanel'
 import type { DockPanel } from './dock'
@@ -14,6 +15,7 @@ export const DOCK_PANELS: readonly DockPanel[] = [
   { id: 'positions', label: 'Positions', component: Positions, useCount: usePositionCount, actions: CloseAllButton },
   { id: 'balances', label: 'Balances', component: Balances },
   { id: 'health', label: 'Health', component: HealthPanel, compactOnly: true },
-  { id: 'log', label: 'Log', component: LogPanel, compactOnly: true }
+  { id: 'log', label: 'Log', component: LogPanel, compactOnly: true },
   // ── other areas: one entry each below ──
+  { id: 'bots', label: 'Bots', component: BotsPanel }
 ]

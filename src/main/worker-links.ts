@@ -1,0 +1,55 @@
+import type { MethodName } from '../shared/api'
+import { KeelError } from '../shared/errors'
+import type { WorkerName } from '../shared/worker-protocol'
+import type { Router } from './router'
+import type { Supervisor } from './supervisor/supervisor'
+
+/**
+ * How workers use each other through the host ("others ask the owner"): which API methods a
+ * worker may call (routed through the router like a client's call: validated params, a
+ * clientOrderId, held across the owner's restarts), and which events of other workers it hears.
+ */
+interface WorkerLink {
+  calls: readonly MethodName[]
+  /** Events of other workers relayed to this one as notifications of the same name. */
+  hears: readonly string[]
+  /** Drops relayed events this worker has no use for before they cross to it. */
+  wants?(event: string, payload: unknown): boolean
+}
+
+const LINKS: Partial<Record<WorkerName, WorkerLink>> = {
+  // Bots trade through execution (which enforces protections) and read the market.
+  strategy: {
+    calls: ['placeOrder', 'cancelOrder', 'cancelAll', 'listOrders', 'listFills', 'balances', 'positions', 'accountSummary', 'resetAccount', 'setProtections', 'candles', 'ticker', 'markets'],
+    hears: ['candle', 'ticker', 'orderUpdated', 'fillCreated', 'killSwitchChanged'],
+    // A bot sees closed candles only; the open candle's many updates stay in the host.
+    wants: (event, payload) => event !== 'candle' || (payload as { closed?: unknown } | null)?.closed === true
+  }
+}
+
+export class WorkerLinks {
+  private readonly listeners = new Map<string, Array<{ worker: WorkerName; link: WorkerLink }>>()
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly router: Router
+  ) {
+    for (const [worker, link] of Object.entries(LINKS) as Array<[WorkerName, WorkerLink]>) {
+      for (const event of link.hears) this.listeners.set(event, [...(this.listeners.get(event) ?? []), { worker, link }])
+    }
+    supervisor.handleWorkerCalls((worker, method, params) => this.call(worker, method, params))
+  }
+
+  /** Relays a worker's event to the workers that hear it (not back to its source). */
+  relay(from: WorkerName, event: string, payload: unknown): void {
+    for (const { worker, link } of this.listeners.get(event) ?? []) {
+      if (worker !== from && (link.wants?.(event, payload) ?? true)) this.supervisor.notify(worker, event, payload)
+    }
+  }
+
+  private call(worker: WorkerName, method: string, params: unknown): Promise<unknown> {
+    const allowed = LINKS[worker]?.calls as readonly string[] | undefined
+    if (!allowed?.includes(method)) return Promise.reject(new KeelError('unknown_method', `the ${worker} worker may not call ${method}`))
+    return this.router.call(method, params)
+  }
+}
