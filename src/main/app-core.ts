@@ -5,7 +5,10 @@ import type { WorkerName } from '../shared/worker-protocol'
 import { EventBus } from './bus'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
+import { AiKeyRelay } from './ai-key-relay'
 import { MarketRelay } from './market-relay'
+import { FileSecretStore, type SecretStore } from './secret-store'
+import { serveWorkerCalls } from './worker-calls'
 import { Router, type HostHandlers } from './router'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor'
@@ -19,6 +22,8 @@ export interface AppCoreOptions {
   spawner: Spawner
   log: Logger
   supervisor?: Partial<SupervisorOptions>
+  /** Where the LLM API key is kept; a 0600 file in the data dir unless the host brings its own (Electron: safeStorage). */
+  secrets?: SecretStore
 }
 
 /**
@@ -50,6 +55,7 @@ export class AppCore {
   readonly bus: EventBus
   readonly router: Router
   private readonly relay: MarketRelay
+  private readonly aiKeys: AiKeyRelay
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
@@ -59,6 +65,8 @@ export class AppCore {
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
     this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
+    this.aiKeys = new AiKeyRelay(this.supervisor, options.secrets ?? FileSecretStore.inDataDir(options.dataDir))
+    this.supervisor.serveCalls(serveWorkerCalls((method, params) => this.router.call(method, params)))
     this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
@@ -106,7 +114,8 @@ export class AppCore {
         this.supervisor.restartWorker(name)
         return { ok: true }
       },
-      ping: ({ worker }) => this.supervisor.request(worker, 'ping', {})
+      ping: ({ worker }) => this.supervisor.request(worker, 'ping', {}),
+      aiSetLlmSettings: (params) => this.aiKeys.setSettings(params)
     }
   }
 

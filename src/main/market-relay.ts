@@ -46,6 +46,8 @@ export class MarketRelay {
       this.exchangeHealth = parsed.data
       return true
     }
+    // The AI worker's signals and live predictions move on closed candles only.
+    if (name === 'candle' && (payload as { closed?: unknown }).closed === true) this.supervisor.notify('ai', 'candle', payload)
     if (RELAYED.has(name)) {
       this.supervisor.notify('execution', name, payload)
       if (isReplayed(name)) this.latest.set(`${name}:${keyOf(payload)}`, { name, payload, receivedAt: Date.now() })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { CrashRecord, HealthReport } from './health'
 import * as M from './market'
 import { Trade, Ticker, OrderBook } from './market-data'
+import * as A from './ai'
 import * as T from './trading'
 import { WorkerName } from './worker-protocol'
 
@@ -74,7 +75,20 @@ export const methods = {
   candles: method({ owner: 'market', params: M.CandlesParams, result: M.CandlesResult, summary: 'OHLCV candles for charts (since, or before for scroll-back).' }),
   subscribe: method({ owner: 'market', params: M.SubscribeParams, result: M.SubscribeResult, summary: 'Stream tickers, trades, books or candles of symbols on an exchange (switches the active exchange).' }),
   unsubscribe: method({ owner: 'market', params: M.UnsubscribeParams, result: M.SubscribeResult, summary: 'Stop streaming.' }),
-  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' })
+  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' }),
+
+  // ── ai ──
+  aiSignals: method({ owner: 'ai', params: A.AiSignalsParams, result: A.AiSignalsResult, summary: 'Latest signal per symbol and timeframe: each rule\'s vote, the ensemble score, and the newest model\'s prediction, each with its out-of-sample hit rate, 95 % interval, baseline and "no edge" flag.' }),
+  trainModel: method({ owner: 'ai', params: A.TrainModelParams, result: A.TrainModelResult, summary: 'Queue a training job (logistic regression or gradient-boosted trees) with purged walk-forward evaluation; progress arrives as trainingProgress events.' }),
+  listModels: method({ owner: 'ai', params: A.ListModelsParams, result: A.ListModelsResult, summary: 'Trained models with their features, params, training window, out-of-sample and live metrics, and the training runs.' }),
+  analyze: method({ owner: 'ai', params: A.AnalyzeParams, result: A.AiTask, summary: 'Ask the LLM analyst (off by default) for an advisory read of a market; queued as a task, refused before the call if it would exceed the budget.' }),
+  aiTasks: method({ owner: 'ai', params: A.AiTasksParams, result: A.AiTasksResult, summary: 'The AI task queue, newest first: pending, running, done, dead letters, refused.' }),
+  aiTaskAudit: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTaskAudit, summary: 'The exact prompt, input and raw answer of one task.' }),
+  aiRetryTask: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTask, summary: 'Put a dead-letter task back in the queue.' }),
+  aiDiscardTask: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTask, summary: 'Discard a dead-letter or pending task.' }),
+  aiBudget: method({ owner: 'ai', params: NoParams, result: A.AiBudget, summary: 'LLM spend today and this month against the budgets.' }),
+  aiLlmSettings: method({ owner: 'ai', params: NoParams, result: A.LlmSettingsView, summary: 'LLM endpoint settings; the API key is never returned, only whether one is set.' }),
+  aiSetLlmSettings: method({ owner: 'host', params: A.SetLlmSettingsParams, result: A.LlmSettingsView, summary: 'Change LLM settings; an apiKey is stored encrypted by the host and handed only to the AI worker.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -92,7 +106,12 @@ export const events = {
   feedStatus: M.FeedStatusEvent,
   historyProgress: M.HistoryProgressEvent,
   /** This client fell behind and missed trades (its fan-out ring overflowed): a tape can say so. */
-  tradesDropped: z.object({ count: z.number().int().positive() })
+  tradesDropped: z.object({ count: z.number().int().positive() }),
+
+  // ── ai ──
+  aiSignal: A.AiSignal,
+  aiTask: A.AiTask,
+  trainingProgress: A.TrainingRun
 } satisfies Record<string, z.ZodType>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

@@ -21,7 +21,12 @@ export const NotifyMsg = z.object({ t: z.literal('notify'), name: z.string().min
 /** Notifications sent in one turn of the host's event loop travel as one message. */
 export const NotifyBatchMsg = z.object({ t: z.literal('notifys'), items: z.array(z.object({ name: z.string().min(1), payload: z.unknown() })) })
 export const ShutdownMsg = z.object({ t: z.literal('shutdown') })
-export const HostToWorker = z.discriminatedUnion('t', [RequestMsg, NotifyMsg, NotifyBatchMsg, ShutdownMsg])
+/** The host's answer to a worker's call of another owner's method (see CallMsg). */
+export const CallResultMsg = z.discriminatedUnion('ok', [
+  z.object({ t: z.literal('callres'), id: z.string(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ t: z.literal('callres'), id: z.string(), ok: z.literal(false), error: ErrorBody })
+])
+export const HostToWorker = z.union([z.discriminatedUnion('t', [RequestMsg, NotifyMsg, NotifyBatchMsg, ShutdownMsg]), CallResultMsg])
 export type HostToWorker = z.infer<typeof HostToWorker>
 
 // worker → host
@@ -41,8 +46,10 @@ export const HeartbeatMsg = z.object({
   rssBytes: z.number().nonnegative(),
   heapUsedBytes: z.number().nonnegative()
 })
+/** A worker asks the host to run an API method owned by someone else ("others ask the owner"). */
+export const CallMsg = z.object({ t: z.literal('call'), id: z.string().min(1), method: z.string().min(1), params: z.unknown() })
 // Discriminated on `t`: one property lookup picks the schema (this runs for every message).
-export const WorkerToHost = z.discriminatedUnion('t', [ReadyMsg, ResponseMsg, EventMsg, EventsMsg, HeartbeatMsg])
+export const WorkerToHost = z.discriminatedUnion('t', [ReadyMsg, ResponseMsg, EventMsg, EventsMsg, HeartbeatMsg, CallMsg])
 export type WorkerToHost = z.infer<typeof WorkerToHost>
 export type HeartbeatMsg = z.infer<typeof HeartbeatMsg>
 

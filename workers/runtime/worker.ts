@@ -5,6 +5,7 @@ import { connectToParent, type ParentChannel } from './channel'
 import { startHeartbeat } from './heartbeat'
 import { createWorkerLogger, type WorkerLogger } from './log'
 import { parentChanged } from './parent-watch'
+import { OutgoingCalls } from './outgoing-calls'
 import { RecentResponses } from './recent-responses'
 
 export type Handler = (params: unknown) => unknown
@@ -18,6 +19,11 @@ export interface WorkerContext {
   emit(name: string, payload: unknown): void
   /** One-way messages from the host (e.g. market data relayed to execution). */
   onNotify(name: string, listener: (payload: unknown) => void): void
+  /**
+   * Call an API method another owner answers (e.g. the market worker's candles), through the
+   * host's router: validated there, and only methods the host allows this worker.
+   */
+  call(method: string, params: unknown, timeoutMs?: number): Promise<unknown>
   /** Run on graceful shutdown (close databases); awaited before exit. */
   onShutdown(fn: () => void | Promise<void>): void
 }
@@ -52,6 +58,7 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
   let handlers: Handlers | undefined
   const early: unknown[] = []
   let stopping = false
+  const calls = new OutgoingCalls((message) => channel.send(message))
 
   const send = (message: WorkerToHost): void => channel.send(message)
 
@@ -110,6 +117,10 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
       return
     }
     const message = parsed.data
+    if (message.t === 'callres') {
+      calls.settle(message)
+      return
+    }
     if (message.t === 'shutdown') {
       void shutdown(0)
       return
@@ -142,6 +153,7 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
       pendingEvents.push({ name: event, payload })
     },
     onNotify: (event, listener) => notifyListeners.set(event, [...(notifyListeners.get(event) ?? []), listener]),
+    call: (method, params, timeoutMs) => calls.call(method, params, timeoutMs),
     onShutdown: (fn) => shutdownHooks.push(fn)
   }
 

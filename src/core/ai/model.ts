@@ -5,18 +5,6 @@ import { DEFAULT_LOGISTIC, predictLogistic, trainLogistic, type LogisticModel, t
 export type ModelSpec = { kind: 'logistic'; params: LogisticParams } | { kind: 'gbt'; params: GbtParams }
 export type FittedModel = LogisticModel | GbtModel
 
-export const LogisticParamsSchema = z.object({ l2: z.number().min(0).max(1e6), maxIterations: z.number().int().min(1).max(200) }).strict()
-export const GbtParamsSchema = z
-  .object({
-    rounds: z.number().int().min(1).max(2000),
-    maxDepth: z.number().int().min(1).max(8),
-    learningRate: z.number().positive().max(1),
-    bins: z.number().int().min(2).max(255),
-    minChildWeight: z.number().min(0),
-    lambda: z.number().min(0)
-  })
-  .strict()
-
 const finite = z.number().refine(Number.isFinite, 'not finite')
 /** A stored model is read back from ai.db: checked, since a disk can be damaged. */
 export const FittedModelSchema = z.discriminatedUnion('kind', [

@@ -23,6 +23,9 @@ export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
   crashHistory: 100
 }
 
+/** Runs a method a worker asked for (CallMsg); rejects with a KeelError to refuse it. */
+export type WorkerCallHandler = (worker: WorkerName, method: string, params: unknown) => Promise<unknown>
+
 export interface SupervisorListener {
   onChange?(): void
   onCrash?(record: CrashRecord): void
@@ -45,6 +48,7 @@ export class Supervisor {
   private readonly options: SupervisorOptions
   private started = false
   private shuttingDown = false
+  private callHandler: WorkerCallHandler = () => Promise.reject(new KeelError('unknown_method', 'this host serves no worker calls'))
 
   constructor(
     private readonly spawner: Spawner,
@@ -64,6 +68,11 @@ export class Supervisor {
   listen(listener: SupervisorListener): () => void {
     this.listeners.push(listener)
     return () => this.listeners.splice(this.listeners.indexOf(listener), 1)
+  }
+
+  /** Who answers workers' calls of other owners' methods (the app core: its router, with a per-worker allow-list). */
+  serveCalls(handler: WorkerCallHandler): void {
+    this.callHandler = handler
   }
 
   /** Start every worker, each once its dependencies are running; resolves when all are. */
@@ -161,6 +170,7 @@ export class Supervisor {
       },
       onMessage: (_slot, message) => {
         if (message.t === 'res') this.pendingOf(spec.name).settle(message.id, message)
+        else if (message.t === 'call') this.answerCall(spec.name, message.id, message.method, message.params)
         else this.emit((l) => l.onWorkerEvent?.(spec.name, message.name, message.payload))
       },
       onProcessGone: () => this.pendingOf(spec.name).processGone(),
@@ -174,6 +184,15 @@ export class Supervisor {
         this.emit((l) => l.onCrash?.(record))
       }
     }, this.log)
+  }
+
+  /** The answer goes to the process that asked; if it died meanwhile, its successor asks again. */
+  private answerCall(worker: WorkerName, id: string, method: string, params: unknown): void {
+    const slot = this.slotOf(worker)
+    this.callHandler(worker, method, params).then(
+      (result) => slot.send({ t: 'callres', id, ok: true, result }),
+      (err: unknown) => slot.send({ t: 'callres', id, ok: false, error: KeelError.from(err).toBody() })
+    )
   }
 
   /** Send what the worker's previous process never answered, and what queued meanwhile. */

@@ -21,7 +21,7 @@ export interface SlotOptions {
 export interface SlotHooks {
   onState(slot: WorkerSlot): void
   onReady(slot: WorkerSlot): void
-  onMessage(slot: WorkerSlot, message: Extract<WorkerToHost, { t: 'res' | 'evt' }>): void
+  onMessage(slot: WorkerSlot, message: Extract<WorkerToHost, { t: 'res' | 'evt' | 'call' }>): void
   onProcessGone(slot: WorkerSlot): void
   onCrash(record: CrashRecord): void
 }

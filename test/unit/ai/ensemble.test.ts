@@ -60,3 +60,31 @@ describe('features and labels', () => {
     expect(directionLabel(closes, 0, { horizon: 3, band: 0.001 })).toBe(0)
   })
 })
+
+describe('SeriesSignals', () => {
+  it('judges the ensemble on the next candle and skips duplicates', async () => {
+    const { SeriesSignals } = await import('../../../src/core/ai/series-signals')
+    const { syntheticCandles } = await import('../../support/synthetic-candles')
+    const candles = syntheticCandles(1500, { phi: 0, seed: 5 })
+    const series = new SeriesSignals()
+    const last = series.warm(candles)
+    expect(last?.time).toBe(candles.at(-1)![0])
+    expect(series.update(candles.at(-1)!)).toBeNull()
+    // Reference loop: the sign of each nonzero score called against the next close.
+    const reference = new SeriesSignals()
+    let hits = 0
+    let n = 0
+    let previous: { score: number; close: number } | undefined
+    for (const c of candles) {
+      const step = reference.update(c)!
+      if (previous && previous.score !== 0 && c[4] !== previous.close) {
+        n += 1
+        if ((c[4] > previous.close) === previous.score > 0) hits += 1
+      }
+      previous = { score: step.score, close: c[4] }
+    }
+    expect(series.quality?.n).toBe(n)
+    expect(series.quality?.hits).toBe(hits)
+    expect(series.quality?.edge).toBe(false) // a random walk
+  })
+})
