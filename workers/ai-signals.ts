@@ -36,6 +36,8 @@ const keyOf = (s: { exchange: string; symbol: string; timeframe: string }): stri
 export class SignalService {
   private readonly series = new Map<string, Series>()
   private readonly models = new Map<string, { info: ModelInfo; fitted: FittedModel }>()
+  /** Warm-ups run one after another: each is a history request the market worker answers in one go. */
+  private warming: Promise<void> = Promise.resolve()
 
   constructor(private readonly options: SignalServiceOptions) {
     for (const model of options.store.latestPerSeries()) this.models.set(keyOf(model.info), model)
@@ -47,7 +49,7 @@ export class SignalService {
     if (this.series.has(key)) return
     const series: Series = { exchange, symbol, timeframe, signals: new SeriesSignals(), backlog: [], latest: undefined }
     this.series.set(key, series)
-    void this.warm(series)
+    this.warming = this.warming.then(() => this.warm(series))
   }
 
   onCandle(event: CandleEvent): void {

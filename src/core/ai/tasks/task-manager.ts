@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { LlmSettings, type AiBudget, type AiTask, type LlmKeyNotice, type LlmSettingsView, type TaskPriority } from '../../../shared/ai'
+import { LlmSettings, type AiBudget, type AiTask, type LlmKeyNotice, type LlmSettingsView, type TaskPriority, type TaskState } from '../../../shared/ai'
 import { KeelError } from '../../../shared/errors'
 import type { Timeframe } from '../../../shared/market-data'
 import type { TaskStore } from '../../storage/ai/task-store'
@@ -85,9 +85,24 @@ export class TaskManager {
     return { dailyLimitUsd: settings.dailyBudgetUsd, monthlyLimitUsd: settings.monthlyBudgetUsd, spentTodayUsd: today, spentMonthUsd: month, callsToday }
   }
 
+  /** Throws the reason the analyst cannot take tasks (it is off), before any context is gathered. */
+  assertEnabled(): void {
+    if (!this.options.store.settings().enabled) throw new KeelError('rejected', 'the LLM analyst is off: enable it in the AI settings (endpoint, model, key, budget)')
+  }
+
+  list(state: TaskState | undefined, limit: number): AiTask[] {
+    return this.options.store.list(state, limit)
+  }
+
+  audit(id: string): NonNullable<ReturnType<TaskStore['audit']>> {
+    const audit = this.options.store.audit(id)
+    if (!audit) throw new KeelError('not_found', `no task ${id}`)
+    return audit
+  }
+
   submit(request: AnalysisRequest): AiTask {
+    this.assertEnabled()
     const settings = this.options.store.settings()
-    if (!settings.enabled) throw new KeelError('rejected', 'the LLM analyst is off: enable it in the AI settings (endpoint, model, key, budget)')
     const prompt = JSON.stringify({ system: request.system, user: request.user })
     const cacheKey = createHash('sha256').update(`${settings.baseUrl}\n${settings.model}\n${prompt}`).digest('hex')
     const task = { priority: request.priority, provider: settings.baseUrl, model: settings.model, symbol: request.symbol, timeframe: request.timeframe, cacheKey, input: request.input, prompt }
