@@ -17,6 +17,7 @@ interface Series {
   /** Live candles that arrived while the history was loading, applied after it. */
   backlog: Candle[] | undefined
   latest: AiSignal | undefined
+  lastStep: SeriesStep | undefined
 }
 
 export interface SignalServiceOptions {
@@ -47,7 +48,7 @@ export class SignalService {
   track(exchange: string, symbol: string, timeframe: Timeframe): void {
     const key = keyOf({ exchange, symbol, timeframe })
     if (this.series.has(key)) return
-    const series: Series = { exchange, symbol, timeframe, signals: new SeriesSignals(), backlog: [], latest: undefined }
+    const series: Series = { exchange, symbol, timeframe, signals: new SeriesSignals(), backlog: [], latest: undefined, lastStep: undefined }
     this.series.set(key, series)
     this.warming = this.warming.then(() => this.warm(series))
   }
@@ -62,6 +63,12 @@ export class SignalService {
   useModel(info: ModelInfo, fitted: FittedModel): void {
     this.models.set(keyOf(info), { info, fitted })
     this.track(info.exchange, info.symbol, info.timeframe)
+    // The new model speaks at once on the last closed candle (its first recorded prediction waits for the next).
+    const series = this.series.get(keyOf(info))!
+    if (series.lastStep) {
+      series.latest = this.signalOf(series, series.lastStep, false)
+      this.options.emit(series.latest)
+    }
   }
 
   signals(filter: { exchange?: string; symbol?: string; timeframe?: Timeframe }): AiSignal[] {
@@ -74,7 +81,10 @@ export class SignalService {
     try {
       const history = await closedCandles(this.options.call, series, WARMUP_CANDLES)
       const last = series.signals.warm(history)
-      if (last) series.latest = this.signalOf(series, last, false)
+      if (last) {
+        series.lastStep = last
+        series.latest = this.signalOf(series, last, false)
+      }
     } catch (err) {
       this.options.log.warn(`no history for ${keyOf(series)}; signals start from live candles:`, err instanceof Error ? err.message : err)
     }
@@ -86,6 +96,7 @@ export class SignalService {
   private step(series: Series, candle: Candle, live: boolean): void {
     const step = series.signals.update(candle)
     if (!step) return
+    series.lastStep = step
     series.latest = this.signalOf(series, step, live)
     this.options.emit(series.latest)
   }
