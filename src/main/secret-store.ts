@@ -11,7 +11,20 @@ export interface SecretStore {
   set(name: string, value: string | null): void
 }
 
-/** One file per secret under <dataDir>/secrets, readable by the owner only. */
+/** The file of a secret: names are plain words, so no name can reach outside the folder. */
+export function secretFile(dir: string, name: string, suffix = ''): string {
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad secret name ${name}`)
+  return join(dir, `${name}${suffix}`)
+}
+
+/** Written readable by the owner only (the mode option applies only when a file is created). */
+export function writePrivateFile(file: string, data: string | Buffer): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  writeFileSync(file, data, { mode: 0o600 })
+  chmodSync(file, 0o600)
+}
+
+/** One 0600 file per secret under <dataDir>/secrets (headless). */
 export class FileSecretStore implements SecretStore {
   constructor(private readonly dir: string) {}
 
@@ -21,22 +34,15 @@ export class FileSecretStore implements SecretStore {
 
   get(name: string): string | null {
     try {
-      return readFileSync(this.path(name), 'utf8')
+      return readFileSync(secretFile(this.dir, name), 'utf8')
     } catch {
       return null
     }
   }
 
   set(name: string, value: string | null): void {
-    const file = this.path(name)
-    if (value === null) return rmSync(file, { force: true })
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-    writeFileSync(file, value, { mode: 0o600 })
-    chmodSync(file, 0o600) // mode applies only when the file is created
-  }
-
-  private path(name: string): string {
-    if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad secret name ${name}`)
-    return join(this.dir, name)
+    const file = secretFile(this.dir, name)
+    if (value === null) rmSync(file, { force: true })
+    else writePrivateFile(file, value)
   }
 }

@@ -3,6 +3,7 @@ import log from 'electron-log/main'
 import { join } from 'node:path'
 import { AppCore } from '../app-core'
 import { registerIpcBridge } from './ipc-bridge'
+import { SafeStorageSecrets } from './safe-storage-secrets'
 import { notificationFor } from './notifications'
 import { KeelTray } from './tray'
 import { startAutoUpdates } from './updater'
@@ -29,7 +30,8 @@ if (!app.requestSingleInstanceLock()) {
     dataDir: app.getPath('userData'),
     workerDir: __dirname,
     spawner: new UtilitySpawner(),
-    log
+    log,
+    secrets: new SafeStorageSecrets(app.getPath('userData'))
   })
 
   const show = (): void => {
