@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { LlmKeyNotice, SetLlmSettingsParams } from '../shared/ai'
+import { KeelError } from '../shared/errors'
 import type { SecretStore } from './secret-store'
 import type { Supervisor } from './supervisor/supervisor'
 
@@ -23,7 +24,13 @@ export class AiKeyRelay {
 
   async setSettings(params: SetLlmSettingsParams): Promise<unknown> {
     const { apiKey, ...settings } = params
-    if (apiKey !== undefined) this.secrets.set(SECRET_NAME, apiKey)
+    if (apiKey !== undefined) {
+      try {
+        this.secrets.set(SECRET_NAME, apiKey)
+      } catch (err) {
+        throw new KeelError('rejected', `the API key cannot be stored: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    }
     // The key rides with the settings (one ordered IPC request); the answer carries only hasKey.
     return this.supervisor.request('ai', 'setLlmSettings', { settings, key: this.keyNotice() })
   }

@@ -59,9 +59,8 @@ export function trainGbt(rows: readonly number[][], labels: ArrayLike<number>, p
       grad[i] = p - labels[i]!
       hess[i] = Math.max(p * (1 - p), 1e-12)
     }
-    const tree = growTree(binned, thresholds, grad, hess, params)
-    trees.push(tree)
-    for (let i = 0; i < n; i++) score[i]! += predictTree(tree, rows[i]!)
+    // growTree adds each sample's leaf value to its score as it closes the leaf (no second pass).
+    trees.push(growTree(binned, thresholds, grad, hess, params, score))
     onProgress?.((round + 1) / params.rounds)
   }
   return { kind: 'gbt', base, trees }
@@ -115,7 +114,7 @@ interface OpenNode {
   h: number
 }
 
-function growTree(binned: Uint8Array[], thresholds: number[][], grad: Float64Array, hess: Float64Array, params: GbtParams): GbtTree {
+function growTree(binned: Uint8Array[], thresholds: number[][], grad: Float64Array, hess: Float64Array, params: GbtParams, score: Float64Array): GbtTree {
   const tree: GbtTree = { feature: [], threshold: [], left: [], right: [], value: [] }
   const addNode = (): number => {
     tree.feature.push(-1)
@@ -139,9 +138,17 @@ function growTree(binned: Uint8Array[], thresholds: number[][], grad: Float64Arr
   const hHist = new Float64Array(256)
   while (stack.length) {
     const node = stack.pop()!
+    const samples = node.samples
+    const count = samples.length
     const leafValue = (-node.g / (node.h + params.lambda)) * params.learningRate
     tree.value[node.id] = leafValue
-    if (node.depth >= params.maxDepth || node.h < 2 * params.minChildWeight) continue
+    const closeLeaf = (): void => {
+      for (let k = 0; k < count; k++) score[samples[k]!]! += leafValue
+    }
+    if (node.depth >= params.maxDepth || node.h < 2 * params.minChildWeight) {
+      closeLeaf()
+      continue
+    }
     const parentScore = (node.g * node.g) / (node.h + params.lambda)
     let best = { gain: 1e-9, feature: -1, bin: -1 }
     for (let j = 0; j < binned.length; j++) {
@@ -150,7 +157,8 @@ function growTree(binned: Uint8Array[], thresholds: number[][], grad: Float64Arr
       gHist.fill(0, 0, cuts + 1)
       hHist.fill(0, 0, cuts + 1)
       const column = binned[j]!
-      for (const i of node.samples) {
+      for (let k = 0; k < count; k++) {
+        const i = samples[k]!
         const b = column[i]!
         gHist[b]! += grad[i]!
         hHist[b]! += hess[i]!
@@ -167,17 +175,21 @@ function growTree(binned: Uint8Array[], thresholds: number[][], grad: Float64Arr
         if (gain > best.gain) best = { gain, feature: j, bin: b }
       }
     }
-    if (best.feature < 0) continue
+    if (best.feature < 0) {
+      closeLeaf()
+      continue
+    }
     const column = binned[best.feature]!
     let leftCount = 0
-    for (const i of node.samples) if (column[i]! <= best.bin) leftCount += 1
+    for (let k = 0; k < count; k++) if (column[samples[k]!]! <= best.bin) leftCount += 1
     const leftSamples = new Uint32Array(leftCount)
-    const rightSamples = new Uint32Array(node.samples.length - leftCount)
+    const rightSamples = new Uint32Array(count - leftCount)
     let gl = 0
     let hl = 0
     let li = 0
     let ri = 0
-    for (const i of node.samples) {
+    for (let k = 0; k < count; k++) {
+      const i = samples[k]!
       if (column[i]! <= best.bin) {
         leftSamples[li++] = i
         gl += grad[i]!

@@ -2,6 +2,7 @@ import { useMemo, type JSX } from 'react'
 import type { Order } from '../../../../shared/trading'
 import { cancelAll, cancelOrder } from '../../actions/orders'
 import { useClient } from '../../client-context'
+import { AiPanel } from '../ai/AiPanel'
 import { usePrefsStore, type BottomTab } from '../../stores/prefs'
 import { selectOpenOrders, selectOrderHistory, useTradingStore } from '../../stores/trading'
 import { balanceColumns, fillColumns, historyColumns, openOrderColumns, positionColumns } from './columns'
@@ -53,7 +54,8 @@ const TABS: { id: BottomTab; label: string; view: () => JSX.Element }[] = [
   { id: 'history', label: 'Order history', view: OrderHistory },
   { id: 'fills', label: 'Fills', view: Fills },
   { id: 'positions', label: 'Positions', view: Positions },
-  { id: 'balances', label: 'Balances', view: Balances }
+  { id: 'balances', label: 'Balances', view: Balances },
+  { id: 'ai', label: 'AI', view: AiPanel }
 ]
 
 function useTabCounts(): Record<BottomTab, number> {
@@ -61,7 +63,7 @@ function useTabCounts(): Record<BottomTab, number> {
   const fills = useTradingStore((s) => s.fills.length)
   const positions = useTradingStore((s) => s.positions.filter((p) => p.amount !== 0).length)
   const open = useMemo(() => selectOpenOrders(orders).length, [orders])
-  return { open, history: 0, fills, positions, balances: 0 }
+  return { open, history: 0, fills, positions, balances: 0, ai: 0 }
 }
 
 /** Open orders, order history, fills, positions and balances as tabs (the ARIA tabs pattern). */
