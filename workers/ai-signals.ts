@@ -84,6 +84,7 @@ export class SignalService {
       if (last) {
         series.lastStep = last
         series.latest = this.signalOf(series, last, false)
+        this.options.emit(series.latest)
       }
     } catch (err) {
       this.options.log.warn(`no history for ${keyOf(series)}; signals start from live candles:`, err instanceof Error ? err.message : err)
