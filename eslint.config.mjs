@@ -17,8 +17,9 @@ export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.tools/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Node globals everywhere but the renderer, which runs in a browser (tsconfig.web.json agrees).
+  { ignores: ['src/renderer/**'], languageOptions: { globals: { ...globals.node } } },
   {
-    languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -32,7 +33,11 @@ export default tseslint.config(
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: { 'no-restricted-imports': restrict([electron], [noMain, noCore, noWorkers, { group: ['node:*'], message: 'The renderer runs in a browser.' }]) }
+    rules: {
+      'no-restricted-imports': restrict([electron], [noMain, noCore, noWorkers, { group: ['node:*'], message: 'The renderer runs in a browser.' }]),
+      // typescript-eslint leaves undefined names to the compiler (tsconfig.web.json has no Node types); say it here too.
+      'no-restricted-globals': ['error', ...['process', 'require', 'Buffer', '__dirname', '__filename', 'global'].map((name) => ({ name, message: 'The renderer runs in a browser: no Node globals.' }))]
+    }
   },
   // The renderer's own unit tests are the one place allowed to import it.
   { files: ['test/unit/renderer/**'], rules: { 'no-restricted-imports': restrict([electron], []) } },

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { apply, createState, parseInput, type RawEngineInput } from '../src/core/exchange'
+import { Executor } from '../src/core/execution/executor'
 import { TradingStore } from '../src/core/storage/trading'
 import { BTC as UNIT_BTC } from '../test/unit/exchange/fixtures'
 import type { MarketInfo } from '../src/shared/market-data'
 
 /**
- * Paper-exchange throughput: the pure engine in memory, the TradingStore's durable rate
+ * Paper-exchange throughput: the pure engine in memory, the durable rate (Executor over TradingStore)
  * (one transaction per order, and group commit), and the raw better-sqlite3 insert floor with
  * the same pragmas for comparison. Prints nothing itself; bench/run.ts collects the JSON.
  */
@@ -63,11 +64,12 @@ export function engineThroughput(count: number) {
 function storeRate(dir: string, synchronous: 'FULL' | 'NORMAL', count: number, batchSize: number) {
   const path = join(dir, `store-${synchronous}-${batchSize}.db`)
   const store = TradingStore.open(path, { synchronous })
+  const exec = new Executor(store)
   const inputs = orderFlow(count, 's')
-  store.applyBatch(inputs.slice(0, 2).map(parseInput)) // markets + account
+  exec.applyBatch(inputs.slice(0, 2).map(parseInput)) // markets + account
   const rest = inputs.slice(2)
   const start = performance.now()
-  for (let i = 0; i < rest.length; i += batchSize) store.applyBatch(rest.slice(i, i + batchSize).map(parseInput))
+  for (let i = 0; i < rest.length; i += batchSize) exec.applyBatch(rest.slice(i, i + batchSize).map(parseInput))
   const seconds = (performance.now() - start) / 1000
   store.close()
   const orders = rest.filter(isPlace).length

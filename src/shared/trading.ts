@@ -89,7 +89,12 @@ const PlaceOrderShape = z.object({
   symbol: SymbolName,
   side: Side,
   type: OrderType,
-  amount: positiveNumber('amount'),
+  /** Base amount. Give exactly one of amount and cost. */
+  amount: positiveNumber('amount').optional(),
+  /** Market orders only: size by quote instead of base (like Binance quoteOrderQty). A buy spends
+   * at most `cost` of the quote asset, fees included; a sell sells the least base that yields
+   * `cost` net of fees. The amount is found by walking the book and sits on the lot step. */
+  cost: positiveNumber('cost').optional(),
   price: positiveNumber('price').optional(),
   stopPrice: positiveNumber('stopPrice').optional(),
   timeInForce: TimeInForce.optional(),
@@ -107,17 +112,20 @@ const FIELD_RULES: Record<
   { needs: (keyof PlaceOrderShape)[]; refuses: (keyof PlaceOrderShape)[]; tif: boolean }
 > = {
   market: { needs: [], refuses: ['price', 'stopPrice', 'trailingAmount', 'trailingPercent', 'bracket'], tif: false },
-  limit: { needs: ['price'], refuses: ['stopPrice', 'trailingAmount', 'trailingPercent', 'bracket'], tif: true },
-  stop_market: { needs: ['stopPrice'], refuses: ['price', 'trailingAmount', 'trailingPercent', 'bracket'], tif: false },
-  stop_limit: { needs: ['stopPrice', 'price'], refuses: ['trailingAmount', 'trailingPercent', 'bracket'], tif: true },
-  take_profit: { needs: ['stopPrice'], refuses: ['trailingAmount', 'trailingPercent', 'bracket'], tif: true },
-  trailing_stop: { needs: [], refuses: ['price', 'stopPrice', 'bracket'], tif: false },
-  bracket: { needs: ['bracket'], refuses: ['stopPrice', 'trailingAmount', 'trailingPercent'], tif: true }
+  limit: { needs: ['price'], refuses: ['cost', 'stopPrice', 'trailingAmount', 'trailingPercent', 'bracket'], tif: true },
+  stop_market: { needs: ['stopPrice'], refuses: ['cost', 'price', 'trailingAmount', 'trailingPercent', 'bracket'], tif: false },
+  stop_limit: { needs: ['stopPrice', 'price'], refuses: ['cost', 'trailingAmount', 'trailingPercent', 'bracket'], tif: true },
+  take_profit: { needs: ['stopPrice'], refuses: ['cost', 'trailingAmount', 'trailingPercent', 'bracket'], tif: true },
+  trailing_stop: { needs: [], refuses: ['cost', 'price', 'stopPrice', 'bracket'], tif: false },
+  bracket: { needs: ['bracket'], refuses: ['cost', 'stopPrice', 'trailingAmount', 'trailingPercent'], tif: true }
 }
 
 function checkOrderShape(order: PlaceOrderShape, ctx: z.RefinementCtx): void {
   const rules = FIELD_RULES[order.type]
   const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
+  if ((order.amount === undefined) === (order.cost === undefined) && !rules.refuses.includes('cost')) {
+    fail('amount', order.amount === undefined ? 'amount or cost is required' : 'give amount or cost, not both')
+  } else if (order.amount === undefined && rules.refuses.includes('cost')) fail('amount', 'amount is required')
   for (const field of rules.needs) {
     if (order[field] === undefined) fail(field, `${field} is required for ${order.type} orders`)
   }
@@ -262,6 +270,8 @@ export const Order = z.object({
   fees: finite,
   /** Why the order was cancelled, rejected or expired. */
   reason: z.string().optional(),
+  /** The quote a market order was sized by (placeOrder `cost`); `amount` is what it bought the right to. */
+  quoteOrderQty: finite.optional(),
   parentId: z.string().optional(),
   ocoGroupId: z.string().optional(),
   triggeredAt: finite.optional(),

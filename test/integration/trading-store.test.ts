@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkInvariants, parseCommand, type EngineInput, type ExchangeState } from '../../src/core/exchange'
-import { SCHEMA_VERSION, TradingStore } from '../../src/core/storage/trading'
+import { Executor } from '../../src/core/execution/executor'
+import { SCHEMA_VERSION, TradingStore, type TradingStoreOptions } from '../../src/core/storage/trading'
 import { BTC as UNIT_BTC } from '../unit/exchange/fixtures'
 import type { MarketInfo } from '../../src/shared/market-data'
 import type { Order } from '../../src/shared/trading'
@@ -32,7 +33,27 @@ const book = (bid: number, ask: number): EngineInput => ({
   book: { exchange: 'demo', symbol: 'BTC/USDT', timestamp: ++at, bids: [[bid, 2]], asks: [[ask, 2]] }
 })
 
-function ok(store: TradingStore, input: EngineInput): Order {
+/** trading.db with the executor on top, as the execution worker runs them: the store loads and
+ * writes, the executor applies. */
+function open(path: string, options?: TradingStoreOptions) {
+  const store = TradingStore.open(path, options)
+  const exec = new Executor(store)
+  return {
+    get state() {
+      return exec.state
+    },
+    applyAndPersist: (input: EngineInput) => exec.applyAndPersist(input),
+    applyBatch: (inputs: EngineInput[]) => exec.applyBatch(inputs),
+    hasClientOrder: (account: string, clientOrderId: string) => exec.hasClientOrder(account, clientOrderId),
+    listOrders: store.listOrders.bind(store),
+    listFills: store.listFills.bind(store),
+    integrityCheck: () => store.integrityCheck(),
+    close: () => store.close()
+  }
+}
+type Durable = ReturnType<typeof open>
+
+function ok(store: Durable, input: EngineInput): Order {
   const { reply } = store.applyAndPersist(input)
   if (!reply.ok) throw new Error(reply.error.message)
   return reply.value as Order
@@ -52,7 +73,7 @@ function durable(state: ExchangeState) {
 }
 
 /** A session that leaves every kind of state behind: fills, partial fills, stops, trailing, brackets. */
-function trade_session(store: TradingStore): void {
+function trade_session(store: Durable): void {
   store.applyAndPersist({ kind: 'setMarkets', at: ++at, markets: [BTC] })
   store.applyAndPersist(reset({ balances: { USDT: 10_000, BTC: 1 } }))
   store.applyAndPersist(book(99, 101))
@@ -73,7 +94,7 @@ function trade_session(store: TradingStore): void {
 describe('TradingStore', () => {
   it('migrates an empty file to the current schema', () => {
     const path = join(dir, 'trading.db')
-    TradingStore.open(path).close()
+    TradingStore.open(path).close() // the store alone: migration only
     const db = new Database(path, { readonly: true })
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
@@ -92,7 +113,7 @@ describe('TradingStore', () => {
 
   it('rebuilds exactly the same state after close and reopen', () => {
     const path = join(dir, 'trading.db')
-    const store = TradingStore.open(path)
+    const store = open(path)
     trade_session(store)
     const before = durable(store.state)
     expect(before.orders.some((o) => o.status === 'partially_filled')).toBe(true)
@@ -100,7 +121,7 @@ describe('TradingStore', () => {
     expect(before.orders.some((o) => o.type === 'trailing_stop' && o.extreme === 104)).toBe(true)
     store.close()
 
-    const reopened = TradingStore.open(path)
+    const reopened = open(path)
     expect(durable(reopened.state)).toEqual(before)
     expect(checkInvariants(reopened.state)).toEqual([])
     expect(reopened.integrityCheck()).toBe('ok')
@@ -113,7 +134,7 @@ describe('TradingStore', () => {
 
   it('keeps idempotency across restarts, also for orders outside the memory window', () => {
     const path = join(dir, 'trading.db')
-    const store = TradingStore.open(path, { engine: { closedOrderMemory: 1 } })
+    const store = open(path, { engine: { closedOrderMemory: 1 } })
     store.applyAndPersist({ kind: 'setMarkets', at: ++at, markets: [BTC] })
     const first = ok(store, place({ clientOrderId: 'once', side: 'buy', type: 'limit', amount: 0.1, price: 90 }))
     ok(store, cancel(first.id))
@@ -124,7 +145,7 @@ describe('TradingStore', () => {
     expect(store.state.orders.has(first.id)).toBe(false) // evicted from memory
     store.close()
 
-    const reopened = TradingStore.open(path, { engine: { closedOrderMemory: 1 } })
+    const reopened = open(path, { engine: { closedOrderMemory: 1 } })
     expect(reopened.hasClientOrder('default', 'once')).toBe(true) // only on disk now
     expect(reopened.hasClientOrder('default', 'never-sent')).toBe(false)
     const again = ok(reopened, place({ clientOrderId: 'once', side: 'buy', type: 'limit', amount: 0.1, price: 90 }))
@@ -139,7 +160,7 @@ describe('TradingStore', () => {
 
   it('persists a batch in one transaction and journals every command', () => {
     const path = join(dir, 'trading.db')
-    const store = TradingStore.open(path)
+    const store = open(path)
     const inputs: EngineInput[] = [{ kind: 'setMarkets', at: ++at, markets: [BTC] }]
     for (let i = 0; i < 200; i++) inputs.push(place({ clientOrderId: `c${i}`, side: 'buy', type: 'limit', amount: 0.01, price: 90 + (i % 5) }))
     inputs.push(place({ side: 'buy', type: 'limit', amount: 0.00001, price: 90 })) // refused by the rules, still journaled
@@ -154,7 +175,7 @@ describe('TradingStore', () => {
   })
 
   it('pages orders and fills newest first', () => {
-    const store = TradingStore.open(join(dir, 'trading.db'))
+    const store = open(join(dir, 'trading.db'))
     store.applyAndPersist({ kind: 'setMarkets', at: ++at, markets: [BTC] })
     for (let i = 0; i < 5; i++) ok(store, place({ side: 'buy', type: 'limit', amount: 0.01, price: 90 }))
     store.applyAndPersist(trade(80, 0.025))
@@ -172,11 +193,11 @@ describe('TradingStore', () => {
 
   it('persists an account reset', () => {
     const path = join(dir, 'trading.db')
-    const store = TradingStore.open(path)
+    const store = open(path)
     trade_session(store)
     store.applyAndPersist(reset({ balances: { USDT: 123 } }))
     store.close()
-    const reopened = TradingStore.open(path)
+    const reopened = open(path)
     const acct = reopened.state.accounts.get('default')
     expect(acct?.balances).toEqual({ USDT: { free: 123, locked: 0 } })
     expect(acct?.positions).toEqual({})
@@ -186,7 +207,7 @@ describe('TradingStore', () => {
 
   it('commits nothing of a command that fails part-way: a poisoned resetAccount leaves trading.db as it was', () => {
     const path = join(dir, 'trading.db')
-    const store = TradingStore.open(path)
+    const store = open(path)
     trade_session(store)
     const before = structuredClone(durable(store.state)) // a copy: the failed reset changes the live objects before it is refused
     const dump = () => {
@@ -206,21 +227,21 @@ describe('TradingStore', () => {
     expect(durable(store.state)).toEqual(before) // the live state was reloaded, not left half-reset
     expect(checkInvariants(store.state)).toEqual([])
     store.close()
-    const reopened = TradingStore.open(path)
+    const reopened = open(path)
     expect(durable(reopened.state)).toEqual(before)
     reopened.close()
   })
 
   it('recovers every committed order from the files of a connection that was never closed', () => {
     const path = join(dir, 'trading.db')
-    const store = TradingStore.open(path)
+    const store = open(path)
     trade_session(store)
     const before = durable(store.state)
     // Copy the database and its WAL while the writer still holds them open, as a crash leaves them.
     const crashed = join(dir, 'crashed.db')
     copyFileSync(path, crashed)
     if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${crashed}-wal`)
-    const recovered = TradingStore.open(crashed)
+    const recovered = open(crashed)
     expect(recovered.integrityCheck()).toBe('ok')
     expect(durable(recovered.state)).toEqual(before)
     recovered.close()
@@ -231,10 +252,12 @@ describe('TradingStore', () => {
     const path = join(dir, 'trading.db')
     const script = join(dir, 'writer.ts')
     const storeModule = resolve(__dirname, '../../src/core/storage/trading/index.ts')
+    const executorModule = resolve(__dirname, '../../src/core/execution/executor.ts')
     writeFileSync(
       script,
       `import { TradingStore } from ${JSON.stringify(storeModule)}
-       const store = TradingStore.open(${JSON.stringify(path)})
+       import { Executor } from ${JSON.stringify(executorModule)}
+       const store = new Executor(TradingStore.open(${JSON.stringify(path)}))
        store.applyAndPersist({ kind: 'setMarkets', at: 1, markets: [${JSON.stringify(BTC)}] })
        let i = 0
        setInterval(() => {
@@ -261,7 +284,7 @@ describe('TradingStore', () => {
     })
     await new Promise((done) => child.once('exit', done))
     const ids = acked.split('\n').filter((line) => /^k\d+$/.test(line))
-    const store = TradingStore.open(path)
+    const store = open(path)
     expect(store.integrityCheck()).toBe('ok')
     for (const id of ids) expect(store.state.byClientId.has(`default\u0000${id}`), id).toBe(true)
     expect(checkInvariants(store.state)).toEqual([])

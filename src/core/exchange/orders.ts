@@ -1,5 +1,6 @@
-import type { MarketInfo } from '../../shared/market-data'
+import type { MarketInfo, Side } from '../../shared/market-data'
 import { KeelError } from '../../shared/errors'
+import { buyCost } from '../../shared/market-rules'
 import type { AmendOrderParams, CancelAllParams, CancelOrderParams, PlaceOrderParams } from '../../shared/trading'
 import { ensureAccount, feeRates, freeOf } from './accounts'
 import { markOf, planTake } from './book'
@@ -15,7 +16,8 @@ import {
   runMarket,
   type OrderContext
 } from './lifecycle'
-import { clientKey, isLive, marketKey, type AccountState, type OrderRecord } from './state'
+import { amountForCost } from './quote-sizing'
+import { clientKey, isLive, marketKey, type AccountState, type MarketSnapshot, type OrderRecord } from './state'
 import { trailingTrigger } from './triggers'
 import type { Tx } from './tx'
 
@@ -66,7 +68,8 @@ function draftOrder(
   params: PlaceOrderParams,
   fingerprint: string
 ): OrderRecord {
-  const amount = checkAmount(market, params.amount)
+  const snap = tx.state.books.get(marketKey(acct.exchange, market.symbol))
+  const amount = checkAmount(market, params.amount ?? sizeByCost(acct, market, snap, params.side, params.cost))
   const price = params.price === undefined ? undefined : checkPrice(market, params.price)
   let stopPrice = params.stopPrice === undefined ? undefined : checkPrice(market, params.stopPrice, 'stopPrice')
   const bracket = params.bracket && {
@@ -77,7 +80,6 @@ function draftOrder(
       : { stopLossLimit: checkPrice(market, params.bracket.stopLossLimit, 'bracket.stopLossLimit') })
   }
   const trailingAmount = params.trailingAmount === undefined ? undefined : checkDistance(market, params.trailingAmount, 'trailingAmount')
-  const snap = tx.state.books.get(marketKey(acct.exchange, market.symbol))
   let extreme: number | undefined
   if (params.type === 'trailing_stop') {
     extreme = markOf(snap)
@@ -110,6 +112,7 @@ function draftOrder(
     ...(trailingAmount === undefined ? {} : { trailingAmount }),
     ...(params.trailingPercent === undefined ? {} : { trailingPercent: params.trailingPercent }),
     ...(bracket === undefined ? {} : { bracket }),
+    ...(params.cost === undefined ? {} : { quoteOrderQty: params.cost }),
     ...(extreme === undefined ? {} : { extreme }),
     cost: 0,
     fees: 0,
@@ -123,6 +126,22 @@ function draftOrder(
     resting: limitLike,
     fingerprint
   }
+}
+
+/** The base amount a market order sized by `cost` trades: from the book, fees included. */
+function sizeByCost(acct: AccountState, market: MarketInfo, snap: MarketSnapshot | undefined, side: Side, cost: number | undefined): number {
+  if (cost === undefined) throw new KeelError('bad_request', 'amount or cost is required') // the schema already says so
+  if (!snap?.hasBook) throw new KeelError('rejected', `no order book for ${market.symbol} yet; market orders need book depth`)
+  if (side === 'buy') {
+    const free = freeOf(acct, market.quote)
+    if (!approxAtMost(cost, free)) throw insufficient(cost, market.quote, free)
+  }
+  const amount = amountForCost(snap, side, cost, market.precision.amount, feeRates(acct, market).taker)
+  if (amount <= 0) {
+    const what = side === 'buy' ? `${fmt(cost)} ${market.quote} buys` : `a sale for ${fmt(cost)} ${market.quote} needs`
+    throw new KeelError('rejected', `${what} less than the amount step ${fmt(market.precision.amount)} ${market.base} at the current book`)
+  }
+  return amount
 }
 
 function insufficient(need: number, asset: string, free: number): KeelError {
@@ -153,7 +172,7 @@ function checkFunds(tx: Tx, { acct, market, order }: OrderContext): void {
     if (!approxAtMost(order.amount, free)) throw insufficient(order.amount, market.base, free)
     return
   }
-  const need = tidy(plan.steps.reduce((sum, s) => sum + s.price * s.amount, 0) * (1 + Math.max(taker, 0)))
+  const need = tidy(plan.steps.reduce((sum, s) => sum + buyCost(s.amount, s.price, taker), 0))
   const free = freeOf(acct, market.quote)
   if (!approxAtMost(need, free)) throw insufficient(need, market.quote, free)
 }

@@ -1,4 +1,5 @@
 import type { MarketInfo } from '../../shared/market-data'
+import { buyCost, fundingFeeRate } from '../../shared/market-rules'
 import { balanceOf, feeRates, freeOf, lock } from './accounts'
 import { approxEqual, tidy } from './numeric'
 import { isLive, type AccountState, type ExchangeState, type OrderRecord } from './state'
@@ -23,7 +24,7 @@ export function ownNeed(order: OrderRecord, market: MarketInfo, acct: AccountSta
   const price = order.resting ? order.price : (order.price ?? order.stopPrice)
   if (price === undefined) return 0
   const { maker, taker } = feeRates(acct, market)
-  return tidy(order.remaining * price * (1 + Math.max(maker, taker, 0)))
+  return tidy(buyCost(order.remaining, price, fundingFeeRate(maker, taker)))
 }
 
 function liveSibling(state: ExchangeState, order: OrderRecord): OrderRecord | undefined {

@@ -33,6 +33,7 @@ import {
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
+import { Executor } from './executor'
 
 type ExecutionEvent = 'orderUpdated' | 'fillCreated' | 'balanceChanged'
 type ExecutionEventArgs = { [E in ExecutionEvent]: [name: E, payload: EventOf<E>] }[ExecutionEvent]
@@ -59,6 +60,7 @@ export const DEFAULT_WARM_UP: WarmUp = { quietMs: 20, maxMs: 1_000 }
  * relayed market data, refusing orders on symbols whose data went stale.
  */
 export class ExecutionService {
+  private readonly executor: Executor
   private readonly batcher: CommandBatcher
   private readonly freshness: StalenessWatchdog
   private readonly warmedUp: Promise<void>
@@ -75,8 +77,9 @@ export class ExecutionService {
     private readonly warmUp: WarmUp = DEFAULT_WARM_UP
   ) {
     this.freshness = new StalenessWatchdog(staleAfterMs)
+    this.executor = new Executor(store)
     this.batcher = new CommandBatcher(
-      (inputs) => store.applyBatch(inputs),
+      (inputs) => this.executor.applyBatch(inputs),
       (results) => this.publish(results)
     )
     this.warmedUp = new Promise((resolve) => {
@@ -168,13 +171,13 @@ export class ExecutionService {
     return this.store.listFills(params)
   }
   balances({ account }: AccountParams): Balance[] {
-    return balances(this.store.state, account)
+    return balances(this.executor.state, account)
   }
   positions({ account }: AccountParams): Position[] {
-    return positions(this.store.state, account)
+    return positions(this.executor.state, account)
   }
   accountSummary({ account }: AccountParams): AccountSummary {
-    return accountSummary(this.store.state, account)
+    return accountSummary(this.executor.state, account)
   }
 
   /**
@@ -182,14 +185,14 @@ export class ExecutionService {
    * through, so an acknowledged order is never turned into a rejection by a later stale feed.
    */
   private refuseIfStale({ account, symbol, clientOrderId }: PlaceOrderParams): void {
-    const state = this.store.state
+    const state = this.executor.state
     // A new account named after an exchange trades that exchange: judge that exchange's feed.
     const exchange = accountExchange(state, account)
     if (!state.markets.has(marketKey(exchange, symbol))) return // unknown symbol: the engine says so
     const reason = this.freshness.staleReason(exchange, symbol, this.now())
     if (!reason) return
     // Only a refusal asks the journal (a disk read for orders outside memory); fresh orders skip it.
-    if (clientOrderId !== undefined && this.store.hasClientOrder(account, clientOrderId)) return
+    if (clientOrderId !== undefined && this.executor.hasClientOrder(account, clientOrderId)) return
     throw new KeelError('rejected', `order refused: ${reason}`)
   }
 

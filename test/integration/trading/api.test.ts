@@ -52,6 +52,18 @@ describe('placing, amending and cancelling every order type', () => {
     expect(order.fees).toBeCloseTo(fills.reduce((a, f) => a + f.fee, 0), 10)
   })
 
+  it('market by cost: 100 % of the quote balance is accepted and fills, fees included', async () => {
+    const acct = await account('by-cost', { USDT: 1_000 })
+    const order = await place({ account: acct, side: 'buy', type: 'market', cost: 1_000 })
+    expect(order).toMatchObject({ status: 'filled', quoteOrderQty: 1_000 })
+    expect(order.cost + order.fees).toBeLessThanOrEqual(1_000)
+    const usdt = Balance.array().parse(await ok(serve, 'balances', { account: acct })).find((b) => b.asset === 'USDT')!
+    expect(usdt.free).toBeGreaterThanOrEqual(0)
+    // Less than one amount step (0.00001 BTC of the demo market) at the mid is left over.
+    expect(usdt.free).toBeLessThan(0.00001 * mid[BTC]! * 1.01 + 1e-9)
+    expect(usdt.free).toBeCloseTo(1_000 - order.cost - order.fees, 6)
+  })
+
   it('limit GTC: rests, is amended in price and amount, then cancelled (twice, same answer)', async () => {
     const acct = await account('gtc')
     const order = await place({ account: acct, side: 'buy', type: 'limit', timeInForce: 'GTC', amount: 0.001, price: below(0.3) })
@@ -269,8 +281,9 @@ describe('the ledger cannot be poisoned through the API (issue 8.4)', () => {
     expect(sell.fees).toBeCloseTo(sell.cost * 0.1, 6)
     const balances = Balance.array().parse(await ok(serve, 'balances', { account: acct }))
     expect(balances.find((b) => b.asset === 'BTC')).toMatchObject({ free: 0, locked: 0 })
-    // The ledger keeps 15 significant digits: at 1e15 that is whole USDT.
-    expect(Math.abs(balances.find((b) => b.asset === 'USDT')!.total - (1e15 + sell.cost * 0.9))).toBeLessThanOrEqual(2)
+    // The ledger keeps 15 significant digits: at 1e15 each fill's credit rounds to a whole USDT.
+    const fills = (await ok<{ fills: Fill[] }>(serve, 'listFills', { account: acct, orderId: sell.id })).fills
+    expect(Math.abs(balances.find((b) => b.asset === 'USDT')!.total - (1e15 + sell.cost * 0.9))).toBeLessThanOrEqual(fills.length * 1.5)
     for (const b of balances) expect(b.free >= 0 && b.locked >= 0 && Number.isFinite(b.total)).toBe(true)
     expect(AccountSummary.parse(await ok(serve, 'accountSummary', { account: acct })).equity).toBeGreaterThan(1e15)
   })

@@ -164,7 +164,7 @@ export function servePerTest(prefix: string) {
 export function inspectTradingDb(dataDir: string): { integrity: string; invariantViolations: string[] } {
   const store = TradingStore.open(join(dataDir, 'trading.db'))
   try {
-    return { integrity: store.integrityCheck(), invariantViolations: checkInvariants(store.state) }
+    return { integrity: store.integrityCheck(), invariantViolations: checkInvariants(store.loadState()) }
   } finally {
     store.close()
   }

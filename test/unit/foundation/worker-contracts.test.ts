@@ -16,8 +16,8 @@ interface Diagnostic {
   text: string
 }
 
-function typecheckFixtures(): Diagnostic[] {
-  const run = spawnSync(process.execPath, [tsc, '-p', 'test/fixtures/worker-contracts/tsconfig.json', '--noEmit', '--pretty', 'false'], {
+function typecheckFixtures(dir = 'worker-contracts'): Diagnostic[] {
+  const run = spawnSync(process.execPath, [tsc, '-p', `test/fixtures/${dir}/tsconfig.json`, '--noEmit', '--pretty', 'false'], {
     cwd: root,
     encoding: 'utf8'
   })
@@ -25,7 +25,7 @@ function typecheckFixtures(): Diagnostic[] {
   const diagnostics: Diagnostic[] = []
   // `file(line,col): error TS1234: message`, then indented continuation lines of the same message.
   for (const line of out.split('\n')) {
-    const head = /^test\/fixtures\/worker-contracts\/([\w-]+)\.ts\(\d+,\d+\): error (TS\d+): (.*)$/.exec(line)
+    const head = /^test\/fixtures\/[\w-]+\/([\w-]+)\.ts\(\d+,\d+\): error (TS\d+): (.*)$/.exec(line)
     if (head) diagnostics.push({ file: head[1], code: head[2], text: head[3] })
     else if (line.startsWith(' ') && diagnostics.length) diagnostics[diagnostics.length - 1].text += `\n${line.trim()}`
     else if (line.trim()) throw new Error(`unexpected tsc output: ${line}`)
@@ -61,5 +61,14 @@ describe('typed worker contracts (derived from api.ts)', () => {
     expect(of('foreign-event')).toEqual([
       { file: 'foreign-event', code: 'TS2345', text: `Argument of type '"ticker"' is not assignable to parameter of type 'EventsOf<"ai">'.` }
     ])
+  })
+}, 120_000)
+
+describe('renderer code is typed for the browser (tsconfig.web.json)', () => {
+  it('refuses `process` in code checked as web code', () => {
+    const diagnostics = typecheckFixtures('web-globals')
+    expect(diagnostics).toHaveLength(1)
+    expect(diagnostics[0]).toMatchObject({ file: 'uses-process', code: 'TS2591' })
+    expect(diagnostics[0].text).toMatch(/Cannot find name 'process'/)
   })
 }, 120_000)

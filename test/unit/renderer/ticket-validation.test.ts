@@ -1,6 +1,9 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { MarketInfo } from '../../../src/shared/market-data'
-import { buildOrder, EMPTY_FORM, floorToTick, onTick, type TicketContext, type TicketForm } from '../../../src/renderer/src/ticket/validation'
+import { floorToStep, isOnStep } from '../../../src/shared/market-rules'
+import { buildOrder, EMPTY_FORM, type TicketContext, type TicketForm } from '../../../src/renderer/src/ticket/validation'
+import { BTC, Harness } from '../exchange/fixtures'
 
 const market: MarketInfo = {
   exchange: 'demo',
@@ -27,9 +30,19 @@ describe('ticket validation', () => {
     if (r.ok) expect(r.notional).toBeCloseTo(640.005, 6)
   })
 
-  it('refuses prices and amounts off the tick grid, naming the tick', () => {
-    expect(errorsOf(form({ price: '64000.123', amount: '0.01' })).price).toMatch(/multiple of the price tick 0.01/)
-    expect(errorsOf(form({ price: '64000', amount: '0.000015' })).amount).toMatch(/amount step 1e-5|amount step 0.00001/)
+  it('puts prices and amounts on the grid before sending and says what changed', () => {
+    const buy = buildOrder(form({ price: '64000.123', amount: '0.010009' }), ctx)
+    // A buy's limit goes down to the tick (never a worse price), the amount down to the step.
+    expect(buy).toMatchObject({
+      ok: true,
+      order: { price: 64000.12, amount: 0.01 },
+      adjusted: { price: { typed: 64000.123, sent: 64000.12 }, amount: { typed: 0.010009, sent: 0.01 } }
+    })
+    const sell = buildOrder(form({ side: 'sell', price: '64000.123', amount: '0.01' }), ctx)
+    expect(sell).toMatchObject({ ok: true, order: { price: 64000.13, amount: 0.01 }, adjusted: { price: { sent: 64000.13 } } })
+    expect(sell.ok && sell.adjusted.amount).toBeUndefined()
+    // On-grid input is sent as typed.
+    expect(buildOrder(form({ price: '64000.5', amount: '0.01' }), ctx)).toMatchObject({ ok: true, adjusted: {} })
   })
 
   it('checks required fields per order type', () => {
@@ -91,11 +104,67 @@ describe('ticket validation', () => {
     expect(e.form).toMatch(/post-only/)
   })
 
-  it('tick helpers forgive float residue', () => {
-    expect(onTick(0.3, 0.1)).toBe(true)
-    expect(onTick(64000.12, 0.01)).toBe(true)
-    expect(onTick(0.00015, 0.0001)).toBe(false)
-    expect(floorToTick(0.0780469, 0.00001)).toBe(0.07804)
-    expect(floorToTick(0.3, 0.1)).toBe(0.3)
+  it('tick helpers (the shared market rules) forgive float residue', () => {
+    expect(isOnStep(0.3, 0.1)).toBe(true)
+    expect(isOnStep(64000.12, 0.01)).toBe(true)
+    expect(isOnStep(0.00015, 0.0001)).toBe(false)
+    expect(floorToStep(0.0780469, 0.00001)).toBe(0.07804)
+    expect(floorToStep(0.3, 0.1)).toBe(0.3)
+  })
+
+  it('sizes a market buy by % of balance in quote, so 100 % is exactly the balance', () => {
+    const r = buildOrder(form({ type: 'market', amountMode: 'percent', percent: '100' }), { ...ctx, freeQuote: 8070.95 })
+    expect(r).toMatchObject({ ok: true, order: { type: 'market', side: 'buy', cost: 8070.95 } })
+    if (r.ok) expect(r.order).not.toHaveProperty('amount')
+    // The estimate shown: 8070.95 / (64000 × 1.001) = 0.12598… → 0.12598 BTC.
+    expect(r.ok && r.amount).toBe(0.12598)
+  })
+
+  it('a 100 % market buy from the ticket fills at the exchange, where the same size in base is refused', () => {
+    // The engine of the fixtures (BTC/USDT, taker 0.2 %); the book is worse than the reference price.
+    const engine = new Harness()
+    engine.reset({ balances: { USDT: 8070.95 } })
+    engine.book([[99.9, 40]], [[100, 40], [100.5, 60]])
+    const ticket: TicketContext = { market: BTC, freeBase: 0, freeQuote: 8070.95, refPrice: 99.95 }
+    const byBase = buildOrder(form({ type: 'limit', amountMode: 'percent', percent: '100', price: '99.95' }), ticket)
+    // What the ticket used to send for a market buy: an amount sized at the reference price.
+    const amount = byBase.ok ? byBase.amount : Number.NaN
+    expect(engine.refusal('placeOrder', { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount })).toMatch(/^insufficient balance/)
+    const r = buildOrder(form({ type: 'market', amountMode: 'percent', percent: '100' }), ticket)
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const order = engine.place(r.order)
+    expect(order.status).toBe('filled')
+    expect(engine.balance('USDT').free).toBeGreaterThanOrEqual(0)
+    expect(engine.balance('USDT').free).toBeLessThan(0.11) // at most one lot step's price (0.0001 × 100.5 × 1.002) left
+  })
+})
+
+describe('the ticket and the exchange apply the same rules', () => {
+  const STEPS = [0.5, 2.5, 5, 10, 1, 0.25, 0.01, 0.0001, 1e-8]
+  it('what the ticket sends after rounding, the engine never refuses as off the grid', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...STEPS),
+        fc.constantFrom(...STEPS),
+        fc.double({ min: 1, max: 1e5, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+        fc.constantFrom('buy' as const, 'sell' as const),
+        (tick, step, typedPrice, typedAmount, side) => {
+          const m: MarketInfo = { ...BTC, precision: { amount: step, price: tick }, limits: { amount: {}, price: {}, cost: {} } }
+          const r = buildOrder(form({ side, type: 'limit', price: String(typedPrice), amount: String(typedAmount) }), {
+            market: m,
+            freeBase: 1e9,
+            freeQuote: 1e15,
+            refPrice: typedPrice
+          })
+          if (!r.ok) return // rounded to zero: the ticket says so itself
+          const engine = new Harness({}, [m])
+          engine.reset({ balances: { USDT: 1e15, BTC: 1e9 } })
+          const reply = engine.send({ kind: 'placeOrder', at: 5, params: r.order }).reply
+          expect(reply.ok ? '' : reply.error.message).not.toMatch(/not a multiple/)
+        }
+      ),
+      { numRuns: 500 }
+    )
   })
 })

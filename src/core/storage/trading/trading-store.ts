@@ -1,7 +1,5 @@
 import Database from 'better-sqlite3'
 import {
-  apply,
-  clientKey,
   createState,
   hydrateOrder,
   isCommand,
@@ -33,24 +31,17 @@ export interface TradingStoreOptions {
 }
 
 /**
- * trading.db for the execution worker: the engine's state, made durable.
- *
- * Usage: `const store = TradingStore.open(path)`; then for every command or market event
- * `store.applyAndPersist(input)` (or `store.applyBatch(inputs)` under load) and acknowledge
- * only after it returns: by then the command and everything it changed are committed. On
- * start, `open` rebuilds the state (open orders, waiting stops, balances, positions, the
- * idempotency index) from the rows.
+ * trading.db for the execution worker: loads the engine's state from the rows and writes what
+ * each batch of inputs changed. Applying inputs is the executor's job (src/core/execution).
  */
 export class TradingStore {
   private readonly sql: Statements
-  private engineState: ExchangeState
 
   private constructor(
     private readonly db: Database.Database,
     private readonly options: TradingStoreOptions
   ) {
     this.sql = prepareStatements(db)
-    this.engineState = this.loadState()
   }
 
   static open(path: string, options: TradingStoreOptions = {}): TradingStore {
@@ -67,74 +58,23 @@ export class TradingStore {
     }
   }
 
-  /** The live engine state (read it; change it only through applyAndPersist / applyBatch). */
-  get state(): ExchangeState {
-    return this.engineState
-  }
-
-  applyAndPersist(input: EngineInput): ApplyResult {
-    return this.applyBatch([input])[0]
-  }
-
   /**
-   * Applies the inputs in order and commits them in one transaction (group commit). If the
-   * commit fails, the in-memory state is reloaded from the database and the error is thrown:
-   * nothing of the batch may be acknowledged.
+   * Writes, in one transaction, the rows every result changed and the journal row of every
+   * command (group commit: a row touched several times is written once, with its last value).
    */
-  applyBatch(inputs: readonly EngineInput[]): ApplyResult[] {
-    const results: ApplyResult[] = []
-    let writer = new EffectWriter(this.sql)
-    for (const input of inputs) {
-      this.hydrateReferencedOrder(input)
-      const result = apply(this.engineState, input)
-      if (result.rollback) {
-        // The input changed the state part-way and failed: keep what came before, drop the rest.
-        this.commit(writer)
-        this.engineState = this.loadState()
-        writer = new EffectWriter(this.sql)
-        results.push({ reply: result.reply, effects: [] })
-        continue
-      }
+  write(batch: readonly { input: EngineInput; result: ApplyResult }[]): void {
+    const writer = new EffectWriter(this.sql)
+    for (const { input, result } of batch) {
       writer.add(result.effects)
       if (isCommand(input)) writer.journal(input, result.reply)
-      results.push(result)
     }
-    this.commit(writer)
-    return results
+    if (!writer.empty) this.db.transaction(() => writer.write())()
   }
 
-  private commit(writer: EffectWriter): void {
-    if (writer.empty) return
-    try {
-      this.db.transaction(() => writer.write())()
-    } catch (err) {
-      this.engineState = this.loadState()
-      throw err
-    }
-  }
-
-  /** Whether the journal already has this client order id (in memory or only on disk). */
-  hasClientOrder(account: string, clientOrderId: string): boolean {
-    if (this.engineState.byClientId.has(clientKey(account, clientOrderId))) return true
-    return this.sql.orderByClientId.get(account, clientOrderId) !== undefined
-  }
-
-  /** Orders older than the engine's memory window are fetched before a command names them,
-   * so idempotent re-sends and cancels of old orders behave as if they were in memory. */
-  private hydrateReferencedOrder(input: EngineInput): void {
-    if (input.kind !== 'placeOrder' && input.kind !== 'cancelOrder' && input.kind !== 'amendOrder') return
-    const params = input.params
-    if (typeof params !== 'object' || params === null) return
-    const { account = 'default', orderId, clientOrderId } = params as Record<string, unknown>
-    let data: unknown
-    if (typeof orderId === 'string' && input.kind !== 'placeOrder') {
-      if (!this.engineState.orders.has(orderId)) data = this.sql.orderById.get(orderId)
-    } else if (typeof clientOrderId === 'string' && typeof account === 'string') {
-      if (!this.engineState.byClientId.has(clientKey(account, clientOrderId))) {
-        data = this.sql.orderByClientId.get(account, clientOrderId)
-      }
-    }
-    if (typeof data === 'string') hydrateOrder(this.engineState, JSON.parse(data) as OrderRecord)
+  /** One order from disk, by id or by client order id: for orders outside the engine's memory. */
+  findOrder(ref: { orderId: string } | { account: string; clientOrderId: string }): OrderRecord | undefined {
+    const data = 'orderId' in ref ? this.sql.orderById.get(ref.orderId) : this.sql.orderByClientId.get(ref.account, ref.clientOrderId)
+    return typeof data === 'string' ? (JSON.parse(data) as OrderRecord) : undefined
   }
 
   /** Rebuilds the engine state from the rows. */

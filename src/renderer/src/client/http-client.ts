@@ -1,6 +1,6 @@
 import type { EventName, EventOf, KeelClient, MethodName, ParamsOf, ResultOf } from '../../../shared/api'
 import { EventHub } from './event-hub'
-import { errorFrom, type ConnectionState } from './remote-call'
+import { errorFrom, resultFrom, type ConnectionState } from './remote-call'
 
 /**
  * The browser's KeelClient: `POST /api/<method>` with the bearer token, and one WebSocket for
@@ -28,7 +28,7 @@ export class HttpClient implements KeelClient {
     })
     const body: unknown = await res.json().catch(() => undefined)
     if (!res.ok) throw errorFrom(body, `${method} failed with HTTP ${res.status}`)
-    return body as ResultOf<M>
+    return resultFrom(method, body)
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void {

@@ -1,3 +1,5 @@
+import { decimalsOf } from '../../../shared/market-rules'
+
 /** Human formats: durations, sizes, prices at tick precision, percentages, clock times. */
 export function formatDuration(ms: number): string {
   const s = Math.floor(ms / 1000)
@@ -13,15 +15,8 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }
 
-
-/** Decimal places of a tick size: 0.01 → 2, 0.00001 → 5, 0.5 → 1, 10 → 0. */
-export function decimalsOf(tick: number): number {
-  if (!(tick > 0) || tick >= 1) return 0
-  const text = tick.toExponential()
-  const [mantissa, exponent] = text.split('e')
-  const mantissaDecimals = (mantissa.split('.')[1] ?? '').length
-  return Math.max(0, mantissaDecimals - Number(exponent))
-}
+/** Decimal places of a tick or step (2.5 → 1, 10 → 0, 1e-8 → 8): the market rules' one implementation. */
+export { decimalsOf }
 
 const formatters = new Map<number, Intl.NumberFormat>()
 

@@ -1,11 +1,25 @@
 import type { MarketInfo, Side } from '../../../shared/market-data'
+import {
+  affordableAmount,
+  amountBreak,
+  amountOnStep,
+  buyCost,
+  costBreak,
+  floorToStep,
+  fundingFeeRate,
+  priceBreak,
+  priceOnTick,
+  roundToStep,
+  type RuleBreak
+} from '../../../shared/market-rules'
 import { PlaceOrderParams, type OrderType, type PlaceOrderInput, type TimeInForce } from '../../../shared/trading'
-import { decimalsOf } from '../lib/format'
 
 /**
- * The order ticket's rules, checked before anything is sent: each field must parse, sit on the
- * market's tick grid and inside its limits, the cost must clear the exchange's minimum and the
- * free balance must cover it. Pure: the ticket component only renders what this returns.
+ * The order ticket's side of the market rules (src/shared/market-rules, the same the exchange
+ * enforces): each field must parse; prices and amounts are put on the market's grid (amounts
+ * down to the step, a limit never to a worse price than typed) and the result says what changed,
+ * so the trader sees exactly what is sent; then the limits, the minimum cost and the free balance
+ * are checked. Pure: the ticket component only renders what this returns.
  */
 
 export type AmountMode = 'quantity' | 'percent'
@@ -40,8 +54,21 @@ export interface TicketContext {
   refPrice?: number
 }
 
+/** A value the ticket moved onto the grid: what was typed and what will be sent. */
+export interface Adjustment {
+  typed: number
+  sent: number
+}
+
 export type TicketResult =
-  | { ok: true; order: PlaceOrderInput; amount: number; notional: number }
+  | {
+      ok: true
+      order: PlaceOrderInput
+      /** Base amount: exact, or for a market buy by % of balance (sized by cost) the estimate at the reference price. */
+      amount: number
+      notional: number
+      adjusted: Partial<Record<TicketField, Adjustment>>
+    }
   | { ok: false; errors: Partial<Record<TicketField, string>> }
 
 /** Which price inputs each order type shows. */
@@ -73,16 +100,26 @@ export const EMPTY_FORM: TicketForm = {
 
 type Errors = Partial<Record<TicketField, string>>
 
-/** True when `value` is a whole number of `tick`s (forgiving float residue). */
-export function onTick(value: number, tick: number): boolean {
-  const steps = value / tick
-  return Math.abs(steps - Math.round(steps)) <= 1e-9 * Math.max(1, Math.abs(steps))
+type Adjusted = Partial<Record<TicketField, Adjustment>>
+
+/** Puts `typed` on the grid with `toGrid`, noting the change. */
+function onGrid(typed: number | undefined, field: TicketField, adjusted: Adjusted, toGrid: (x: number) => number): number | undefined {
+  if (typed === undefined) return undefined
+  const sent = toGrid(typed)
+  if (sent !== typed) adjusted[field] = { typed, sent }
+  return sent
 }
 
-/** Rounds down to the tick grid, e.g. for sizes computed from a % of the balance. */
-export function floorToTick(value: number, tick: number): number {
-  const steps = Math.floor(value / tick + 1e-9)
-  return Number((steps * tick).toFixed(decimalsOf(tick)))
+/** The ticket's wording of a broken market rule. */
+function ruleMessage(problem: RuleBreak, label: string, market: MarketInfo): string {
+  const unit = problem.what === 'amount' ? ` ${market.base}` : problem.what === 'cost' ? ` ${market.quote}` : ''
+  if (problem.kind === 'off_step') return `${label} must be a multiple of the ${problem.what === 'amount' ? 'amount step' : 'price tick'} ${problem.step}`
+  if (problem.what === 'cost') {
+    return problem.kind === 'below_min'
+      ? `Order value ${problem.value.toFixed(2)}${unit} is below the minimum ${problem.limit}${unit}`
+      : `Order value is above the maximum ${problem.limit}${unit}`
+  }
+  return `${label} is ${problem.kind === 'below_min' ? 'below' : 'above'} the ${problem.kind === 'below_min' ? 'minimum' : 'maximum'}${problem.what === 'price' ? ' price' : ''} ${problem.limit}${unit}`
 }
 
 /** Parses a positive decimal; records an error naming the field when it is not one. */
@@ -101,14 +138,14 @@ function readPositive(raw: string, field: TicketField, label: string, errors: Er
 
 function checkPrice(value: number | undefined, field: TicketField, label: string, market: MarketInfo, errors: Errors): void {
   if (value === undefined || errors[field]) return
-  const tick = market.precision.price
-  const { min, max } = market.limits.price
-  if (!onTick(value, tick)) errors[field] = `${label} must be a multiple of the price tick ${tick}`
-  else if (min !== undefined && value < min) errors[field] = `${label} is below the minimum price ${min}`
-  else if (max !== undefined && value > max) errors[field] = `${label} is above the maximum price ${max}`
+  const problem = priceBreak(market, value)
+  if (problem) errors[field] = ruleMessage(problem, label, market)
 }
 
-function resolveAmount(form: TicketForm, ctx: TicketContext, price: number | undefined, errors: Errors): number | undefined {
+/** The order's size: a base amount, or for a market buy by % of balance the quote to spend. */
+type Size = { amount: number; cost?: number }
+
+function resolveSize(form: TicketForm, ctx: TicketContext, price: number | undefined, errors: Errors, adjusted: Adjusted): Size | undefined {
   const { market } = ctx
   if (form.amountMode === 'percent') {
     const pct = readPositive(form.percent, 'amount', 'Percent of balance', errors, true)
@@ -117,54 +154,61 @@ function resolveAmount(form: TicketForm, ctx: TicketContext, price: number | und
       errors.amount = 'Percent of balance cannot exceed 100'
       return undefined
     }
-    if (form.side === 'sell') return floorToTick((ctx.freeBase * pct) / 100, market.precision.amount)
+    if (form.side === 'sell') return { amount: amountOnStep(market, (ctx.freeBase * pct) / 100) }
     if (!price) {
       errors.amount = 'No price yet to size a % of balance; enter a quantity'
       return undefined
     }
-    // Leave room for the fee, which the exchange adds to a buy's cost.
-    const fee = 1 + Math.max(market.maker, market.taker, 0)
-    return floorToTick((ctx.freeQuote * pct) / 100 / (price * fee), market.precision.amount)
+    const fee = fundingFeeRate(market.maker, market.taker)
+    const funds = (ctx.freeQuote * pct) / 100
+    // A market buy spends the quote itself (the exchange walks the book, fee included), so 100 %
+    // is exactly the balance; other orders are sized in base at their price, fee reserved.
+    if (form.type === 'market') return { amount: affordableAmount(market, funds, price, market.taker), cost: floorToStep(funds, 1e-8) }
+    return { amount: affordableAmount(market, funds, price, fee) }
   }
   const amount = readPositive(form.amount, 'amount', 'Amount', errors, true)
-  if (amount !== undefined && !onTick(amount, market.precision.amount)) {
-    errors.amount = `Amount must be a multiple of the amount step ${market.precision.amount}`
-    return undefined
-  }
-  return amount
+  const sent = onGrid(amount, 'amount', adjusted, (x) => amountOnStep(market, x))
+  return sent === undefined ? undefined : { amount: sent }
 }
 
-function checkAmountLimits(amount: number, notional: number | undefined, ctx: TicketContext, errors: Errors): void {
+function checkAmountLimits(size: Size, notional: number | undefined, unitPrice: number | undefined, ctx: TicketContext, errors: Errors): void {
   const { market } = ctx
-  const { amount: amountLimits, cost } = market.limits
-  if (amount <= 0) errors.amount = 'Amount rounds to zero at this market’s precision'
-  else if (amountLimits.min !== undefined && amount < amountLimits.min) errors.amount = `Amount is below the minimum ${amountLimits.min} ${market.base}`
-  else if (amountLimits.max !== undefined && amount > amountLimits.max) errors.amount = `Amount is above the maximum ${amountLimits.max} ${market.base}`
-  else if (notional !== undefined && cost.min !== undefined && notional < cost.min) errors.amount = `Order value ${notional.toFixed(2)} ${market.quote} is below the minimum ${cost.min} ${market.quote}`
-  else if (notional !== undefined && cost.max !== undefined && notional > cost.max) errors.amount = `Order value is above the maximum ${cost.max} ${market.quote}`
+  if (size.amount <= 0) {
+    errors.amount = 'Amount rounds to zero at this market’s precision'
+    return
+  }
+  // A cost-sized order's amount is an estimate: the exchange checks the one the book gives.
+  const problem = (size.cost === undefined ? amountBreak(market, size.amount) : undefined) ?? (notional !== undefined && unitPrice !== undefined ? costBreak(market, size.amount, unitPrice) : undefined)
+  if (problem) errors.amount = ruleMessage(problem, 'Amount', market)
 }
 
-function checkBalance(form: TicketForm, amount: number, notional: number | undefined, ctx: TicketContext, errors: Errors): void {
+function checkBalance(form: TicketForm, size: Size, notional: number | undefined, ctx: TicketContext, errors: Errors): void {
   if (errors.amount) return
   const { market } = ctx
   if (form.side === 'sell') {
-    if (amount > ctx.freeBase + 1e-12) errors.amount = `Insufficient ${market.base}: need ${amount}, free ${ctx.freeBase}`
+    if (size.amount > ctx.freeBase + 1e-12) errors.amount = `Insufficient ${market.base}: need ${size.amount}, free ${ctx.freeBase}`
     return
   }
   if (notional === undefined) return
-  const need = notional * (1 + Math.max(market.maker, market.taker, 0))
+  const need = size.cost ?? buyCost(size.amount, notional / size.amount, fundingFeeRate(market.maker, market.taker))
   if (need > ctx.freeQuote + 1e-9) errors.amount = `Insufficient ${market.quote}: need ${need.toFixed(2)}, free ${ctx.freeQuote.toFixed(2)}`
 }
 
 /** Validates the ticket and, when it passes, builds the placeOrder params. */
 export function buildOrder(form: TicketForm, ctx: TicketContext): TicketResult {
   const errors: Errors = {}
+  const adjusted: Adjusted = {}
   const fields = TYPE_FIELDS[form.type]
   const { market } = ctx
+  const tick = market.precision.price
+  const nearest = (x: number) => roundToStep(x, tick)
+  const legSide: Side = form.side === 'buy' ? 'sell' : 'buy'
 
-  const price = fields.price === 'none' ? undefined : readPositive(form.price, 'price', 'Price', errors, fields.price === 'required')
+  const typedPrice = fields.price === 'none' ? undefined : readPositive(form.price, 'price', 'Price', errors, fields.price === 'required')
+  const price = onGrid(typedPrice, 'price', adjusted, (x) => priceOnTick(market, x, form.side))
   checkPrice(price, 'price', 'Price', market, errors)
-  const stopPrice = fields.stop ? readPositive(form.stopPrice, 'stopPrice', 'Trigger price', errors, true) : undefined
+  const typedStop = fields.stop ? readPositive(form.stopPrice, 'stopPrice', 'Trigger price', errors, true) : undefined
+  const stopPrice = onGrid(typedStop, 'stopPrice', adjusted, nearest)
   checkPrice(stopPrice, 'stopPrice', 'Trigger price', market, errors)
 
   let trailingAmount: number | undefined
@@ -175,37 +219,37 @@ export function buildOrder(form: TicketForm, ctx: TicketContext): TicketResult {
       if (trail >= 100) errors.trailing = 'Trailing percent must be below 100'
       else trailingPercent = trail
     } else if (trail !== undefined) {
-      if (!onTick(trail, market.precision.price)) errors.trailing = `Trailing distance must be a multiple of the price tick ${market.precision.price}`
-      else trailingAmount = trail
+      trailingAmount = onGrid(trail, 'trailing', adjusted, (x) => Math.max(nearest(x), tick))
     }
   }
 
   let bracket: PlaceOrderInput['bracket']
   if (fields.bracket) {
-    const stopLoss = readPositive(form.stopLoss, 'stopLoss', 'Stop-loss', errors, true)
+    const stopLoss = onGrid(readPositive(form.stopLoss, 'stopLoss', 'Stop-loss', errors, true), 'stopLoss', adjusted, nearest)
     checkPrice(stopLoss, 'stopLoss', 'Stop-loss', market, errors)
-    const takeProfit = readPositive(form.takeProfit, 'takeProfit', 'Take-profit', errors, true)
+    const takeProfit = onGrid(readPositive(form.takeProfit, 'takeProfit', 'Take-profit', errors, true), 'takeProfit', adjusted, (x) => priceOnTick(market, x, legSide))
     checkPrice(takeProfit, 'takeProfit', 'Take-profit', market, errors)
-    const stopLossLimit = readPositive(form.stopLossLimit, 'stopLossLimit', 'Stop-loss limit', errors, false)
+    const typedLimit = readPositive(form.stopLossLimit, 'stopLossLimit', 'Stop-loss limit', errors, false)
+    const stopLossLimit = onGrid(typedLimit, 'stopLossLimit', adjusted, (x) => priceOnTick(market, x, legSide))
     checkPrice(stopLossLimit, 'stopLossLimit', 'Stop-loss limit', market, errors)
     if (stopLoss !== undefined && takeProfit !== undefined) bracket = { stopLoss, takeProfit, ...(stopLossLimit !== undefined ? { stopLossLimit } : {}) }
   }
 
   // What one unit costs: the limit, else the trigger, else the market's last price.
   const unitPrice = price ?? stopPrice ?? ctx.refPrice
-  const amount = resolveAmount(form, ctx, unitPrice, errors)
-  const notional = amount !== undefined && unitPrice !== undefined ? amount * unitPrice : undefined
-  if (amount !== undefined) {
-    checkAmountLimits(amount, notional, ctx, errors)
-    checkBalance(form, amount, notional, ctx, errors)
+  const size = resolveSize(form, ctx, unitPrice, errors, adjusted)
+  const notional = size && unitPrice !== undefined ? (size.cost !== undefined ? size.cost / (1 + market.taker) : size.amount * unitPrice) : undefined
+  if (size) {
+    checkAmountLimits(size, notional, unitPrice, ctx, errors)
+    checkBalance(form, size, notional, ctx, errors)
   }
-  if (Object.keys(errors).length > 0 || amount === undefined) return { ok: false, errors }
+  if (Object.keys(errors).length > 0 || size === undefined) return { ok: false, errors }
 
   const order: PlaceOrderInput = {
     symbol: market.symbol,
     side: form.side,
     type: form.type,
-    amount,
+    ...(size.cost !== undefined ? { cost: size.cost } : { amount: size.amount }),
     ...(price !== undefined ? { price } : {}),
     ...(stopPrice !== undefined ? { stopPrice } : {}),
     ...(fields.tif && price !== undefined ? { timeInForce: form.timeInForce } : {}),
@@ -216,11 +260,12 @@ export function buildOrder(form: TicketForm, ctx: TicketContext): TicketResult {
   // The shared schema knows the cross-field rules (bracket ordering, post-only scope): ask it last.
   const parsed = PlaceOrderParams.safeParse(order)
   if (!parsed.success) return { ok: false, errors: schemaErrors(parsed.error.issues) }
-  return { ok: true, order, amount, notional: notional ?? 0 }
+  return { ok: true, order, amount: size.amount, notional: notional ?? 0, adjusted }
 }
 
 const FIELD_OF_PATH: Record<string, TicketField> = {
   amount: 'amount',
+  cost: 'amount',
   price: 'price',
   stopPrice: 'stopPrice',
   trailingAmount: 'trailing',

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type JSX } from 'react'
+import { fundingFeeRate } from '../../../../shared/market-rules'
 import type { OrderType, TimeInForce } from '../../../../shared/trading'
 import { placeOrder } from '../../actions/orders'
 import { useClient } from '../../client-context'
@@ -180,14 +181,24 @@ export function OrderTicket(): JSX.Element {
 function TicketSummary({ result, ctx, side }: { result: TicketResult | undefined; ctx: TicketContext | undefined; side: 'buy' | 'sell' }): JSX.Element | null {
   if (!ctx) return <p className="dim">Waiting for market data…</p>
   const { market } = ctx
-  const fee = Math.max(market.maker, market.taker)
+  const fee = fundingFeeRate(market.maker, market.taker)
   const amountDecimals = decimalsOf(market.precision.amount)
   return (
     <dl className="ticket-summary">
       <dt>Available</dt>
       <dd className="num">{side === 'buy' ? `${formatFixed(ctx.freeQuote, 2)} ${market.quote}` : `${formatFixed(ctx.freeBase, amountDecimals)} ${market.base}`}</dd>
       <dt>Size</dt>
-      <dd className="num">{result?.ok ? `${formatFixed(result.amount, amountDecimals)} ${market.base}` : '—'}</dd>
+      <dd className="num">{result?.ok ? `${result.order.cost !== undefined ? '≈ ' : ''}${formatFixed(result.amount, amountDecimals)} ${market.base}` : '—'}</dd>
+      {result?.ok && Object.keys(result.adjusted).length > 0 ? (
+        <>
+          <dt>On the grid</dt>
+          <dd className="num" aria-label="Rounded to the market's ticks and steps">
+            {Object.entries(result.adjusted)
+              .map(([field, a]) => `${field} ${a.typed} → ${a.sent}`)
+              .join(', ')}
+          </dd>
+        </>
+      ) : null}
       <dt>Value ≈</dt>
       <dd className="num">{result?.ok ? `${formatFixed(result.notional, 2)} ${market.quote}` : '—'}</dd>
       <dt>Fee ≈</dt>

@@ -1,0 +1,91 @@
+import {
+  apply,
+  clientKey,
+  hydrateOrder,
+  type ApplyResult,
+  type EngineInput,
+  type ExchangeState
+} from '../exchange'
+import type { TradingStore } from '../storage/trading'
+
+/**
+ * The paper exchange made durable: owns the engine state, applies commands and market events
+ * to it, and has the store write what each batch changed (group commit) before anyone is
+ * answered. The store only loads and writes; applying and rolling back live here.
+ *
+ * Usage: `const exec = new Executor(TradingStore.open(path))`; then `exec.applyBatch(inputs)`
+ * (or `applyAndPersist(input)`) and acknowledge only after it returns: by then every command and
+ * everything it changed are committed. The state is rebuilt from the rows on construction.
+ */
+export class Executor {
+  private engineState: ExchangeState
+
+  constructor(private readonly store: TradingStore) {
+    this.engineState = store.loadState()
+  }
+
+  /** The live engine state (read it; change it only through applyAndPersist / applyBatch). */
+  get state(): ExchangeState {
+    return this.engineState
+  }
+
+  applyAndPersist(input: EngineInput): ApplyResult {
+    return this.applyBatch([input])[0]
+  }
+
+  /**
+   * Applies the inputs in order and commits them in one transaction. An input the engine marks
+   * for rollback (it failed after changing the state) is dropped: what came before it is
+   * committed, the state reloaded, and the rest goes on. If the commit itself fails, the state
+   * is reloaded and the error thrown: nothing of the batch may be acknowledged.
+   */
+  applyBatch(inputs: readonly EngineInput[]): ApplyResult[] {
+    const results: ApplyResult[] = []
+    let pending: { input: EngineInput; result: ApplyResult }[] = []
+    for (const input of inputs) {
+      this.hydrateReferencedOrder(input)
+      const result = apply(this.engineState, input)
+      if (result.rollback) {
+        this.commit(pending)
+        pending = []
+        this.engineState = this.store.loadState()
+        results.push({ reply: result.reply, effects: [] })
+        continue
+      }
+      pending.push({ input, result })
+      results.push(result)
+    }
+    this.commit(pending)
+    return results
+  }
+
+  /** Whether the journal already has this client order id (in memory or only on disk). */
+  hasClientOrder(account: string, clientOrderId: string): boolean {
+    return this.engineState.byClientId.has(clientKey(account, clientOrderId)) || this.store.findOrder({ account, clientOrderId }) !== undefined
+  }
+
+  private commit(batch: readonly { input: EngineInput; result: ApplyResult }[]): void {
+    try {
+      this.store.write(batch)
+    } catch (err) {
+      this.engineState = this.store.loadState()
+      throw err
+    }
+  }
+
+  /** Orders older than the engine's memory window are fetched before a command names them,
+   * so idempotent re-sends and cancels of old orders behave as if they were in memory. */
+  private hydrateReferencedOrder(input: EngineInput): void {
+    if (input.kind !== 'placeOrder' && input.kind !== 'cancelOrder' && input.kind !== 'amendOrder') return
+    const { account, clientOrderId } = input.params
+    const orderId = input.kind === 'placeOrder' ? undefined : input.params.orderId
+    const state = this.engineState
+    let order
+    if (orderId !== undefined) {
+      if (!state.orders.has(orderId)) order = this.store.findOrder({ orderId })
+    } else if (clientOrderId !== undefined && !state.byClientId.has(clientKey(account, clientOrderId))) {
+      order = this.store.findOrder({ account, clientOrderId })
+    }
+    if (order) hydrateOrder(state, order)
+  }
+}
