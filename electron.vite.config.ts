@@ -16,6 +16,7 @@ export default defineConfig({
           'worker-execution': resolve(__dirname, 'workers/execution.ts'),
           'worker-market': resolve(__dirname, 'workers/market.ts'),
           'worker-ai': resolve(__dirname, 'workers/ai.ts'),
+          'worker-ai-train': resolve(__dirname, 'workers/ai-train.ts'),
           'worker-strategy': resolve(__dirname, 'workers/strategy.ts'),
           'worker-strategy-bot': resolve(__dirname, 'workers/strategy-bot.ts'),
           'worker-standby': resolve(__dirname, 'workers/standby.ts')

@@ -16,7 +16,8 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   ui: () => import(UI_BENCH),
   storage: () => import('./storage.bench'),
   dist: () => import('./dist.bench'),
-  strategy: () => import('./strategy.bench')
+  strategy: () => import('./strategy.bench'),
+  ai: () => import('./ai.bench')
 }
 
 async function main(): Promise<void> {

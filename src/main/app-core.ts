@@ -6,9 +6,11 @@ import { EventBus } from './bus'
 import { HostFaults, residentBytes } from './host-faults'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
+import { AiKeyRelay } from './ai-key-relay'
 import { MarketRelay } from './market-relay'
 import { StorageStatus } from './storage-status'
 import { WorkerLinks } from './worker-links'
+import { FileSecretStore, type SecretStore } from './secret-store'
 import { Router, type HostHandlers } from './router'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor'
@@ -24,6 +26,8 @@ export interface AppCoreOptions {
   supervisor?: Partial<SupervisorOptions>
   /** More host-side methods (settings, updates, diagnostics: see dist-host.ts). */
   hostHandlers?: (core: AppCore) => HostHandlers
+  /** Where the LLM API key is kept; a 0600 file in the data dir unless the host brings its own (Electron: safeStorage). */
+  secrets?: SecretStore
 }
 
 /**
@@ -64,6 +68,7 @@ export class AppCore {
   readonly faults: HostFaults
   private readonly storage: StorageStatus
   private readonly links: WorkerLinks
+  private readonly aiKeys: AiKeyRelay
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
@@ -77,6 +82,7 @@ export class AppCore {
     this.relay = new MarketRelay(this.supervisor, options.log)
     this.storage = new StorageStatus(options.log)
     this.links = new WorkerLinks(this.supervisor, this.router)
+    this.aiKeys = new AiKeyRelay(this.supervisor, options.secrets ?? FileSecretStore.inDataDir(options.dataDir))
     this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
@@ -130,7 +136,8 @@ export class AppCore {
         this.supervisor.restartWorker(name)
         return { ok: true }
       },
-      ping: ({ worker }) => this.supervisor.request(worker, 'ping', {})
+      ping: ({ worker }) => this.supervisor.request(worker, 'ping', {}),
+      aiSetLlmSettings: (params) => this.aiKeys.setSettings(params)
     }
   }
 

@@ -8,6 +8,7 @@ import type { Supervisor } from './supervisor/supervisor'
  * How workers use each other through the host ("others ask the owner"): which API methods a
  * worker may call (routed through the router like a client's call: validated params, a
  * clientOrderId, held across the owner's restarts), and which events of other workers it hears.
+ * Deny by default: a worker not listed, or a method not in its `calls`, is refused.
  */
 interface WorkerLink {
   calls: readonly MethodName[]
@@ -23,8 +24,19 @@ const LINKS: Partial<Record<WorkerName, WorkerLink>> = {
     calls: ['placeOrder', 'cancelOrder', 'cancelAll', 'listOrders', 'listFills', 'balances', 'positions', 'accountSummary', 'resetAccount', 'setProtections', 'candles', 'ticker', 'markets'],
     hears: ['candle', 'ticker', 'orderUpdated', 'fillCreated', 'killSwitchChanged'],
     // A bot sees closed candles only; the open candle's many updates stay in the host.
-    wants: (event, payload) => event !== 'candle' || (payload as { closed?: unknown } | null)?.closed === true
+    wants: (event, payload) => event !== 'candle' || closedCandle(payload)
+  },
+  // The AI worker reads market data and nothing else, so no path from it reaches an order; its
+  // signals and live predictions move on closed candles only.
+  ai: {
+    calls: ['candles', 'markets', 'exchanges'],
+    hears: ['candle'],
+    wants: (_event, payload) => closedCandle(payload)
   }
+}
+
+function closedCandle(payload: unknown): boolean {
+  return (payload as { closed?: unknown } | null)?.closed === true
 }
 
 export class WorkerLinks {
@@ -48,8 +60,13 @@ export class WorkerLinks {
   }
 
   private call(worker: WorkerName, method: string, params: unknown): Promise<unknown> {
-    const allowed = LINKS[worker]?.calls as readonly string[] | undefined
-    if (!allowed?.includes(method)) return Promise.reject(new KeelError('unknown_method', `the ${worker} worker may not call ${method}`))
-    return this.router.call(method, params)
+    return callAllowed(worker, method, () => this.router.call(method, params))
   }
+}
+
+/** Runs `call` if the allowlist grants `worker` the method; refuses with `unauthorized` otherwise. */
+export function callAllowed(worker: WorkerName, method: string, call: () => Promise<unknown>, links = LINKS): Promise<unknown> {
+  const allowed: readonly string[] = links[worker]?.calls ?? []
+  if (!allowed.includes(method)) return Promise.reject(new KeelError('unauthorized', `the ${worker} worker may not call ${method}`))
+  return call()
 }

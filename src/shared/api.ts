@@ -6,6 +6,7 @@ import * as M from './market'
 import * as S from './storage'
 import * as D from './settings'
 import { Trade, Ticker, OrderBook } from './market-data'
+import * as A from './ai'
 import * as T from './trading'
 import { UpdateStatus } from './update'
 import { WorkerName } from './worker-protocol'
@@ -96,6 +97,7 @@ export const methods = {
   updateSettings: method({ owner: 'host', params: D.SettingsPatch, result: D.SettingsView, summary: 'Change any subset of settings; the whole result is validated (400 with every reason) and saved atomically.' }),
   openDataDir: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Open the data folder in the OS file manager (desktop app only).' }),
   exportDiagnostics: method({ owner: 'host', params: NoParams, result: D.DiagnosticsResult, summary: 'Write one zip for a bug report (logs, crash records, health, versions, settings; tokens and keys redacted) into <data-dir>/diagnostics.' }),
+
   // ── bots ──
   listStrategies: method({ owner: 'strategy', params: NoParams, result: B.ListStrategiesResult, summary: 'Built-in strategies and those in the strategies folder, with their params; a file that fails to load carries its error (file:line:column).' }),
   createBot: method({ owner: 'strategy', params: B.CreateBotParams, result: B.Bot, summary: 'Create a bot (strategy + params + symbol + timeframe) with its own paper account bot:<id> and protections; start: true starts it.' }),
@@ -107,7 +109,20 @@ export const methods = {
   botLog: method({ owner: 'strategy', params: B.BotLogParams, result: B.BotLogResult, summary: 'A bot\'s decision log, newest first (before: a seq, for older pages).' }),
   killSwitch: method({ owner: 'execution', params: B.KillSwitchParams, result: B.KillSwitchResult, summary: 'Engage: every bot halts and their open orders are cancelled; bot orders are refused until released. Enforced by execution.' }),
   setProtections: method({ owner: 'execution', params: B.SetProtectionsParams, result: B.ProtectionsState, summary: 'Set (or clear, with null) the protections execution enforces for one account; bots set their own.' }),
-  protections: method({ owner: 'execution', params: NoParams, result: B.ProtectionsState, summary: 'The kill switch and every account\'s protections.' })
+  protections: method({ owner: 'execution', params: NoParams, result: B.ProtectionsState, summary: 'The kill switch and every account\'s protections.' }),
+
+  // ── ai ──
+  aiSignals: method({ owner: 'ai', params: A.AiSignalsParams, result: A.AiSignalsResult, summary: 'Latest signal per symbol and timeframe: each rule\'s vote, the ensemble score, and the newest model\'s prediction, each with its out-of-sample hit rate, 95 % interval, baseline and "no edge" flag.' }),
+  trainModel: method({ owner: 'ai', params: A.TrainModelParams, result: A.TrainModelResult, summary: 'Queue a training job (logistic regression or gradient-boosted trees) with purged walk-forward evaluation; progress arrives as trainingProgress events.' }),
+  listModels: method({ owner: 'ai', params: A.ListModelsParams, result: A.ListModelsResult, summary: 'Trained models with their features, params, training window, out-of-sample and live metrics, and the training runs.' }),
+  analyze: method({ owner: 'ai', params: A.AnalyzeParams, result: A.AiTask, summary: 'Ask the LLM analyst (off by default) for an advisory read of a market; queued as a task, refused before the call if it would exceed the budget.' }),
+  aiTasks: method({ owner: 'ai', params: A.AiTasksParams, result: A.AiTasksResult, summary: 'The AI task queue, newest first: pending, running, done, dead letters, refused.' }),
+  aiTaskAudit: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTaskAudit, summary: 'The exact prompt, input and raw answer of one task.' }),
+  aiRetryTask: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTask, summary: 'Put a dead-letter task back in the queue.' }),
+  aiDiscardTask: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTask, summary: 'Discard a dead-letter or pending task.' }),
+  aiBudget: method({ owner: 'ai', params: NoParams, result: A.AiBudget, summary: 'LLM spend today and this month against the budgets.' }),
+  aiLlmSettings: method({ owner: 'ai', params: NoParams, result: A.LlmSettingsView, summary: 'LLM endpoint settings; the API key is never returned, only whether one is set.' }),
+  aiSetLlmSettings: method({ owner: 'host', params: A.SetLlmSettingsParams, result: A.LlmSettingsView, summary: 'Change LLM settings; an apiKey is stored encrypted by the host and handed only to the AI worker.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -134,10 +149,16 @@ export const events = {
   // ── dist ──
   updateStatus: UpdateStatus,
   settingsChanged: D.SettingsView,
+
   // ── bots ──
   botChanged: B.BotChanged,
   botLog: B.BotLogEntry,
-  killSwitchChanged: z.object({ engaged: z.boolean() })
+  killSwitchChanged: z.object({ engaged: z.boolean() }),
+
+  // ── ai ──
+  aiSignal: A.AiSignal,
+  aiTask: A.AiTask,
+  trainingProgress: A.TrainingRun
 } satisfies Record<string, z.ZodType>
 
 /**
@@ -163,7 +184,11 @@ export const eventOwners = {
   settingsChanged: 'host',
   botChanged: 'strategy',
   botLog: 'strategy',
-  killSwitchChanged: 'execution'
+  killSwitchChanged: 'execution',
+  // ── ai ──
+  aiSignal: 'ai',
+  aiTask: 'ai',
+  trainingProgress: 'ai'
 } as const satisfies Record<EventName, Owner>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

@@ -21,17 +21,23 @@ export interface WorkerContext<W extends WorkerName> {
   /** One-way messages from the host (e.g. market data relayed to execution), parsed with `schema`
    * here, at the process edge; a malformed one is logged and dropped. */
   onNotify<S extends z.ZodType>(name: string, schema: S, listener: (payload: z.output<S>) => void): void
-  /** Run on graceful shutdown (close databases); awaited before exit. */
-  onShutdown(fn: () => void | Promise<void>): void
   /**
-   * Call an API method another owner answers (routed and validated by the host, within this
-   * worker's allowlist). Rejects with the owner's KeelError.
+   * Call an API method another owner answers (e.g. the market worker's candles, execution's
+   * placeOrder), through the host's router: validated there, and only methods the host allows
+   * this worker (src/main/worker-links.ts). Rejects with the owner's KeelError.
    */
   call(method: string, params: unknown, timeoutMs?: number): Promise<unknown>
+  /**
+   * A host-internal method: not in api.ts, so no client can reach it; only the host calls it
+   * (supervisor.request). Params are parsed with `schema` here, at the process edge.
+   */
+  onHostRequest<S extends z.ZodType>(method: string, schema: S, handler: (params: z.output<S>) => unknown): void
+  /** Run on graceful shutdown (close databases); awaited before exit. */
+  onShutdown(fn: () => void | Promise<void>): void
 }
 
 /** Params parsed with the method's api.ts schema: the one parse at the worker's edge. */
-function parseParams(method: string, schema: z.ZodType, raw: unknown): unknown {
+function parseParams<S extends z.ZodType>(method: string, schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw)
   if (!parsed.success) throw new KeelError('bad_request', `${method}: ${describeZodError(parsed.error)}`)
   return parsed.data
@@ -63,6 +69,7 @@ export function runWorker<W extends WorkerName>(
   const shutdownHooks: Array<() => void | Promise<void>> = []
   const recent = new RecentResponses(2000)
   let handlers: Record<string, Handler> | undefined
+  const hostRequests = new Map<string, Handler>()
   const early: unknown[] = []
   let stopping = false
 
@@ -117,6 +124,8 @@ export function runWorker<W extends WorkerName>(
 
   function run(method: string, params: unknown): unknown {
     if (Object.hasOwn(builtins, method)) return builtins[method]!(params)
+    const hostRequest = hostRequests.get(method)
+    if (hostRequest) return hostRequest(params)
     const handler = isMethodName(method) && methods[method].owner === name ? handlers?.[method] : undefined
     if (!handler) throw new KeelError('unknown_method', `worker ${name} has no method ${method}`)
     return handler(parseParams(method, methods[method as keyof typeof methods].params, params))
@@ -172,8 +181,9 @@ export function runWorker<W extends WorkerName>(
       }
       notifyListeners.set(event, [...(notifyListeners.get(event) ?? []), parsing])
     },
-    onShutdown: (fn) => shutdownHooks.push(fn),
-    call: (method, params, timeoutMs) => calls.call(method, params, timeoutMs)
+    call: (method, params, timeoutMs) => calls.call(method, params, timeoutMs),
+    onHostRequest: (method, schema, handler) => hostRequests.set(method, (raw) => handler(parseParams(method, schema, raw))),
+    onShutdown: (fn) => shutdownHooks.push(fn)
   }
 
   Promise.resolve(setup(ctx)).then(

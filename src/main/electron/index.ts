@@ -13,6 +13,7 @@ import { SettingsStore } from '../settings-store'
 import { setAppMenu } from './app-menu'
 import { registerIpcBridge } from './ipc-bridge'
 import { notificationFor, notificationKind } from './notifications'
+import { SafeStorageSecrets } from './safe-storage-secrets'
 import { KeelTray } from './tray'
 import { KILL_SWITCH_CONFIRMATION, quitConfirmation, type TrayAction } from './tray-menu'
 import { createDesktopUpdater } from './updater'
@@ -73,7 +74,8 @@ if (!app.requestSingleInstanceLock()) {
           const error = await shell.openPath(dataDir)
           if (error) throw new Error(error)
         }
-      })
+      }),
+    secrets: new SafeStorageSecrets(app.getPath('userData'))
   })
   core.faults.catchUncaught()
 

@@ -25,15 +25,15 @@ export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
   crashHistory: 100
 }
 
+/** Runs a method a worker asked for (CallMsg); rejects with a KeelError to refuse it. */
+export type WorkerCallHandler = (worker: WorkerName, method: string, params: unknown) => Promise<unknown>
+
 export interface SupervisorListener {
   onChange?(): void
   onCrash?(record: CrashRecord): void
   onWorkerEvent?(worker: WorkerName, name: string, payload: unknown): void
   onReady?(worker: WorkerName): void
 }
-
-/** Answers a worker's call of another owner's method (app-core routes it through the router). */
-export type WorkerCallHandler = (worker: WorkerName, method: string, params: unknown) => Promise<unknown>
 
 /**
  * Keeps Keel's workers alive. Host-independent: the spawner is injected (utilityProcess in

@@ -59,7 +59,7 @@ describe('typed worker contracts (derived from api.ts)', () => {
 
   it('refuse an event the worker does not own', () => {
     expect(of('foreign-event')).toEqual([
-      { file: 'foreign-event', code: 'TS2345', text: `Argument of type '"ticker"' is not assignable to parameter of type 'never'.` }
+      { file: 'foreign-event', code: 'TS2345', text: `Argument of type '"ticker"' is not assignable to parameter of type 'EventsOf<"ai">'.` }
     ])
   })
 }, 120_000)

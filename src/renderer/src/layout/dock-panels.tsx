@@ -1,4 +1,5 @@
 import { Balances, CancelAllButton, CloseAllButton, Fills, OpenOrders, OrderHistory, Positions, useFillCount, useOpenOrderCount, usePositionCount } from '../components/orders/AccountTabs'
+import { AiPanel } from '../components/ai/AiPanel'
 import { BotsPanel } from '../components/bots/BotsPanel'
 import { HealthPanel } from '../components/HealthPanel'
 import { LogPanel } from '../components/LogPanel'
@@ -17,5 +18,6 @@ export const DOCK_PANELS: readonly DockPanel[] = [
   { id: 'health', label: 'Health', component: HealthPanel, compactOnly: true },
   { id: 'log', label: 'Log', component: LogPanel, compactOnly: true },
   // ── other areas: one entry each below ──
-  { id: 'bots', label: 'Bots', component: BotsPanel }
+  { id: 'bots', label: 'Bots', component: BotsPanel },
+  { id: 'ai', label: 'AI', component: AiPanel }
 ]
