@@ -1,0 +1,165 @@
+import { z } from 'zod'
+import { Timeframe } from './market-data'
+
+/**
+ * Backtests as they cross process boundaries (CLI → worker threads, API → the worker that runs
+ * them, results → clients). src/core/backtest runs them; this file only says what they are.
+ */
+
+const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' })
+const positive = finite.refine((n) => n > 0, { message: 'must be positive' })
+const share = finite.refine((n) => n > 0 && n <= 1, { message: 'must be in (0, 1]' })
+const nonNegative = finite.refine((n) => n >= 0, { message: 'must not be negative' })
+
+/** How the price moves inside a candle between its open and its close. */
+export const IntrabarOrder = z.enum([
+  /** Against the account: low first while long (stops before targets), high first while flat (entries, then the drop). */
+  'pessimistic',
+  /** By the candle's colour: a rising candle goes open → low → high → close, a falling one open → high → low → close. */
+  'direction',
+  'high-first',
+  'low-first'
+])
+export type IntrabarOrder = z.infer<typeof IntrabarOrder>
+
+/** book: market orders walk a synthetic book built from the candle's volume.
+ * next-open: market orders fill wholly at the price of the moment (the next open, or a stop's trigger), like bar-based backtesters. */
+export const FillModel = z.enum(['book', 'next-open'])
+export type FillModel = z.infer<typeof FillModel>
+
+/** The synthetic market built from each candle's volume. */
+export const DepthConfig = z.object({
+  /** Base quoted on each side of the book, as a share of the candle's volume. */
+  bookShare: share.default(0.25),
+  /** Price levels per side; the quoted base is spread evenly over them. */
+  levels: z.number().int().min(1).max(100).default(10),
+  /** Distance between levels, in basis points of the price. */
+  levelBps: nonNegative.default(5),
+  /** Half the bid-ask spread, in basis points of the price. */
+  halfSpreadBps: nonNegative.default(2),
+  /** Share of the candle's volume that resting limit orders may fill from (spread over the intrabar path). */
+  tradeShare: share.default(0.25)
+})
+export type DepthConfig = z.infer<typeof DepthConfig>
+
+export const ParamValue = z.union([finite, z.boolean(), z.string()])
+export const ParamValues = z.record(z.string(), ParamValue)
+
+export const BacktestConfig = z.object({
+  /** "BASE/QUOTE"; the quote is the cash asset. */
+  symbol: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'symbol must look like BASE/QUOTE')
+    .default('BTC/USDT'),
+  timeframe: Timeframe.default('1m'),
+  /** Starting cash in the quote asset. */
+  cash: positive.default(10_000),
+  /** Fee rate charged on the notional of every fill (taker and maker unless makerFee is given). */
+  fee: finite.refine((n) => n >= 0 && n < 0.5, { message: 'must be in [0, 0.5)' }).default(0.001),
+  makerFee: finite.refine((n) => n > -0.01 && n < 0.5, { message: 'must be in (-0.01, 0.5)' }).optional(),
+  /** Amount step (precision) of the base asset: 1 means whole units. */
+  amountStep: positive.default(1e-8),
+  /** Price tick of the market. */
+  priceTick: positive.default(1e-8),
+  fill: FillModel.default('book'),
+  intrabar: IntrabarOrder.default('pessimistic'),
+  queueModel: z.enum(['conservative', 'optimistic']).default('conservative'),
+  depth: DepthConfig.default(DepthConfig.parse({})),
+  /** Candles before the first onCandle call; default: the strategy's `warmup`. */
+  warmup: z.number().int().min(0).optional(),
+  /** Send price events to the engine while the account has no live order. They change nothing
+   * there (no order to trigger or fill), so they are skipped by default; on, for measuring. */
+  feedIdle: z.boolean().default(false)
+})
+export type BacktestConfig = z.output<typeof BacktestConfig>
+export type BacktestConfigInput = z.input<typeof BacktestConfig>
+
+export const ClosedTrade = z.object({
+  entryTime: finite,
+  exitTime: finite,
+  /** Volume-weighted average of the buy fills. */
+  entryPrice: finite,
+  /** Volume-weighted average of the sell fills. */
+  exitPrice: finite,
+  /** Base bought over the round trip. */
+  size: finite,
+  /** Sell proceeds − buy cost − every fee of the round trip, in the quote asset. */
+  pnl: finite,
+  /** pnl as a percentage of what the entry cost (buy notional + its fees). */
+  returnPct: finite,
+  fees: finite
+})
+export type ClosedTrade = z.infer<typeof ClosedTrade>
+
+export const OpenTrade = z.object({
+  entryTime: finite,
+  entryPrice: finite,
+  size: finite,
+  /** The last close: the price the position is marked at. */
+  markPrice: finite,
+  /** Value at the mark − entry cost − fees paid so far (no exit fee charged). */
+  unrealizedPnl: finite,
+  returnPct: finite,
+  fees: finite
+})
+export type OpenTrade = z.infer<typeof OpenTrade>
+
+/** Ratios that have no value for a run (no losing trade, no volatility) are null. */
+const ratio = finite.nullable()
+
+export const BacktestMetrics = z.object({
+  startEquity: finite,
+  endEquity: finite,
+  /** Fractions (0.1 = 10 %). */
+  totalReturn: finite,
+  cagr: ratio,
+  maxDrawdown: finite,
+  /** Annualised from per-candle returns (24/7 market, risk-free rate 0). */
+  sharpe: ratio,
+  sortino: ratio,
+  calmar: ratio,
+  winRate: ratio,
+  profitFactor: ratio,
+  /** Share of candles that closed with a position. */
+  exposure: finite,
+  feesPaid: finite,
+  trades: z.number().int(),
+  /** Mean net pnl per closed trade, quote asset. */
+  averageTrade: ratio,
+  averageReturnPct: ratio
+})
+export type BacktestMetrics = z.infer<typeof BacktestMetrics>
+
+export const CandleGapInfo = z.object({ from: finite, to: finite, missing: z.number().int() })
+
+export const DataInfo = z.object({
+  /** What was asked for: a CSV path, exchange:symbol:timeframe, or demo:symbol:timeframe. */
+  source: z.string(),
+  symbol: z.string(),
+  timeframe: Timeframe,
+  from: finite,
+  to: finite,
+  candles: z.number().int(),
+  gaps: z.array(CandleGapInfo)
+})
+export type DataInfo = z.infer<typeof DataInfo>
+
+export const Rejection = z.object({ time: finite, request: z.string(), reason: z.string() })
+export const LogLine = z.object({ time: finite, level: z.enum(['info', 'warn', 'error']), message: z.string() })
+
+export const BacktestReport = z.object({
+  strategy: z.object({ name: z.string(), params: ParamValues }),
+  config: BacktestConfig,
+  data: DataInfo,
+  trades: z.array(ClosedTrade),
+  openTrades: z.array(OpenTrade),
+  /** Per candle, at its close: time (the candle's open time), equity (quote), drawdown (fraction ≤ 0). */
+  curve: z.object({ time: z.array(finite), equity: z.array(finite), drawdown: z.array(finite) }),
+  metrics: BacktestMetrics,
+  orders: z.object({ placed: z.number().int(), fills: z.number().int(), rejected: z.array(Rejection) }),
+  log: z.array(LogLine),
+  /** Engine inputs applied (price events, books, commands). */
+  engineInputs: z.number().int(),
+  elapsedMs: finite
+})
+export type BacktestReport = z.infer<typeof BacktestReport>
