@@ -66,6 +66,10 @@ export interface StrategyIndicators {
   }
 }
 
+/**
+ * One context object per running strategy instance (a bot run, a backtest run): it stays the
+ * same object from onStart to onStop, so per-instance objects can be keyed on it (perBot).
+ */
 export interface StrategyContext {
   /** The bot's symbol, e.g. "BTC/USDT", and its timeframe. */
   readonly symbol: string
@@ -106,4 +110,18 @@ export interface StrategyDefinition<P extends ParamSpecs = ParamSpecs> {
 /** Identity helper: gives a strategy object its type in users' editors. */
 export function defineStrategy<P extends ParamSpecs>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
   return definition
+}
+
+/**
+ * Per-instance memory that is not persisted (indicators, caches): `init` runs once per
+ * context, on first use. Module-level variables would be shared by every instance of the
+ * strategy in one thread (a backtest sweep runs many); this is not. Rebuild such objects from
+ * `ctx.candles()` in `init` so a restarted bot computes the same values.
+ */
+export function perBot<T>(init: (ctx: StrategyContext) => T): (ctx: StrategyContext) => T {
+  const byContext = new WeakMap<StrategyContext, T>()
+  return (ctx) => {
+    if (!byContext.has(ctx)) byContext.set(ctx, init(ctx))
+    return byContext.get(ctx) as T
+  }
 }

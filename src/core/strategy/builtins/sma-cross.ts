@@ -1,0 +1,47 @@
+import { defineStrategy, perBot, type StrategyContext } from '../contract'
+import { closeLong, openLong, isFlat } from './orders'
+
+/**
+ * SMA cross: long when the fast SMA of closes crosses above the slow one, flat when it crosses
+ * back below. A cross is a change of sign of (fast − slow) between two closed candles, both
+ * with both averages defined; equality counts as "not above".
+ */
+const params = {
+  fast: { type: 'int', default: 10, min: 1, max: 500, description: 'Fast SMA period (candles)' },
+  slow: { type: 'int', default: 30, min: 2, max: 1000, description: 'Slow SMA period (candles)' },
+  amount: { type: 'float', default: 0.01, min: 0, description: 'Base amount per entry' }
+} as const
+
+const bot = perBot((ctx: StrategyContext) => ({
+  fast: ctx.indicators.sma(ctx.params.fast as number),
+  slow: ctx.indicators.sma(ctx.params.slow as number),
+  above: undefined as boolean | undefined
+}))
+
+/** Feeds one close; returns whether fast is above slow, or undefined before both are defined. */
+function step(ctx: StrategyContext, close: number): boolean | undefined {
+  const s = bot(ctx)
+  const fast = s.fast.update(close)
+  const slow = s.slow.update(close)
+  return fast === undefined || slow === undefined ? undefined : fast > slow
+}
+
+export default defineStrategy({
+  name: 'SMA cross',
+  description: 'Buys when the fast SMA crosses above the slow SMA; sells the position when it crosses back below.',
+  params,
+  warmup: 1000,
+  onStart(ctx) {
+    if ((ctx.params.fast as number) >= (ctx.params.slow as number)) throw new RangeError('fast must be shorter than slow')
+    for (const candle of ctx.candles(ctx.params.slow as number)) bot(ctx).above = step(ctx, candle.close)
+  },
+  async onCandle(ctx, candle) {
+    const s = bot(ctx)
+    const was = s.above
+    const now = step(ctx, candle.close)
+    s.above = now
+    if (was === undefined || now === undefined || was === now) return
+    if (now && isFlat(ctx)) await openLong(ctx, ctx.params.amount as number)
+    else if (!now) await closeLong(ctx)
+  }
+})

@@ -1,0 +1,56 @@
+import { BollingerBands, EMA, RSI, SMA } from 'trading-signals'
+import type { StrategyIndicators, StreamingIndicator } from './contract'
+
+/**
+ * StrategyIndicators over trading-signals (streaming: O(1) per update, no history re-scan).
+ * Values are undefined until the indicator is stable: SMA and Bollinger after `period`
+ * inputs, EMA after `period` inputs (seeded with the first price), RSI (Wilder) after
+ * `period + 1` inputs.
+ */
+
+interface Series {
+  add(value: number): unknown
+  readonly isStable: boolean
+  getResult(): unknown
+}
+
+function positivePeriod(name: string, period: number): number {
+  if (!Number.isInteger(period) || period < 1 || period > 100_000) throw new RangeError(`${name}: period must be a whole number from 1 to 100000 (got ${period})`)
+  return period
+}
+
+function finiteInput(value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`indicator input must be a finite number (got ${String(value)})`)
+  return value
+}
+
+function streaming(series: Series): StreamingIndicator {
+  let value: number | undefined
+  return {
+    update(input: number) {
+      series.add(finiteInput(input))
+      value = series.isStable ? (series.getResult() as number) : undefined
+      return value
+    },
+    get value() {
+      return value
+    }
+  }
+}
+
+export const indicators: StrategyIndicators = {
+  sma: (period) => streaming(new SMA(positivePeriod('sma', period))),
+  ema: (period) => streaming(new EMA(positivePeriod('ema', period))),
+  rsi: (period) => streaming(new RSI(positivePeriod('rsi', period))),
+  bollinger(period, deviation = 2) {
+    if (!Number.isFinite(deviation) || deviation <= 0) throw new RangeError(`bollinger: deviation must be a positive number (got ${deviation})`)
+    const bands = new BollingerBands(positivePeriod('bollinger', period), deviation)
+    return {
+      update(input: number) {
+        bands.add(finiteInput(input))
+        const result = bands.isStable ? bands.getResult() : null
+        return result ? { upper: result.upper, middle: result.middle, lower: result.lower } : undefined
+      }
+    }
+  }
+}
