@@ -163,3 +163,37 @@ export const BacktestReport = z.object({
   elapsedMs: finite
 })
 export type BacktestReport = z.infer<typeof BacktestReport>
+
+/** One backtest as asked for: everything needed to run it again, serializable (CLI, API, sweep tasks). */
+export const BacktestRequest = z.object({
+  /** A built-in id (`sma-cross` or `builtin:sma-cross`) or a strategy file path. */
+  strategy: z.string().min(1).max(4096),
+  params: z.record(z.string(), ParamValue).default({}),
+  /** A CSV path, `exchange:SYMBOL:timeframe` (market.db) or `demo:SYMBOL:timeframe`. */
+  data: z.string().min(1).max(4096),
+  from: finite.optional(),
+  to: finite.optional(),
+  /** Settings; symbol and timeframe come from the data unless a CSV needs them named. */
+  config: BacktestConfig.partial().default({})
+})
+export type BacktestRequest = z.output<typeof BacktestRequest>
+export type BacktestRequestInput = z.input<typeof BacktestRequest>
+
+/** A stored run as lists show it (the full report is fetched by id). */
+export const BacktestSummary = z.object({
+  id: z.number().int(),
+  createdAt: finite,
+  strategy: z.string(),
+  strategyName: z.string(),
+  params: ParamValues,
+  data: z.string(),
+  symbol: z.string(),
+  timeframe: Timeframe,
+  from: finite,
+  to: finite,
+  candles: z.number().int(),
+  cash: finite,
+  metrics: BacktestMetrics,
+  sweepId: z.number().int().nullable()
+})
+export type BacktestSummary = z.infer<typeof BacktestSummary>

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DataInfo } from '../../shared/backtest'
+import type { CandleGap } from '../market/candles'
 import { KeelError } from '../../shared/errors'
 import { Timeframe, TIMEFRAME_MS, type Candle } from '../../shared/market-data'
-import { findGaps } from '../market/candles'
 import { parseCandleCsv } from '../market/candle-csv'
 import { DemoHistory } from '../market/demo-history'
 import { demoSpec, DEMO_EXCHANGE_ID } from '../market/demo-symbols'
@@ -64,10 +64,7 @@ export function loadData(spec: DataSpec, options: LoadOptions, sharedMemory = fa
   const { candles, symbol, timeframe, source } = readCandles(spec, options)
   const inRange = candles.filter((c) => (options.from === undefined || c[0] >= options.from) && (options.to === undefined || c[0] < options.to))
   if (inRange.length === 0) throw new KeelError('bad_request', `${source}: no candles${rangeText(options)}`)
-  const step = TIMEFRAME_MS[timeframe]
-  const since = options.from ?? inRange[0][0]
-  const until = options.to ?? inRange[inRange.length - 1][0] + step
-  const gaps = findGaps(inRange, timeframe, since, until)
+  const gaps = gapsBetween(inRange, TIMEFRAME_MS[timeframe])
   return { series: seriesFromCandles(inRange, sharedMemory), info: { source, symbol, timeframe, gaps } }
 }
 
@@ -122,6 +119,19 @@ function readCandles(spec: DataSpec, options: LoadOptions): { candles: Candle[];
       }
     }
   }
+}
+
+/**
+ * Missing candles between consecutive rows (more than one timeframe apart). Works on series
+ * whose timestamps are not aligned to the timeframe grid, as exported files often are not.
+ */
+export function gapsBetween(candles: readonly Candle[], step: number): CandleGap[] {
+  const gaps: CandleGap[] = []
+  for (let i = 1; i < candles.length; i++) {
+    const missing = Math.round((candles[i][0] - candles[i - 1][0]) / step) - 1
+    if (missing > 0) gaps.push({ from: candles[i - 1][0] + step, to: candles[i][0] - step, missing })
+  }
+  return gaps
 }
 
 /** The most common spacing of the timestamps, which must be one of Keel's timeframes. */

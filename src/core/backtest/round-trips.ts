@@ -23,6 +23,9 @@ export class RoundTrips {
   readonly closed: ClosedTrade[] = []
   private trip: Trip | undefined
 
+  /** @param amountStep below one step a position is dust that cannot be sold: the trip is closed. */
+  constructor(private readonly amountStep: number) {}
+
   add(fill: Fill): void {
     if (fill.side === 'buy') {
       const trip = (this.trip ??= {
@@ -47,7 +50,7 @@ export class RoundTrips {
     trip.sellProceeds = tidy(trip.sellProceeds + fill.cost)
     trip.fees = tidy(trip.fees + fill.fee)
     trip.lastTime = fill.timestamp
-    if (tidy(trip.bought - trip.sold) <= 0) {
+    if (tidy(trip.bought - trip.sold) < this.amountStep * 0.999) {
       const pnl = tidy(trip.sellProceeds - trip.buyCost - trip.fees)
       this.closed.push({
         entryTime: trip.entryTime,
@@ -66,7 +69,7 @@ export class RoundTrips {
   /** The trip still open, marked at `markPrice` (no exit fee charged). */
   open(markPrice: number): OpenTrade[] {
     const trip = this.trip
-    if (!trip) return []
+    if (!trip || tidy(trip.bought - trip.sold) < this.amountStep * 0.999) return []
     const held = tidy(trip.bought - trip.sold)
     const unrealizedPnl = tidy(trip.sellProceeds + held * markPrice - trip.buyCost - trip.fees)
     return [

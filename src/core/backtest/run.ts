@@ -60,7 +60,7 @@ class BacktestRun {
   private readonly driver: EngineDriver
   private readonly ctx: BacktestContext
   private readonly view: MarketView = { closed: 0, now: 0, mark: 0 }
-  private readonly trips = new RoundTrips()
+  private readonly trips: RoundTrips
   private readonly bookSpec: BookSpec
   private readonly tf: number
   private fills = 0
@@ -87,6 +87,7 @@ class BacktestRun {
       amountStep: config.amountStep
     }
     this.tf = TIMEFRAME_MS[config.timeframe]
+    this.trips = new RoundTrips(config.amountStep)
   }
 
   async run(): Promise<BacktestReport> {
@@ -98,14 +99,14 @@ class BacktestRun {
     let exposed = 0
     this.view.now = n > 0 ? series.time[0] : 0
     this.view.mark = n > 0 ? series.open[0] : 0
-    await this.call('onStart', () => definition.onStart?.(this.ctx))
-    await this.waitForDecision()
 
     const acct = this.driver.state.accounts.get(BACKTEST_ACCOUNT)
     if (!acct) throw new Error('backtest account missing after set-up')
     const quote = this.driver.market.quote
     const base = this.driver.market.base
     const onCandle = definition.onCandle
+    // Like a live bot: the warm-up candles are history the strategy finds in place when it starts.
+    if (warmup === 0) await this.start()
     for (let i = 0; i < n; i++) {
       await this.candle(i)
       const close = series.close[i]
@@ -115,17 +116,24 @@ class BacktestRun {
       this.view.closed = i + 1
       this.view.now = series.time[i] + this.tf
       this.view.mark = close
-      if (onCandle && i >= warmup) {
+      if (i + 1 === warmup) await this.start()
+      else if (onCandle && i >= warmup) {
         this.track('onCandle', () => onCandle.call(definition, this.ctx, candleAt(series, i)))
         if (this.pending > 0) await this.waitForDecision()
       }
       if ((i + 1) % every === 0) this.progress(i + 1, n)
     }
-    await this.call('onStop', () => definition.onStop?.(this.ctx))
+    this.track('onStop', () => definition.onStop?.call(definition, this.ctx))
     await this.waitForDecision()
     this.driver.dropQueued(this.view.now)
     this.progress(n, n)
     return this.report(equity, exposed)
+  }
+
+  private async start(): Promise<void> {
+    const { definition } = this.input
+    this.track('onStart', () => definition.onStart?.call(definition, this.ctx))
+    await this.waitForDecision()
   }
 
   private progress(done: number, total: number): void {
@@ -215,10 +223,6 @@ class BacktestRun {
     )
   }
 
-  private async call(name: string, callback: () => unknown): Promise<void> {
-    this.track(name, callback)
-    await this.settle(this.view.now)
-  }
 
   private settled(): void {
     this.pending--

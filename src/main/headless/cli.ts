@@ -5,6 +5,7 @@ import { version } from '../../../package.json'
 import { AppCore } from '../app-core'
 import { newToken } from './auth'
 import { parseCli, USAGE, type ServeOptions } from './cli-args'
+import { backtestCli } from './backtest-cli'
 import { ForkSpawner } from './fork-spawner'
 import { HttpBridge } from './http-bridge'
 import { DEFAULT_RESTART_POLICY } from '../supervisor/restart-policy'
@@ -69,6 +70,10 @@ function supervisorTuning(options: ServeOptions): Partial<SupervisorOptions> {
 }
 
 function main(): void {
+  if (process.argv[2] === 'backtest') {
+    // exitCode, not exit(): a long --json report on a pipe must be written out in full.
+    return void backtestCli(process.argv.slice(3)).then((code) => (process.exitCode = code))
+  }
   let command
   try {
     command = parseCli(process.argv.slice(2))

@@ -1,7 +1,7 @@
 import type { Candle } from '../../../src/shared/market-data'
 
 /** Deterministic random-walk candles (prices on a 0.01 tick), independent of Keel's own generators. */
-export function walkCandles(count: number, seed = 7, start = 100, stepMs = 60_000, t0 = 1_700_000_000_000): Candle[] {
+export function walkCandles(count: number, seed = 7, start = 100, stepMs = 60_000, t0 = 1_699_999_980_000): Candle[] {
   let state = seed >>> 0
   const rand = () => {
     state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0
