@@ -49,8 +49,9 @@ export class StrategyFailure extends Error {
   }
 }
 
-/** Points of the path without their own share of volume: a stop's trigger price between two path points. */
-const NO_VOLUME = 0
+/** The trade at a stop's trigger price between two path points: positive, yet below any amount
+ * step, so it moves the price (and triggers) without filling resting limits from volume it does not have. */
+const NO_VOLUME = Number.MIN_VALUE
 
 export async function runBacktest(input: BacktestInput): Promise<BacktestReport> {
   return new BacktestRun(input).run()

@@ -74,7 +74,7 @@ export async function backtestCli(argv: string[], io: CliIo = PROCESS_IO): Promi
   const bar = new ProgressBar(io, run.progress || io.stderrIsTty)
   try {
     const strategy = resolveStrategy(run.request.strategy)
-    const request = { ...run.request, params: typedParams(strategy.definition.params, run.request.params) }
+    const request = { ...run.request, strategy: strategy.ref, params: typedParams(strategy.definition.params, run.request.params) }
     const report = await runRequest(request, { dataDir: run.dataDir, strategy, onProgress: (done, total) => bar.update(done, total) })
     bar.done()
     let id: number | undefined

@@ -106,3 +106,34 @@ describe('SMA cross, next-open fills, fee 0.001, whole units, all cash', () => {
     expect(report.openTrades.length).toBe(expected.units > 0 ? 1 : 0)
   })
 })
+
+describe('the built-in sma-cross', () => {
+  it('trades where a plain loop over the same candles says it should', async () => {
+    const candles = walkCandles(2_000, 11)
+    const { backtest } = await import('./harness')
+    const { builtinStrategy } = await import('../../../src/core/strategy/builtins')
+    const definition = builtinStrategy('sma-cross')
+    if (!definition) throw new Error('sma-cross missing')
+    const report = await backtest(definition, candles, { fill: 'next-open', fee: FEE, amountStep: 1, priceTick: 0.01, warmup: 20 }, { fast: 5, slow: 20, amount: 3 })
+    // Reference: fast > slow changes between closes i−1 and i (i ≥ 20, the first candle after warm-up) → act at open i+1.
+    const close = candles.map((c) => c[4])
+    const mean = (from: number, to: number) => close.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)
+    const above = (i: number) => mean(i + 1 - 5, i + 1) > mean(i + 1 - 20, i + 1)
+    const expected: { entryTime: number; exitTime: number; entryPrice: number; exitPrice: number }[] = []
+    let entry: [number, number] | undefined
+    for (let i = 20; i + 1 < candles.length; i++) {
+      const [time, open] = candles[i + 1]
+      if (above(i) && !above(i - 1) && !entry) entry = [time, open]
+      else if (!above(i) && above(i - 1) && entry) {
+        expected.push({ entryTime: entry[0], exitTime: time, entryPrice: entry[1], exitPrice: open })
+        entry = undefined
+      }
+    }
+    expect(expected.length).toBeGreaterThan(10)
+    expect(report.trades.map(({ entryTime, exitTime, entryPrice, exitPrice }) => ({ entryTime, exitTime, entryPrice, exitPrice }))).toEqual(expected)
+    for (const t of report.trades) {
+      expect(t.size).toBe(3)
+      expect(t.pnl).toBeCloseTo(3 * (t.exitPrice - t.entryPrice) - 3 * (t.exitPrice + t.entryPrice) * FEE, 9)
+    }
+  })
+})
