@@ -10,7 +10,8 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   market: () => import('./market.bench'),
   ticks: () => import('./ticks.bench'),
   orders: () => import('./orders.bench'),
-  ui: () => import('./ui.bench')
+  ui: () => import('./ui.bench'),
+  backtest: () => import('./backtest.bench')
 }
 
 async function main(): Promise<void> {

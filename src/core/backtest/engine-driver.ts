@@ -103,9 +103,12 @@ export class EngineDriver {
     this.feed({ kind: 'trade', trade })
   }
 
-  /** Live orders of the market (stops waiting, limits resting). */
+  private live: ReadonlySet<OrderRecord> | undefined
+
+  /** Live orders of the market (stops waiting, limits resting). The engine creates the set with
+   * the first order and keeps it, so it is looked up once: this sits on the per-candle path. */
   liveOrders(): ReadonlySet<OrderRecord> {
-    return this.state.live.get(this.key) ?? EMPTY
+    return (this.live ??= this.state.live.get(this.key)) ?? EMPTY
   }
 
   get hasQueued(): boolean {

@@ -2,8 +2,7 @@ import type { BacktestConfig, BacktestReport, DataInfo } from '../../shared/back
 import { TIMEFRAME_MS } from '../../shared/market-data'
 import type { Fill } from '../../shared/trading'
 import type { ParamValues, StrategyDefinition, StrategyIndicators } from '../strategy/contract'
-import { tidy } from '../exchange/numeric'
-import type { OrderRecord } from '../exchange'
+import type { AccountState, OrderRecord } from '../exchange'
 import { BACKTEST_ACCOUNT, BACKTEST_EXCHANGE, EngineDriver } from './engine-driver'
 import { BacktestContext, candleAt, type MarketView } from './context'
 import { computeMetrics, drawdownCurve } from './metrics'
@@ -69,6 +68,12 @@ class BacktestRun {
   private failure: unknown
   private wake: (() => void) | undefined
   private volume = 0
+  private pointVolume = 0
+  private readonly pathPrice = new Float64Array(4)
+  private readonly pathTime = new Float64Array(4)
+  private readonly acct: AccountState
+  /** Every path point goes to the engine (the strategy listens to ticks, or feedIdle asks for it). */
+  private readonly alwaysFeed: boolean
   private readonly started = performance.now()
 
   constructor(private readonly input: BacktestInput) {
@@ -89,6 +94,10 @@ class BacktestRun {
     }
     this.tf = TIMEFRAME_MS[config.timeframe]
     this.trips = new RoundTrips(config.amountStep)
+    const acct = this.driver.state.accounts.get(BACKTEST_ACCOUNT)
+    if (!acct) throw new Error('backtest account missing after set-up')
+    this.acct = acct
+    this.alwaysFeed = input.definition.onTick !== undefined || config.feedIdle
   }
 
   async run(): Promise<BacktestReport> {
@@ -101,18 +110,18 @@ class BacktestRun {
     this.view.now = n > 0 ? series.time[0] : 0
     this.view.mark = n > 0 ? series.open[0] : 0
 
-    const acct = this.driver.state.accounts.get(BACKTEST_ACCOUNT)
-    if (!acct) throw new Error('backtest account missing after set-up')
+    const acct = this.acct
     const quote = this.driver.market.quote
-    const base = this.driver.market.base
     const onCandle = definition.onCandle
     // Like a live bot: the warm-up candles are history the strategy finds in place when it starts.
     if (warmup === 0) await this.start()
     for (let i = 0; i < n; i++) {
-      await this.candle(i)
+      const walking = this.candle(i)
+      if (walking) await walking
       const close = series.close[i]
-      const held = total(acct.balances[base])
-      equity[i] = total(acct.balances[quote]) + held * close
+      const held = this.baseHeld()
+      const cash = acct.balances[quote]
+      equity[i] = (cash ? cash.free + cash.locked : 0) + held * close
       if (held > 0) exposed++
       this.view.closed = i + 1
       this.view.now = series.time[i] + this.tf
@@ -120,7 +129,11 @@ class BacktestRun {
       if (i + 1 === warmup) await this.start()
       else if (onCandle && i >= warmup) {
         this.track('onCandle', () => onCandle.call(definition, this.ctx, candleAt(series, i)))
-        if (this.pending > 0) await this.waitForDecision()
+        if (this.pending > 0) {
+          // An async onCandle that returned without awaiting settles within one microtask turn.
+          await null
+          if (this.pending > 0 || this.failure !== undefined) await this.waitForDecision()
+        }
       }
       if ((i + 1) % every === 0) this.progress(i + 1, n)
     }
@@ -142,48 +155,68 @@ class BacktestRun {
     if (this.input.shouldStop?.()) throw new BacktestCancelled()
   }
 
-  /** One candle's path: open, the first extreme, the second, the close (plus trigger prices crossed on the way). */
-  private async candle(i: number): Promise<void> {
+  /**
+   * One candle's path: open, the first extreme, the second, the close, plus the trigger prices of
+   * waiting orders crossed on the way. Synchronous while no strategy callback is still running
+   * (the usual case, and the fast one); otherwise the rest of the path continues once it settled.
+   */
+  private candle(i: number): Promise<void> | undefined {
     const s = this.input.series
     const t = s.time[i]
     const o = s.open[i]
-    const h = s.high[i]
-    const l = s.low[i]
     const c = s.close[i]
     this.volume = s.volume[i]
-    const pointVolume = (this.volume * this.input.config.depth.tradeShare) / 4
-    const long = total(this.driver.state.accounts.get(BACKTEST_ACCOUNT)?.balances[this.driver.market.base]) > 0
-    const lowFirstPath = lowFirst(this.input.config.intrabar, o, c, long)
-    const first = lowFirstPath ? l : h
-    const second = lowFirstPath ? h : l
-    const third = t + Math.floor(this.tf / 3)
-    const twoThirds = t + Math.floor((2 * this.tf) / 3)
-    const end = t + this.tf - 1
-    if (this.point(t, o, pointVolume, o)) await this.settle(t)
-    await this.segment(o, first, t, third, pointVolume)
-    await this.segment(first, second, third, twoThirds, pointVolume)
-    await this.segment(second, c, twoThirds, end, pointVolume)
+    this.pointVolume = (this.volume * this.input.config.depth.tradeShare) / 4
+    const lowFirstPath = lowFirst(this.input.config.intrabar, o, c, this.baseHeld() > 0)
+    const price = this.pathPrice
+    const time = this.pathTime
+    price[0] = o
+    price[1] = lowFirstPath ? s.low[i] : s.high[i]
+    price[2] = lowFirstPath ? s.high[i] : s.low[i]
+    price[3] = c
+    time[0] = t
+    time[1] = t + Math.floor(this.tf / 3)
+    time[2] = t + Math.floor((2 * this.tf) / 3)
+    time[3] = t + this.tf - 1
+    if (this.point(t, o, this.pointVolume, o)) return this.settle(t).then(() => this.segmentsFrom(0))
+    return this.segmentsFrom(0)
   }
 
-  /** From price a (at time ta) to b (at tb): first any live trigger price strictly between, then b itself. */
-  private async segment(a: number, b: number, ta: number, tb: number, volume: number): Promise<void> {
-    const live = this.driver.liveOrders()
-    if (live.size > 0) {
-      for (const price of triggersBetween(live, a, b)) {
-        const at = ta + Math.max(1, Math.min(tb - ta - 1, Math.round(((price - a) / (b - a)) * (tb - ta))))
-        if (this.point(at, price, NO_VOLUME, a)) await this.settle(at)
-      }
+  private segmentsFrom(first: number): Promise<void> | undefined {
+    for (let seg = first; seg < 3; seg++) {
+      const waiting = this.segment(seg)
+      if (waiting) return waiting.then(() => this.segmentsFrom(seg + 1))
     }
-    if (this.point(tb, b, volume, a)) await this.settle(tb)
+    return undefined
+  }
+
+  /** From path point seg to seg + 1: first any live trigger price strictly between, then the point itself. */
+  private segment(seg: number, fromTrigger = 0, known?: number[]): Promise<void> | undefined {
+    const a = this.pathPrice[seg]
+    const b = this.pathPrice[seg + 1]
+    const ta = this.pathTime[seg]
+    const tb = this.pathTime[seg + 1]
+    const live = this.driver.liveOrders()
+    const triggers = known ?? (live.size > 0 ? triggersBetween(live, a, b) : NONE)
+    for (let k = fromTrigger; k < triggers.length; k++) {
+      const at = ta + Math.max(1, Math.min(tb - ta - 1, Math.round(((triggers[k] - a) / (b - a)) * (tb - ta))))
+      if (this.point(at, triggers[k], NO_VOLUME, a)) return this.settle(at).then(() => this.segment(seg, k + 1, triggers))
+    }
+    if (this.point(tb, b, this.pointVolume, a)) return this.settle(tb)
+    return undefined
+  }
+
+  private baseHeld(): number {
+    const b = this.acct.balances[this.driver.market.base]
+    return b ? b.free + b.locked : 0
   }
 
   /** Feeds one path point to the engine if anything there can react. Returns true when the
    * strategy has commands or callbacks to settle at this instant. */
   private point(time: number, price: number, volume: number, from: number): boolean {
-    const onTick = this.input.definition.onTick
-    const active = this.driver.liveOrders().size > 0 || this.driver.hasQueued || onTick !== undefined || this.input.config.feedIdle
     this.view.mark = price
-    if (!active) return false
+    if (!this.alwaysFeed && this.driver.liveOrders().size === 0 && !this.driver.hasQueued) return false
+    const onTick = this.input.definition.onTick
     this.view.now = time
     this.driver.book(syntheticBook(this.bookSpec, price, this.volume, time))
     if (volume > 0) {
@@ -215,15 +248,17 @@ class BacktestRun {
     }
     if (!isThenable(result)) return
     this.pending++
-    result.then(
-      () => this.settled(),
-      (err: unknown) => {
-        this.failure ??= new StrategyFailure(name, this.view.now, err)
-        this.settled()
-      }
-    )
+    this.runningCallback = name
+    result.then(this.onSettled, this.onRejected)
   }
 
+  // Bound once: one pair of handlers for every callback's promise, not two closures per call.
+  private runningCallback = ''
+  private readonly onSettled = (): void => this.settled()
+  private readonly onRejected = (err: unknown): void => {
+    this.failure ??= new StrategyFailure(this.runningCallback, this.view.now, err)
+    this.settled()
+  }
 
   private settled(): void {
     this.pending--
@@ -286,7 +321,7 @@ class BacktestRun {
       data: { ...data, from: startTime, to: endTime, candles: n },
       trades,
       openTrades: this.trips.open(lastClose),
-      curve: { time: Array.from(series.time), equity: Array.from(equity), drawdown: Array.from(drawdownCurve(equity, config.cash)) },
+      curve: { time: toArray(series.time), equity: toArray(equity), drawdown: toArray(drawdownCurve(equity, config.cash)) },
       metrics,
       orders: { placed: this.driver.placed, fills: this.fills, rejected: this.driver.rejected },
       log: this.ctx.logs,
@@ -296,8 +331,13 @@ class BacktestRun {
   }
 }
 
-function total(balance: { free: number; locked: number } | undefined): number {
-  return balance ? tidy(balance.free + balance.locked) : 0
+const NONE: number[] = []
+
+/** A plain array for the report (JSON); Array.from on a typed array is several times slower. */
+function toArray(values: Float64Array): number[] {
+  const out = new Array<number>(values.length)
+  for (let i = 0; i < values.length; i++) out[i] = values[i]
+  return out
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
