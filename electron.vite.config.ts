@@ -17,7 +17,8 @@ export default defineConfig({
           'worker-market': resolve(__dirname, 'workers/market.ts'),
           'worker-ai': resolve(__dirname, 'workers/ai.ts'),
           'worker-strategy': resolve(__dirname, 'workers/strategy.ts'),
-          'worker-standby': resolve(__dirname, 'workers/standby.ts')
+          'worker-standby': resolve(__dirname, 'workers/standby.ts'),
+          'worker-backtest-sweep': resolve(__dirname, 'workers/backtest-sweep.ts')
         }
       }
     }

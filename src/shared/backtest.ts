@@ -197,3 +197,86 @@ export const BacktestSummary = z.object({
   sweepId: z.number().int().nullable()
 })
 export type BacktestSummary = z.infer<typeof BacktestSummary>
+
+// ── sweeps and walk-forward ──
+
+/** A metric a sweep ranks by (higher is better, except maxDrawdown which is minimised). */
+export const Objective = z.enum(['sharpe', 'sortino', 'calmar', 'totalReturn', 'cagr', 'profitFactor', 'winRate', 'maxDrawdown'])
+export type Objective = z.infer<typeof Objective>
+
+/** Values to try for one param: a list, or a numeric range (inclusive) with a step. */
+export const ParamAxis = z.union([
+  z.array(ParamValue).min(1).max(10_000),
+  z.object({ min: finite, max: finite, step: positive }).refine((r) => r.max >= r.min, { message: 'max must be ≥ min' })
+])
+export type ParamAxis = z.infer<typeof ParamAxis>
+
+export const SweepSpec = z.object({
+  /** Everything but the swept params: strategy, data, range, settings, fixed params. */
+  base: BacktestRequest,
+  mode: z.enum(['grid', 'random']).default('grid'),
+  /** grid: every combination of the axes. random: `samples` draws from them (ranges drawn continuously, snapped to the step). */
+  axes: z.record(z.string(), ParamAxis).refine((a) => Object.keys(a).length > 0, { message: 'give at least one param axis' }),
+  samples: z.number().int().min(1).max(100_000).default(100),
+  seed: z.number().int().default(1),
+  objective: Objective.default('sharpe'),
+  /** Worker threads (default: the machine's cores). */
+  threads: z.number().int().min(1).max(256).optional()
+})
+export type SweepSpec = z.output<typeof SweepSpec>
+export type SweepSpecInput = z.input<typeof SweepSpec>
+
+/** One point's outcome, as a sweep keeps it (the full report is not stored per point). */
+export const SweepPointResult = z.object({
+  index: z.number().int(),
+  params: ParamValues,
+  metrics: BacktestMetrics.nullable(),
+  error: z.string().optional()
+})
+export type SweepPointResult = z.infer<typeof SweepPointResult>
+
+export const SweepResult = z.object({
+  sweepId: z.number().int(),
+  objective: Objective,
+  points: z.array(SweepPointResult),
+  /** Index of the best point by the objective (points without a value for it never win). */
+  best: z.number().int().nullable()
+})
+export type SweepResult = z.infer<typeof SweepResult>
+
+export const WalkForwardSpec = z.object({
+  sweep: SweepSpec,
+  /** rolling: each in-sample window has the same length; anchored: every window starts at the data's start. */
+  scheme: z.enum(['rolling', 'anchored']).default('rolling'),
+  /** Candles per in-sample window (the first one, for anchored) and per out-of-sample window. */
+  inSample: z.number().int().min(2),
+  outOfSample: z.number().int().min(1),
+  /** OOS objective below this share of IS flags the window as overfit (default: half). */
+  overfitRatio: finite.refine((n) => n > 0 && n <= 1, { message: 'must be in (0, 1]' }).default(0.5)
+})
+export type WalkForwardSpec = z.output<typeof WalkForwardSpec>
+export type WalkForwardSpecInput = z.input<typeof WalkForwardSpec>
+
+export const WalkForwardWindow = z.object({
+  inSample: z.object({ from: finite, to: finite }),
+  outOfSample: z.object({ from: finite, to: finite }),
+  trials: z.number().int(),
+  bestParams: ParamValues.nullable(),
+  isObjective: finite.nullable(),
+  oosObjective: finite.nullable(),
+  isMetrics: BacktestMetrics.nullable(),
+  oosMetrics: BacktestMetrics.nullable(),
+  overfit: z.boolean()
+})
+export type WalkForwardWindow = z.infer<typeof WalkForwardWindow>
+
+export const WalkForwardReport = z.object({
+  objective: Objective,
+  scheme: z.enum(['rolling', 'anchored']),
+  windows: z.array(WalkForwardWindow),
+  totalTrials: z.number().int(),
+  /** Mean OOS objective over mean IS objective (1 = OOS as good as IS); null when undefined. */
+  efficiency: finite.nullable(),
+  overfitWindows: z.number().int()
+})
+export type WalkForwardReport = z.infer<typeof WalkForwardReport>

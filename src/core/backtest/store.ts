@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { gunzipSync, gzipSync, strFromU8, strToU8 } from 'fflate'
-import { BacktestReport, BacktestSummary, type BacktestRequest } from '../../shared/backtest'
+import { BacktestMetrics, BacktestReport, BacktestSummary, SweepSpec, type BacktestRequest, type SweepPointResult } from '../../shared/backtest'
+import type { ParamValues } from '../strategy/contract'
 import { migrate } from '../storage/market/migrations'
 
 /**
@@ -26,7 +27,24 @@ export const BACKTEST_MIGRATIONS: readonly string[] = [
      metrics       TEXT    NOT NULL,
      report        BLOB    NOT NULL,
      sweep_id      INTEGER
-   )`
+   )`,
+  // 2: sweeps and their points: a crashed or stopped sweep resumes from its pending points.
+  `CREATE TABLE sweeps (
+     id         INTEGER PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     spec       TEXT    NOT NULL,
+     status     TEXT    NOT NULL,
+     total      INTEGER NOT NULL
+   );
+   CREATE TABLE sweep_points (
+     sweep_id INTEGER NOT NULL REFERENCES sweeps (id),
+     idx      INTEGER NOT NULL,
+     params   TEXT    NOT NULL,
+     status   TEXT    NOT NULL,
+     metrics  TEXT,
+     error    TEXT,
+     PRIMARY KEY (sweep_id, idx)
+   ) WITHOUT ROWID`
 ]
 
 interface SummaryRow {
@@ -97,6 +115,55 @@ export class BacktestStore {
     const row = this.db.prepare('SELECT report FROM backtests WHERE id = ?').get(id) as { report: Buffer } | undefined
     if (!row) return undefined
     return BacktestReport.parse(JSON.parse(strFromU8(gunzipSync(new Uint8Array(row.report)))))
+  }
+
+  createSweep(spec: SweepSpec, points: readonly ParamValues[], at: number): number {
+    return this.db.transaction(() => {
+      const id = Number(
+        this.db.prepare('INSERT INTO sweeps (created_at, spec, status, total) VALUES (?, ?, ?, ?)').run(at, JSON.stringify(spec), 'running', points.length)
+          .lastInsertRowid
+      )
+      const insert = this.db.prepare("INSERT INTO sweep_points (sweep_id, idx, params, status) VALUES (?, ?, ?, 'pending')")
+      points.forEach((params, idx) => insert.run(id, idx, JSON.stringify(params)))
+      return id
+    })()
+  }
+
+  sweep(id: number): { spec: SweepSpec; status: string; total: number } | undefined {
+    const row = this.db.prepare('SELECT spec, status, total FROM sweeps WHERE id = ?').get(id) as { spec: string; status: string; total: number } | undefined
+    return row && { spec: SweepSpec.parse(JSON.parse(row.spec)), status: row.status, total: row.total }
+  }
+
+  /** Points not finished yet, in order. */
+  pendingPoints(id: number): { index: number; params: ParamValues }[] {
+    const rows = this.db.prepare("SELECT idx, params FROM sweep_points WHERE sweep_id = ? AND status = 'pending' ORDER BY idx").all(id) as { idx: number; params: string }[]
+    return rows.map((r) => ({ index: r.idx, params: JSON.parse(r.params) as ParamValues }))
+  }
+
+  /** One point's outcome, durable before the next is counted as done. */
+  finishPoint(id: number, result: SweepPointResult): void {
+    this.db
+      .prepare('UPDATE sweep_points SET status = ?, metrics = ?, error = ? WHERE sweep_id = ? AND idx = ?')
+      .run(result.metrics ? 'done' : 'failed', result.metrics ? JSON.stringify(result.metrics) : null, result.error ?? null, id, result.index)
+  }
+
+  setSweepStatus(id: number, status: 'running' | 'done' | 'cancelled'): void {
+    this.db.prepare('UPDATE sweeps SET status = ? WHERE id = ?').run(status, id)
+  }
+
+  sweepPoints(id: number): SweepPointResult[] {
+    const rows = this.db.prepare('SELECT idx, params, metrics, error FROM sweep_points WHERE sweep_id = ? ORDER BY idx').all(id) as {
+      idx: number
+      params: string
+      metrics: string | null
+      error: string | null
+    }[]
+    return rows.map((r) => ({
+      index: r.idx,
+      params: JSON.parse(r.params) as ParamValues,
+      metrics: r.metrics === null ? null : BacktestMetrics.parse(JSON.parse(r.metrics)),
+      ...(r.error === null ? {} : { error: r.error })
+    }))
   }
 
   close(): void {
