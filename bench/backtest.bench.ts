@@ -1,5 +1,10 @@
-import { loadavg } from 'node:os'
-import { BacktestConfig, type BacktestConfigInput } from '../src/shared/backtest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BacktestConfig, BacktestRequest, SweepSpec, type BacktestConfigInput } from '../src/shared/backtest'
+import { BacktestStore } from '../src/core/backtest/store'
+import { runSweep } from '../src/core/backtest/sweep'
+import { threadPool } from '../src/core/backtest/thread-pool'
 import { runBacktest } from '../src/core/backtest/run'
 import { allocateSeries, sliceByIndex, type CandleSeries } from '../src/core/backtest/series'
 import { builtinStrategy } from '../src/core/strategy/builtins'
@@ -81,6 +86,40 @@ async function best<T extends { ms: number }>(times: number, once: () => Promise
   return { ...fastest, runsMs: runs.map((r) => r.ms) }
 }
 
+/** A 100-point grid (fast 2…11 × slow 20…65) over `candles` candles, on `threads` worker threads. */
+async function sweepRun(dir: string, csv: string, threads: number) {
+  const store = new BacktestStore(join(dir, `sweep-${threads}.db`))
+  const runner = threadPool({ threads })
+  const base = BacktestRequest.parse({ strategy: 'sma-cross', data: csv, params: { amount: 0.1 }, config: { fill: 'next-open', warmup: 70, cash: 1_000_000 } })
+  try {
+    // Threads load tsx, the strategy and the engine once; that start-up is not the sweep's cost.
+    await runSweep(SweepSpec.parse({ base, axes: { fast: [5], slow: Array.from({ length: threads }, (_, k) => 30 + k) } }), { store, runner, dataDir: dir })
+    const start = performance.now()
+    const result = await runSweep(SweepSpec.parse({ base, axes: { fast: { min: 2, max: 11, step: 1 }, slow: { min: 20, max: 65, step: 5 } } }), { store, runner, dataDir: dir })
+    const ms = performance.now() - start
+    return { threads, points: result.points.length, failed: result.points.filter((p) => !p.metrics).length, ms: Math.round(ms), pointsPerSec: round2(result.points.length / (ms / 1000)) }
+  } finally {
+    await runner.close()
+    store.close()
+  }
+}
+
+async function sweepScaling(candles: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bench-sweep-'))
+  try {
+    const series = benchCandles(candles)
+    const rows: string[] = ['timestamp,open,high,low,close,volume']
+    for (let i = 0; i < series.length; i++) rows.push(`${series.time[i]},${series.open[i]},${series.high[i]},${series.low[i]},${series.close[i]},${series.volume[i]}`)
+    const csv = join(dir, 'candles.csv')
+    writeFileSync(csv, `${rows.join('\n')}\n`)
+    const one = await sweepRun(dir, csv, 1)
+    const two = await sweepRun(dir, csv, 2)
+    return { candles, loadAverage1m: round2(loadavg()[0]), one, two, speedup: round2(one.ms / two.ms), target: 1.8 }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   const count = Number(process.env.KEEL_BENCH_CANDLES ?? 1_000_000)
   const times = Number(process.env.KEEL_BENCH_RUNS ?? 3)
@@ -108,6 +147,7 @@ export async function run(): Promise<Record<string, unknown>> {
       book,
       everyEventOnFifth: { candles: fifth.length, ...everyEvent }
     },
+    sweep: await sweepScaling(Number(process.env.KEEL_BENCH_SWEEP_CANDLES ?? 100_000)),
     targets: { msFor1M: 500, stretchMs: 150, memoryMiB: 300 }
   }
 }
