@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { apply, createState, type EngineInput } from '../src/core/exchange'
+import { apply, createState, parseInput, type RawEngineInput } from '../src/core/exchange'
 import { TradingStore } from '../src/core/storage/trading'
 import { BTC as UNIT_BTC } from '../test/unit/exchange/fixtures'
 import type { MarketInfo } from '../src/shared/market-data'
@@ -18,9 +18,10 @@ const MARKET: MarketInfo = { ...UNIT_BTC, limits: { ...UNIT_BTC.limits, cost: {}
 
 /** Deterministic order flow: 70 % limits around the mid, 30 % small market orders, each limit
  * cancelled 200 orders later if still open (so ~140 rest at a time, like an active trader or
- * bot), a fresh book every 100 orders and a trade every 50. */
-export function orderFlow(count: number, clientPrefix: string): EngineInput[] {
-  const inputs: EngineInput[] = [{ kind: 'setMarkets', at: 0, markets: [MARKET] }]
+ * bot), a fresh book every 100 orders and a trade every 50. Command params are raw, and parsed
+ * inside the timed loops as the worker's edge parses them. */
+export function orderFlow(count: number, clientPrefix: string): RawEngineInput[] {
+  const inputs: RawEngineInput[] = [{ kind: 'setMarkets', at: 0, markets: [MARKET] }]
   inputs.push({ kind: 'resetAccount', at: 0, params: { balances: { USDT: 1e12, BTC: 1e6 } } })
   let seed = 42
   const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
@@ -47,13 +48,13 @@ export function orderFlow(count: number, clientPrefix: string): EngineInput[] {
   return inputs
 }
 
-const isPlace = (input: EngineInput) => input.kind === 'placeOrder'
+const isPlace = (input: RawEngineInput) => input.kind === 'placeOrder'
 
 export function engineThroughput(count: number) {
   const inputs = orderFlow(count, 'e')
   const state = createState()
   const start = performance.now()
-  for (const input of inputs) apply(state, input)
+  for (const input of inputs) apply(state, parseInput(input))
   const seconds = (performance.now() - start) / 1000
   const commands = inputs.filter((input) => 'at' in input).length
   return { orders: count, commands, seconds: round(seconds), ordersPerSec: Math.round(count / seconds), commandsPerSec: Math.round(commands / seconds) }
@@ -63,10 +64,10 @@ function storeRate(dir: string, synchronous: 'FULL' | 'NORMAL', count: number, b
   const path = join(dir, `store-${synchronous}-${batchSize}.db`)
   const store = TradingStore.open(path, { synchronous })
   const inputs = orderFlow(count, 's')
-  store.applyBatch(inputs.slice(0, 2)) // markets + account
+  store.applyBatch(inputs.slice(0, 2).map(parseInput)) // markets + account
   const rest = inputs.slice(2)
   const start = performance.now()
-  for (let i = 0; i < rest.length; i += batchSize) store.applyBatch(rest.slice(i, i + batchSize))
+  for (let i = 0; i < rest.length; i += batchSize) store.applyBatch(rest.slice(i, i + batchSize).map(parseInput))
   const seconds = (performance.now() - start) / 1000
   store.close()
   const orders = rest.filter(isPlace).length

@@ -1,13 +1,12 @@
 import { join } from 'node:path'
-import { CandlesParams, DownloadHistoryParams, ExchangesParams, MarketsParams, OrderBookParams, SubscribeParams, TickerParams, UnsubscribeParams } from '../src/shared/market'
 import { DEMO_LOAD_INTERVAL_MS, demoLoadFromEnv } from '../src/core/market/demo-load'
 import { MarketService } from '../src/core/market/market-service'
 import { MarketStore } from '../src/core/storage/market/market-store'
-import { runWorker, validated } from './runtime/worker'
+import { runWorker } from './runtime/worker'
 
 // The market worker owns market.db: the demo market (offline default), ccxt feeds, live
 // candles, and the watchdogs that say when data can no longer be trusted.
-runWorker((ctx) => {
+runWorker('market', (ctx) => {
   const demoLoad = demoLoadFromEnv(process.env) // bench-only synthetic load; a bad value fails loudly here
   const store = new MarketStore(join(ctx.dataDir, 'market.db'))
   const service = new MarketService({
@@ -42,14 +41,15 @@ runWorker((ctx) => {
     await service.close()
     store.close()
   })
+  // Params arrive parsed by the runtime with each method's api.ts schema.
   return {
-    exchanges: validated(ExchangesParams, () => service.exchanges()),
-    markets: validated(MarketsParams, (p) => service.markets(p.exchange)),
-    ticker: validated(TickerParams, (p) => service.ticker(p.exchange, p.symbol)),
-    orderBook: validated(OrderBookParams, (p) => service.orderBook(p.exchange, p.symbol, p.depth)),
-    candles: validated(CandlesParams, (p) => service.candles(p)),
-    subscribe: validated(SubscribeParams, async (p) => ({ subscribed: await service.subscribe(p) })),
-    unsubscribe: validated(UnsubscribeParams, async (p) => ({ subscribed: await service.unsubscribe(p) })),
-    downloadHistory: validated(DownloadHistoryParams, (p) => service.downloadHistory(p))
+    exchanges: () => service.exchanges(),
+    markets: (p) => service.markets(p.exchange),
+    ticker: (p) => service.ticker(p.exchange, p.symbol),
+    orderBook: (p) => service.orderBook(p.exchange, p.symbol, p.depth),
+    candles: (p) => service.candles(p),
+    subscribe: async (p) => ({ subscribed: await service.subscribe(p) }),
+    unsubscribe: async (p) => ({ subscribed: await service.unsubscribe(p) }),
+    downloadHistory: (p) => service.downloadHistory(p)
   }
 })

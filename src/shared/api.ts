@@ -14,14 +14,15 @@ import { WorkerName } from './worker-protocol'
 /** Who answers a method: the host itself, or the worker that owns the state. */
 export type Owner = 'host' | WorkerName
 
-export interface MethodDef<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
-  owner: Owner
+export interface MethodDef<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, O extends Owner = Owner> {
+  /** Kept as a literal type: a worker's handler contract is derived from it (workers/runtime/contract.ts). */
+  owner: O
   params: P
   result: R
   summary: string
 }
 
-function method<P extends z.ZodType, R extends z.ZodType>(def: MethodDef<P, R>): MethodDef<P, R> {
+function method<O extends Owner, P extends z.ZodType, R extends z.ZodType>(def: MethodDef<P, R, O>): MethodDef<P, R, O> {
   return def
 }
 
@@ -94,6 +95,26 @@ export const events = {
   /** This client fell behind and missed trades (its fan-out ring overflowed): a tape can say so. */
   tradesDropped: z.object({ count: z.number().int().positive() })
 } satisfies Record<string, z.ZodType>
+
+/**
+ * Who pushes each event: the host itself or one worker. A worker's `emit` accepts only the
+ * events it owns (workers/runtime/contract.ts), and an event added above without an owner here
+ * fails the type check.
+ */
+export const eventOwners = {
+  health: 'host',
+  workerCrashed: 'host',
+  orderUpdated: 'execution',
+  fillCreated: 'execution',
+  balanceChanged: 'execution',
+  ticker: 'market',
+  trade: 'market',
+  orderBook: 'market',
+  candle: 'market',
+  feedStatus: 'market',
+  historyProgress: 'market',
+  tradesDropped: 'host'
+} as const satisfies Record<EventName, Owner>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */
 export const COALESCED_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['ticker', 'orderBook', 'candle', 'health'])

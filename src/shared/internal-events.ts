@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ExchangeHealth, FeedStatusEvent } from './market'
 import { MarketInfo, OrderBook, Ticker, Trade } from './market-data'
+import type { WorkerName } from './worker-protocol'
 
 /**
  * Worker → host events that are for the host, not for clients: the host keeps them (health)
@@ -10,6 +11,13 @@ export const internalEvents = {
   marketsLoaded: z.object({ exchange: z.string().min(1), markets: z.array(MarketInfo) }),
   exchangeHealth: z.array(ExchangeHealth)
 } as const
+export type InternalEventName = keyof typeof internalEvents
+
+/** Which worker pushes each host-internal event (see eventOwners in api.ts for client events). */
+export const internalEventOwners = {
+  marketsLoaded: 'market',
+  exchangeHealth: 'market'
+} as const satisfies Record<InternalEventName, WorkerName>
 
 /**
  * The host's replay of its latest book or ticker to a restarted execution worker, with when the

@@ -7,7 +7,20 @@ import { Side } from './market-data'
  * engine can trust shapes and only has to judge the trading rules (balance, precision, limits).
  */
 
-/** A finite, strictly positive number with messages that name the field. */
+/**
+ * Bounds on the money the API accepts, chosen so that no sum or product the ledger forms can
+ * overflow and no fill can take more than it gives (docs/paper-exchange.md, "Limits"):
+ * fee rates from a −0.1 % maker rebate (real exchanges pay up to about −0.03 %) to a 10 % fee,
+ * takers never paid; starting balances and every order number at most 1e15.
+ */
+export const LEDGER_LIMITS = {
+  makerFee: { min: -0.001, max: 0.1 },
+  takerFee: { min: 0, max: 0.1 },
+  balance: 1e15,
+  orderNumber: 1e15
+} as const
+
+/** A finite, strictly positive number up to LEDGER_LIMITS.orderNumber, with messages that name the field. */
 function positiveNumber(field: string) {
   return z
     .number({
@@ -15,10 +28,24 @@ function positiveNumber(field: string) {
         issue.input === undefined ? `${field} is required` : `${field} must be a finite number`
     })
     .refine((n) => n > 0, { message: `${field} must be positive` })
+    .refine((n) => n <= LEDGER_LIMITS.orderNumber, { message: `${field} must be at most ${LEDGER_LIMITS.orderNumber.toExponential()}` })
 }
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' })
-const nonNegative = finite.refine((n) => n >= 0, { message: 'must not be negative' })
+
+function feeRate(which: 'maker' | 'taker') {
+  const { min, max } = which === 'maker' ? LEDGER_LIMITS.makerFee : LEDGER_LIMITS.takerFee
+  const percent = (x: number) => `${Number((x * 100).toPrecision(6))} %`
+  return z
+    .number({ error: `fees.${which} must be a finite number (a rate: 0.001 = 0.1 %)` })
+    .refine((n) => n >= min && n <= max, {
+      message: `fees.${which} must be between ${min} and ${max} (${percent(min)} to ${percent(max)})`
+    })
+}
+const startingBalance = z
+  .number({ error: 'balance must be a finite number' })
+  .refine((n) => n >= 0, { message: 'balance must not be negative' })
+  .refine((n) => n <= LEDGER_LIMITS.balance, { message: `balance must be at most ${LEDGER_LIMITS.balance.toExponential()}` })
 
 export const AccountId = z
   .string()
@@ -182,14 +209,17 @@ export type AccountParams = z.output<typeof AccountParams>
 const assetName = z.string().min(1).max(32).regex(/^[A-Za-z0-9._-]+$/, 'asset names are letters and digits')
 export const ResetAccountParams = z.object({
   account: accountField,
-  /** Starting balances; default: the engine's default (e.g. 10,000 USDT). */
-  balances: z.record(assetName, nonNegative).optional(),
+  /** Starting balances, 0 to 1e15 per asset, at most 100 assets; default: the engine's default (e.g. 10,000 USDT). */
+  balances: z
+    .record(assetName, startingBalance)
+    .refine((b) => Object.keys(b).length <= 100, { message: 'at most 100 assets' })
+    .optional(),
   /** Which exchange's markets the account trades; default: the account name if it is an exchange, else the default exchange. */
   exchange: z.string().min(1).max(64).optional(),
   /** Asset that equity and PnL are measured in (default USDT). */
   quote: assetName.optional(),
-  /** Per-account fee rates overriding the market's maker/taker fees. */
-  fees: z.object({ maker: finite.optional(), taker: finite.optional() }).optional()
+  /** Per-account fee rates overriding the market's: maker −0.001 to 0.1 (rebates allowed), taker 0 to 0.1. */
+  fees: z.object({ maker: feeRate('maker').optional(), taker: feeRate('taker').optional() }).strict().optional()
 })
 export type ResetAccountParams = z.output<typeof ResetAccountParams>
 

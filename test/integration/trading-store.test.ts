@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { checkInvariants, type EngineInput, type ExchangeState } from '../../src/core/exchange'
+import { checkInvariants, parseCommand, type EngineInput, type ExchangeState } from '../../src/core/exchange'
 import { SCHEMA_VERSION, TradingStore } from '../../src/core/storage/trading'
 import { BTC as UNIT_BTC } from '../unit/exchange/fixtures'
 import type { MarketInfo } from '../../src/shared/market-data'
@@ -20,7 +20,9 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-const place = (params: object): EngineInput => ({ kind: 'placeOrder', at: ++at, params: { symbol: 'BTC/USDT', ...params } })
+const place = (params: object): EngineInput => parseCommand('placeOrder', ++at, { symbol: 'BTC/USDT', ...params })
+const cancel = (orderId: string): EngineInput => parseCommand('cancelOrder', ++at, { orderId })
+const reset = (params: object): EngineInput => parseCommand('resetAccount', ++at, params)
 const trade = (price: number, amount: number): EngineInput => ({
   kind: 'trade',
   trade: { exchange: 'demo', symbol: 'BTC/USDT', timestamp: ++at, price, amount, side: 'sell' }
@@ -52,7 +54,7 @@ function durable(state: ExchangeState) {
 /** A session that leaves every kind of state behind: fills, partial fills, stops, trailing, brackets. */
 function trade_session(store: TradingStore): void {
   store.applyAndPersist({ kind: 'setMarkets', at: ++at, markets: [BTC] })
-  store.applyAndPersist({ kind: 'resetAccount', at: ++at, params: { balances: { USDT: 10_000, BTC: 1 } } })
+  store.applyAndPersist(reset({ balances: { USDT: 10_000, BTC: 1 } }))
   store.applyAndPersist(book(99, 101))
   ok(store, place({ clientOrderId: 'm1', side: 'buy', type: 'market', amount: 0.5 }))
   ok(store, place({ clientOrderId: 'l1', side: 'buy', type: 'limit', amount: 1, price: 98 }))
@@ -114,10 +116,10 @@ describe('TradingStore', () => {
     const store = TradingStore.open(path, { engine: { closedOrderMemory: 1 } })
     store.applyAndPersist({ kind: 'setMarkets', at: ++at, markets: [BTC] })
     const first = ok(store, place({ clientOrderId: 'once', side: 'buy', type: 'limit', amount: 0.1, price: 90 }))
-    ok(store, { kind: 'cancelOrder', at: ++at, params: { orderId: first.id } } as EngineInput)
+    ok(store, cancel(first.id))
     for (let i = 0; i < 5; i++) {
       const o = ok(store, place({ side: 'buy', type: 'limit', amount: 0.1, price: 90 }))
-      ok(store, { kind: 'cancelOrder', at: ++at, params: { orderId: o.id } } as EngineInput)
+      ok(store, cancel(o.id))
     }
     expect(store.state.orders.has(first.id)).toBe(false) // evicted from memory
     store.close()
@@ -140,14 +142,14 @@ describe('TradingStore', () => {
     const store = TradingStore.open(path)
     const inputs: EngineInput[] = [{ kind: 'setMarkets', at: ++at, markets: [BTC] }]
     for (let i = 0; i < 200; i++) inputs.push(place({ clientOrderId: `c${i}`, side: 'buy', type: 'limit', amount: 0.01, price: 90 + (i % 5) }))
-    inputs.push(place({ side: 'buy', type: 'limit', amount: -1, price: 90 })) // refused, still journaled
+    inputs.push(place({ side: 'buy', type: 'limit', amount: 0.00001, price: 90 })) // refused by the rules, still journaled
     const results = store.applyBatch(inputs)
     expect(results.filter((r) => r.reply.ok)).toHaveLength(201)
     store.close()
     const db = new Database(path, { readonly: true })
     expect(db.prepare('SELECT COUNT(*) FROM orders').pluck().get()).toBe(200)
     expect(db.prepare('SELECT COUNT(*) FROM journal').pluck().get()).toBe(202)
-    expect(db.prepare('SELECT error FROM journal WHERE ok = 0').pluck().get()).toBe('bad_request: amount: amount must be positive')
+    expect(db.prepare('SELECT error FROM journal WHERE ok = 0').pluck().get()).toBe('rejected: amount 0.00001 below minimum 0.0001 for BTC/USDT')
     db.close()
   })
 
@@ -172,13 +174,40 @@ describe('TradingStore', () => {
     const path = join(dir, 'trading.db')
     const store = TradingStore.open(path)
     trade_session(store)
-    store.applyAndPersist({ kind: 'resetAccount', at: ++at, params: { balances: { USDT: 123 } } })
+    store.applyAndPersist(reset({ balances: { USDT: 123 } }))
     store.close()
     const reopened = TradingStore.open(path)
     const acct = reopened.state.accounts.get('default')
     expect(acct?.balances).toEqual({ USDT: { free: 123, locked: 0 } })
     expect(acct?.positions).toEqual({})
     expect([...reopened.state.orders.values()].filter((o) => o.account === 'default' && o.status === 'open')).toEqual([])
+    reopened.close()
+  })
+
+  it('commits nothing of a command that fails part-way: a poisoned resetAccount leaves trading.db as it was', () => {
+    const path = join(dir, 'trading.db')
+    const store = TradingStore.open(path)
+    trade_session(store)
+    const before = structuredClone(durable(store.state)) // a copy: the failed reset changes the live objects before it is refused
+    const dump = () => {
+      const db = new Database(path, { readonly: true })
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
+      const rows = Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t}`).all()]))
+      db.close()
+      return rows
+    }
+    const rowsBefore = dump()
+    // Balances the API refuses (≤ 1e15), sent past the edge: the reset itself applies, then its
+    // summary overflows (1e308 BTC at a mark of ~90 USDT) and the ledger guard refuses it.
+    const poisoned = { kind: 'resetAccount', at: ++at, params: { account: 'default', balances: { USDT: 1e308, BTC: 1e308 } } } as const
+    const result = store.applyAndPersist(poisoned)
+    expect(result.reply).toEqual({ ok: false, error: { code: 'rejected', message: 'resetAccount refused: its equity would be Infinity' } })
+    expect(dump()).toEqual(rowsBefore)
+    expect(durable(store.state)).toEqual(before) // the live state was reloaded, not left half-reset
+    expect(checkInvariants(store.state)).toEqual([])
+    store.close()
+    const reopened = TradingStore.open(path)
+    expect(durable(reopened.state)).toEqual(before)
     reopened.close()
   })
 
@@ -210,7 +239,7 @@ describe('TradingStore', () => {
        let i = 0
        setInterval(() => {
          const batch = []
-         for (let k = 0; k < 20; k++, i++) batch.push({ kind: 'placeOrder', at: 2 + i, params: { clientOrderId: 'k' + i, symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.0001, price: 1 } })
+         for (let k = 0; k < 20; k++, i++) batch.push({ kind: 'placeOrder', at: 2 + i, params: { clientOrderId: 'k' + i, account: 'default', symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.0001, price: 1 } })
          store.applyBatch(batch)
          process.stdout.write(batch.map((c) => c.params.clientOrderId).join('\\n') + '\\n') // ack after commit
        }, 1)`

@@ -1,44 +1,51 @@
 import type { z } from 'zod'
+import { isMethodName, methods } from '../../src/shared/api'
 import { KeelError, describeZodError, type ErrorBody } from '../../src/shared/errors'
 import { HostToWorker, WORKER_ENV, WorkerName, type WorkerToHost } from '../../src/shared/worker-protocol'
 import { connectToParent, type ParentChannel } from './channel'
+import type { Emit, WorkerHandlers } from './contract'
 import { startHeartbeat } from './heartbeat'
 import { createWorkerLogger, type WorkerLogger } from './log'
 import { parentChanged } from './parent-watch'
 import { RecentResponses } from './recent-responses'
 
-export type Handler = (params: unknown) => unknown
-export type Handlers = Record<string, Handler>
+type Handler = (params: unknown) => unknown
 
-export interface WorkerContext {
-  readonly name: WorkerName
+export interface WorkerContext<W extends WorkerName> {
+  readonly name: W
   readonly dataDir: string
   readonly log: WorkerLogger
-  /** Push an event to the host (which validates it and fans it out). */
-  emit(name: string, payload: unknown): void
-  /** One-way messages from the host (e.g. market data relayed to execution). */
-  onNotify(name: string, listener: (payload: unknown) => void): void
+  /** Push one of this worker's events (api.ts eventOwners) to the host, which validates it and fans it out. */
+  emit: Emit<W>
+  /** One-way messages from the host (e.g. market data relayed to execution), parsed with `schema`
+   * here, at the process edge; a malformed one is logged and dropped. */
+  onNotify<S extends z.ZodType>(name: string, schema: S, listener: (payload: z.output<S>) => void): void
   /** Run on graceful shutdown (close databases); awaited before exit. */
   onShutdown(fn: () => void | Promise<void>): void
 }
 
-/** Wrap a handler so its params are validated with the shared schema before it runs. */
-export function validated<S extends z.ZodType>(schema: S, fn: (params: z.output<S>) => unknown): Handler {
-  return (raw) => {
-    const parsed = schema.safeParse(raw)
-    if (!parsed.success) throw new KeelError('bad_request', describeZodError(parsed.error))
-    return fn(parsed.data)
-  }
+/** Params parsed with the method's api.ts schema: the one parse at the worker's edge. */
+function parseParams(method: string, schema: z.ZodType, raw: unknown): unknown {
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) throw new KeelError('bad_request', `${method}: ${describeZodError(parsed.error)}`)
+  return parsed.data
 }
 
 /**
  * The one programming model for every worker: typed requests with correlation ids, events,
  * heartbeats from the event loop, graceful shutdown, and exit when the host is gone.
- * `setup` opens the worker's state (databases, feeds) and returns its method handlers; the
- * worker says `ready` only after it resolves, so the host never talks to a half-started worker.
+ * `setup` opens the worker's state (databases, feeds) and returns its method handlers, one per
+ * api.ts method the worker owns (WorkerHandlers<W>); the worker says `ready` only after it
+ * resolves, so the host never talks to a half-started worker. Requests are parsed with their
+ * method's params schema before a handler sees them.
  */
-export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Handlers>): void {
+export function runWorker<W extends WorkerName>(
+  worker: W,
+  // NoInfer: W comes from `worker` alone, so the handlers are typed by it (not inferred from them).
+  setup: (ctx: WorkerContext<W>) => NoInfer<WorkerHandlers<W> | Promise<WorkerHandlers<W>>>
+): void {
   const name = WorkerName.parse(process.env[WORKER_ENV.name])
+  if (name !== worker) throw new Error(`worker entry for ${worker} started as ${name}: the host spawned the wrong entry`)
   process.title = `keel-${name}` // what ps and task managers show (a warm standby became this worker)
   const dataDir = process.env[WORKER_ENV.dataDir] ?? process.cwd()
   const heartbeatMs = Number(process.env[WORKER_ENV.heartbeatMs] ?? 500)
@@ -49,7 +56,7 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
   const notifyListeners = new Map<string, Array<(payload: unknown) => void>>()
   const shutdownHooks: Array<() => void | Promise<void>> = []
   const recent = new RecentResponses(2000)
-  let handlers: Handlers | undefined
+  let handlers: Record<string, Handler> | undefined
   const early: unknown[] = []
   let stopping = false
 
@@ -65,7 +72,7 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
     else if (events.length) send({ t: 'evts', events })
   }
 
-  const builtins: Handlers = {
+  const builtins: Record<string, Handler> = {
     ping: () => ({ worker: name, pid: process.pid, uptimeMs: Math.round(performance.now() - startedAt) })
   }
 
@@ -90,9 +97,7 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
     recent.markPending(id)
     let response: WorkerToHost
     try {
-      const handler = handlers?.[method] ?? builtins[method]
-      if (!handler) throw new KeelError('unknown_method', `worker ${name} has no method ${method}`)
-      const result = await handler(params)
+      const result = await run(method, params)
       response = { t: 'res', id, ok: true, result }
     } catch (err) {
       const error: ErrorBody = KeelError.from(err).toBody()
@@ -101,6 +106,13 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
     }
     recent.set(id, response)
     send(response)
+  }
+
+  function run(method: string, params: unknown): unknown {
+    if (Object.hasOwn(builtins, method)) return builtins[method]!(params)
+    const handler = isMethodName(method) && methods[method].owner === name ? handlers?.[method] : undefined
+    if (!handler) throw new KeelError('unknown_method', `worker ${name} has no method ${method}`)
+    return handler(parseParams(method, methods[method as keyof typeof methods].params, params))
   }
 
   function dispatch(raw: unknown): void {
@@ -133,21 +145,29 @@ export function runWorker(setup: (ctx: WorkerContext) => Handlers | Promise<Hand
     if (parentChanged(initialPpid)) process.exit(0)
   })
 
-  const ctx: WorkerContext = {
-    name,
+  const ctx: WorkerContext<W> = {
+    name: worker,
     dataDir,
     log,
-    emit: (event, payload) => {
+    emit: (event: string, payload: unknown) => {
       if (!pendingEvents.length) setImmediate(flushEvents)
       pendingEvents.push({ name: event, payload })
     },
-    onNotify: (event, listener) => notifyListeners.set(event, [...(notifyListeners.get(event) ?? []), listener]),
+    onNotify: (event, schema, listener) => {
+      const parsing = (raw: unknown): void => {
+        const parsed = schema.safeParse(raw)
+        if (parsed.success) listener(parsed.data)
+        else log.warn(`ignored malformed ${event} from the host: ${describeZodError(parsed.error)}`)
+      }
+      notifyListeners.set(event, [...(notifyListeners.get(event) ?? []), parsing])
+    },
     onShutdown: (fn) => shutdownHooks.push(fn)
   }
 
   Promise.resolve(setup(ctx)).then(
     (h) => {
-      handlers = h
+      // WorkerHandlers<W> typed each handler by its method; `run` gives it params parsed with that method's schema.
+      handlers = h as unknown as Record<string, Handler>
       heartbeat.beatNow()
       send({ t: 'ready', pid: process.pid })
       for (const raw of early.splice(0)) dispatch(raw)

@@ -1,5 +1,5 @@
 import type { MarketInfo } from '../../shared/market-data'
-import type { ResetAccountParams } from '../../shared/trading'
+import { LEDGER_LIMITS, type ResetAccountParams } from '../../shared/trading'
 import { tidy } from './numeric'
 import type { AccountState, AssetBalance, ExchangeState } from './state'
 import type { Tx } from './tx'
@@ -122,6 +122,15 @@ export interface FeeRates {
   taker: number
 }
 
+/** The account's rates, else the market's, held within LEDGER_LIMITS: an exchange's market data
+ * is not range-checked at the feed, and a fee outside the bounds could make a fill pay out more
+ * than it takes in. */
 export function feeRates(acct: AccountState, market: MarketInfo): FeeRates {
-  return { maker: acct.fees.maker ?? market.maker, taker: acct.fees.taker ?? market.taker }
+  const { makerFee, takerFee } = LEDGER_LIMITS
+  return {
+    maker: clamp(acct.fees.maker ?? market.maker, makerFee.min, makerFee.max),
+    taker: clamp(acct.fees.taker ?? market.taker, takerFee.min, takerFee.max)
+  }
 }
+
+const clamp = (x: number, min: number, max: number): number => (x < min ? min : x > max ? max : x)

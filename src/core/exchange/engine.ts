@@ -1,16 +1,14 @@
-import type { z } from 'zod'
-import type { OrderBook, Ticker, Trade } from '../../shared/market-data'
-import { MarketInfo } from '../../shared/market-data'
-import { describeZodError, KeelError, type ErrorBody } from '../../shared/errors'
-import {
+import type { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
+import { KeelError, type ErrorBody } from '../../shared/errors'
+import type {
+  AccountSummary,
   AmendOrderParams,
   CancelAllParams,
+  CancelAllResult,
   CancelOrderParams,
+  Order,
   PlaceOrderParams,
-  ResetAccountParams,
-  type AccountSummary,
-  type CancelAllResult,
-  type Order
+  ResetAccountParams
 } from '../../shared/trading'
 import { resetAccount } from './accounts'
 import { applyBook, applyTicker } from './book'
@@ -28,16 +26,32 @@ import { summarize } from './valuation'
  * market events, ids come from sequences. Replaying the same inputs gives the same state.
  */
 
-/** Commands carry raw (unparsed) params: the engine validates them itself. */
-export type Command =
-  | { kind: 'placeOrder'; at: number; params: unknown }
-  | { kind: 'cancelOrder'; at: number; params: unknown }
-  | { kind: 'cancelAll'; at: number; params: unknown }
-  | { kind: 'amendOrder'; at: number; params: unknown }
-  | { kind: 'resetAccount'; at: number; params: unknown }
-  | { kind: 'setMarkets'; at: number; markets: unknown[] }
+/** Params of each command, as parsed at the process edge with the API's schemas (src/shared/trading.ts). */
+export interface CommandParams {
+  placeOrder: PlaceOrderParams
+  cancelOrder: CancelOrderParams
+  cancelAll: CancelAllParams
+  amendOrder: AmendOrderParams
+  resetAccount: ResetAccountParams
+}
+export type CommandKind = keyof CommandParams
 
-/** Market events carry data already parsed at the process boundary (see `run`). */
+/** What each command answers when it succeeds. */
+export interface CommandReplies {
+  placeOrder: Order
+  cancelOrder: Order
+  cancelAll: CancelAllResult
+  amendOrder: Order
+  resetAccount: AccountSummary
+  setMarkets: { markets: number }
+}
+
+/** Commands carry parsed params: the engine trusts shapes and judges only the trading rules. */
+export type Command =
+  | { [K in CommandKind]: { kind: K; at: number; params: CommandParams[K] } }[CommandKind]
+  | { kind: 'setMarkets'; at: number; markets: MarketInfo[] }
+
+/** Market events carry data already parsed at the process boundary. */
 export type MarketEvent =
   | { kind: 'trade'; trade: Trade }
   | { kind: 'book'; book: OrderBook }
@@ -45,12 +59,15 @@ export type MarketEvent =
 
 export type EngineInput = Command | MarketEvent
 
-export type ReplyValue = Order | CancelAllResult | AccountSummary | { markets: number } | null
+export type ReplyValue = CommandReplies[keyof CommandReplies] | null
 export type Reply = { ok: true; value: ReplyValue } | { ok: false; error: ErrorBody }
 
 export interface ApplyResult {
   reply: Reply
   effects: Effect[]
+  /** The input failed after it had begun changing the state: discard the state and reload it
+   * (an engine bug, or the ledger guard refusing an unsound result). Nothing of it may be kept. */
+  rollback?: true
 }
 
 export const isCommand = (input: EngineInput): input is Command =>
@@ -88,31 +105,21 @@ export function toPublicOrder(order: OrderRecord): Order {
   return pub
 }
 
-function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
-  const result = schema.safeParse(raw)
-  if (!result.success) throw new KeelError('bad_request', describeZodError(result.error))
-  return result.data
-}
-
 function run(tx: Tx, input: EngineInput): ReplyValue {
   switch (input.kind) {
     case 'placeOrder':
-      return toPublicOrder(placeOrder(tx, parse(PlaceOrderParams, input.params)))
+      return toPublicOrder(placeOrder(tx, input.params))
     case 'cancelOrder':
-      return toPublicOrder(cancelOrder(tx, parse(CancelOrderParams, input.params)))
+      return toPublicOrder(cancelOrder(tx, input.params))
     case 'cancelAll':
-      return { cancelled: cancelAll(tx, parse(CancelAllParams, input.params)).map(toPublicOrder) }
+      return { cancelled: cancelAll(tx, input.params).map(toPublicOrder) }
     case 'amendOrder':
-      return toPublicOrder(amendOrder(tx, parse(AmendOrderParams, input.params)))
-    case 'resetAccount': {
-      const params = parse(ResetAccountParams, input.params)
-      cancelMatching(tx, params.account, 'account reset')
-      return summarize(tx.state, resetAccount(tx, params))
-    }
+      return toPublicOrder(amendOrder(tx, input.params))
+    case 'resetAccount':
+      cancelMatching(tx, input.params.account, 'account reset')
+      return summarize(tx.state, resetAccount(tx, input.params))
     case 'setMarkets':
       return { markets: setMarkets(tx, input.markets) }
-    // Market events arrive typed: the process boundary (the execution worker's feed) parsed
-    // them with the same schemas, so parsing every trade and book again here was pure cost.
     case 'trade':
       onTrade(tx, input.trade)
       return null
@@ -125,27 +132,58 @@ function run(tx: Tx, input: EngineInput): ReplyValue {
   }
 }
 
-function setMarkets(tx: Tx, raw: unknown[]): number {
-  const markets = raw.map((m) => parse(MarketInfo, m))
+function setMarkets(tx: Tx, markets: MarketInfo[]): number {
   for (const market of markets) tx.state.markets.set(marketKey(market.exchange, market.symbol), market)
   tx.marketsChanged(markets)
   return markets.length
 }
 
 /**
- * Applies one input. Never throws: bad command params and refusals come back as an error reply (with
- * no state change). An 'internal' error reply means an engine bug interrupted a change
- * half-way; the caller should discard the state and reload it (TradingStore does).
+ * Applies one input. Never throws: refusals come back as an error reply (with no state change).
+ * A reply with `rollback` means the state was changed part-way (an engine bug, or the ledger
+ * guard found a balance or answer that is negative, NaN or infinite); the caller discards the
+ * state and reloads it (the executor does), so nothing of that input is committed.
  */
 export function apply(state: ExchangeState, input: EngineInput): ApplyResult {
   const tx = new Tx(state, inputTime(input))
   try {
     const value = run(tx, input)
-    return { reply: { ok: true, value }, effects: tx.effects() }
+    const effects = tx.effects()
+    const unsound = unsoundBalance(effects) ?? unsoundReply(value)
+    if (unsound !== undefined) {
+      return { reply: { ok: false, error: { code: 'rejected', message: `${input.kind} refused: ${unsound}` } }, effects: [], rollback: true }
+    }
+    return { reply: { ok: true, value }, effects }
   } catch (err) {
     const error = KeelError.from(err)
+    if (error.code === 'internal') return { reply: { ok: false, error: error.toBody() }, effects: [], rollback: true }
     return { reply: { ok: false, error: error.toBody() }, effects: tx.effects() }
   }
+}
+
+/** The ledger guard: no balance an input touched may end negative, NaN or infinite. */
+function unsoundBalance(effects: readonly Effect[]): string | undefined {
+  for (const effect of effects) {
+    if (effect.kind !== 'balanceChanged') continue
+    const { asset, free, locked } = effect.balance
+    if (!(free >= 0 && locked >= 0 && Number.isFinite(free + locked))) {
+      return `it would leave ${asset} of account ${effect.account} at free ${free}, locked ${locked}`
+    }
+  }
+  return undefined
+}
+
+/** Every number in the answer is finite (the host refuses to send anything else, after the commit). */
+function unsoundReply(value: ReplyValue): string | undefined {
+  if (value === null) return undefined
+  const records: object[] = 'cancelled' in value ? value.cancelled : [value]
+  for (const record of records) {
+    for (const field in record) {
+      const x = (record as Record<string, unknown>)[field]
+      if (typeof x === 'number' && !Number.isFinite(x)) return `its ${field} would be ${x}`
+    }
+  }
+  return undefined
 }
 
 /** Puts an order loaded from storage back into memory (open orders, or a closed one needed to

@@ -41,8 +41,10 @@ export function recordFill(
   acct.feesPaid = tidy(acct.feesPaid + fee)
   updatePosition(tx, acct, order, price, amount)
 
-  order.filled = tidy(order.filled + amount)
-  order.remaining = tidy(order.amount - order.filled)
+  // 15 significant digits cannot hold every lot of a 1e9 order in 1e-8 steps: rounding may put
+  // `filled` a hair past `amount`, which is a complete fill, never a negative remainder.
+  order.filled = Math.min(order.amount, tidy(order.filled + amount))
+  order.remaining = Math.max(0, tidy(order.amount - order.filled))
   order.cost = tidy(order.cost + cost)
   order.fees = tidy(order.fees + fee)
   order.avgFillPrice = tidy(order.cost / order.filled)

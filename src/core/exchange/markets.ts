@@ -1,12 +1,13 @@
 import type { MarketInfo } from '../../shared/market-data'
 import { KeelError } from '../../shared/errors'
-import { floorToTick, fmt, roundToTick } from './numeric'
+import { amountBreak, costBreak, describeBreak, priceBreak, roundToStep, tickBreak, type RuleBreak } from '../../shared/market-rules'
 import { marketKey, type ExchangeState } from './state'
 
 /**
- * Precision and limits the way the exchange applies them (ccxt market structure): price to
- * the nearest tick, amount truncated to its tick, then min/max amount, price and cost. A
- * violation throws a KeelError('rejected') carrying the exchange-style reason.
+ * Precision and limits the way the exchange applies them (ccxt market structure, rules in
+ * src/shared/market-rules): an amount off the lot step, a price off the tick or anything outside
+ * the limits is rejected with the exchange-style reason, never silently adjusted. The ticket
+ * puts the trader's input on the grid before it is sent.
  */
 
 export function findMarket(state: ExchangeState, exchange: string, symbol: string): MarketInfo {
@@ -16,47 +17,29 @@ export function findMarket(state: ExchangeState, exchange: string, symbol: strin
   return market
 }
 
-function checkRange(
-  what: 'amount' | 'price' | 'cost',
-  value: number,
-  range: { min?: number; max?: number },
-  symbol: string
-): void {
-  if (range.min !== undefined && value < range.min) {
-    throw new KeelError('rejected', `${what} ${fmt(value)} below minimum ${fmt(range.min)} for ${symbol}`)
-  }
-  if (range.max !== undefined && value > range.max) {
-    throw new KeelError('rejected', `${what} ${fmt(value)} above maximum ${fmt(range.max)} for ${symbol}`)
-  }
+function refuse(problem: RuleBreak | undefined, market: MarketInfo): void {
+  if (problem) throw new KeelError('rejected', describeBreak(problem, market.symbol))
 }
 
-export function normalizeAmount(market: MarketInfo, amount: number): number {
-  const rounded = floorToTick(amount, market.precision.amount)
-  const { amount: limits } = market.limits
-  if (limits.min !== undefined && rounded < limits.min) checkRange('amount', amount, limits, market.symbol)
-  if (rounded <= 0) {
-    throw new KeelError(
-      'rejected',
-      `amount ${fmt(amount)} is below the amount precision ${fmt(market.precision.amount)} for ${market.symbol}`
-    )
-  }
-  checkRange('amount', rounded, limits, market.symbol)
-  return rounded
+/** The amount, checked, without float residue (0.30000000000000004 → 0.3). */
+export function checkAmount(market: MarketInfo, amount: number): number {
+  refuse(amountBreak(market, amount), market)
+  return roundToStep(amount, market.precision.amount)
 }
 
-export function normalizePrice(market: MarketInfo, price: number, field = 'price'): number {
-  const rounded = roundToTick(price, market.precision.price)
-  if (rounded <= 0) {
-    throw new KeelError(
-      'rejected',
-      `${field} ${fmt(price)} is below the price precision ${fmt(market.precision.price)} for ${market.symbol}`
-    )
-  }
-  checkRange('price', rounded, market.limits.price, market.symbol)
-  return rounded
+/** A limit, trigger or bracket price, checked, without float residue. */
+export function checkPrice(market: MarketInfo, price: number, field = 'price'): number {
+  refuse(priceBreak(market, price, field), market)
+  return roundToStep(price, market.precision.price)
+}
+
+/** A trailing distance: on the tick, not bound by the price limits. */
+export function checkDistance(market: MarketInfo, distance: number, field: string): number {
+  refuse(tickBreak(market, distance, field), market)
+  return roundToStep(distance, market.precision.price)
 }
 
 /** Notional check with the price the order is expected to trade at. */
 export function checkCost(market: MarketInfo, amount: number, price: number): void {
-  checkRange('cost', Number((amount * price).toPrecision(12)), market.limits.cost, market.symbol)
+  refuse(costBreak(market, amount, price), market)
 }

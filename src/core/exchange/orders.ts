@@ -3,8 +3,8 @@ import { KeelError } from '../../shared/errors'
 import type { AmendOrderParams, CancelAllParams, CancelOrderParams, PlaceOrderParams } from '../../shared/trading'
 import { ensureAccount, feeRates, freeOf } from './accounts'
 import { markOf, planTake } from './book'
-import { checkCost, findMarket, normalizeAmount, normalizePrice } from './markets'
-import { fmt, roundToTick, tidy } from './numeric'
+import { checkAmount, checkCost, checkDistance, checkPrice, findMarket } from './markets'
+import { fmt, tidy } from './numeric'
 import { approxAtMost, ownNeed, reserveAssetOf, reserveNeed, syncReservation } from './reserve'
 import {
   contextOf,
@@ -66,18 +66,17 @@ function draftOrder(
   params: PlaceOrderParams,
   fingerprint: string
 ): OrderRecord {
-  const amount = normalizeAmount(market, params.amount)
-  const price = params.price === undefined ? undefined : normalizePrice(market, params.price)
-  let stopPrice = params.stopPrice === undefined ? undefined : normalizePrice(market, params.stopPrice, 'stopPrice')
+  const amount = checkAmount(market, params.amount)
+  const price = params.price === undefined ? undefined : checkPrice(market, params.price)
+  let stopPrice = params.stopPrice === undefined ? undefined : checkPrice(market, params.stopPrice, 'stopPrice')
   const bracket = params.bracket && {
-    stopLoss: normalizePrice(market, params.bracket.stopLoss, 'bracket.stopLoss'),
-    takeProfit: normalizePrice(market, params.bracket.takeProfit, 'bracket.takeProfit'),
+    stopLoss: checkPrice(market, params.bracket.stopLoss, 'bracket.stopLoss'),
+    takeProfit: checkPrice(market, params.bracket.takeProfit, 'bracket.takeProfit'),
     ...(params.bracket.stopLossLimit === undefined
       ? {}
-      : { stopLossLimit: normalizePrice(market, params.bracket.stopLossLimit, 'bracket.stopLossLimit') })
+      : { stopLossLimit: checkPrice(market, params.bracket.stopLossLimit, 'bracket.stopLossLimit') })
   }
-  const trailingAmount =
-    params.trailingAmount === undefined ? undefined : Math.max(roundToTick(params.trailingAmount, market.precision.price), market.precision.price)
+  const trailingAmount = params.trailingAmount === undefined ? undefined : checkDistance(market, params.trailingAmount, 'trailingAmount')
   const snap = tx.state.books.get(marketKey(acct.exchange, market.symbol))
   let extreme: number | undefined
   if (params.type === 'trailing_stop') {
@@ -293,7 +292,7 @@ function amendedFields(
   let amount = order.amount
   if (params.amount !== undefined) {
     if (order.role) throw new KeelError('rejected', 'bracket legs are sized by their entry; amend the entry instead')
-    amount = normalizeAmount(market, params.amount)
+    amount = checkAmount(market, params.amount)
     if (amount <= order.filled) {
       throw new KeelError('rejected', `amount ${fmt(amount)} must exceed the filled ${fmt(order.filled)}; cancel instead`)
     }
@@ -301,14 +300,14 @@ function amendedFields(
   let price = order.price
   if (params.price !== undefined) {
     if (order.price === undefined) throw new KeelError('rejected', `${order.type} order ${order.id} has no price to amend`)
-    price = normalizePrice(market, params.price)
+    price = checkPrice(market, params.price)
   }
   let stopPrice = order.stopPrice
   if (params.stopPrice !== undefined) {
     if (order.status !== 'pending' || order.stopPrice === undefined || order.type === 'trailing_stop') {
       throw new KeelError('rejected', `order ${order.id} has no pending trigger price to amend`)
     }
-    stopPrice = normalizePrice(market, params.stopPrice, 'stopPrice')
+    stopPrice = checkPrice(market, params.stopPrice, 'stopPrice')
   }
   return { amount, price, stopPrice }
 }

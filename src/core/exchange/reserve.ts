@@ -1,5 +1,5 @@
 import type { MarketInfo } from '../../shared/market-data'
-import { feeRates, freeOf, lock } from './accounts'
+import { balanceOf, feeRates, freeOf, lock } from './accounts'
 import { approxEqual, tidy } from './numeric'
 import { isLive, type AccountState, type ExchangeState, type OrderRecord } from './state'
 import type { Tx } from './tx'
@@ -58,10 +58,13 @@ export function approxAtMost(a: number, b: number): boolean {
   return a <= b || approxEqual(a, b)
 }
 
-/** Returns everything the order holds to free (before its funds are spent or it closes). */
+/** Returns everything the order holds to free (before its funds are spent or it closes).
+ * Rounding over reservations many decades apart (1e15 beside 0.01) can leave `locked` a hair
+ * below the last holder's reservation; it takes back what is there, so locked never goes
+ * negative. */
 export function release(tx: Tx, order: OrderRecord, acct: AccountState): void {
   if (order.reserved === 0) return
-  lock(tx, acct, order.reserveAsset, -order.reserved)
+  lock(tx, acct, order.reserveAsset, -Math.min(order.reserved, balanceOf(acct, order.reserveAsset).locked))
   order.reserved = 0
   tx.order(order)
 }

@@ -1,17 +1,48 @@
+import type { EventOf } from '../../shared/api'
 import { KeelError } from '../../shared/errors'
 import type { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
-import type { AccountParams, ListFillsParams, ListOrdersParams } from '../../shared/trading'
-import { accountExchange, accountSummary, balances, marketKey, positions, toPublicOrder, type ApplyResult, type Command, type ReplyValue } from '../exchange'
+import type {
+  AccountParams,
+  AccountSummary,
+  AmendOrderParams,
+  Balance,
+  CancelAllParams,
+  CancelAllResult,
+  CancelOrderParams,
+  ListFillsParams,
+  ListFillsResult,
+  ListOrdersParams,
+  ListOrdersResult,
+  Order,
+  PlaceOrderParams,
+  Position,
+  ResetAccountParams
+} from '../../shared/trading'
+import {
+  accountExchange,
+  accountSummary,
+  balances,
+  marketKey,
+  positions,
+  toPublicOrder,
+  type ApplyResult,
+  type Command,
+  type CommandKind,
+  type CommandReplies
+} from '../exchange'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
 
+type ExecutionEvent = 'orderUpdated' | 'fillCreated' | 'balanceChanged'
+type ExecutionEventArgs = { [E in ExecutionEvent]: [name: E, payload: EventOf<E>] }[ExecutionEvent]
+
 /** Client events the execution worker publishes (validated again by the host). */
 export interface ExecutionOutput {
-  event(name: 'orderUpdated' | 'fillCreated' | 'balanceChanged', payload: unknown): void
+  event(...args: ExecutionEventArgs): void
 }
 
-type CommandKind = Exclude<Command['kind'], 'setMarkets'>
+type OrderCommand = Extract<Command, { kind: CommandKind }>
 
 /**
  * How long commands wait after a (re)start for the host's replay of market data: until the
@@ -68,12 +99,30 @@ export class ExecutionService {
    * yet") and any re-sent order a "not subscribed" stale refusal: a valid order turned into a
    * 422 by a crash. Waiting commands keep their arrival order.
    */
-  async command(kind: CommandKind, params: unknown): Promise<ReplyValue> {
+  private async command<C extends OrderCommand>(command: C): Promise<CommandReplies[C['kind']]> {
     if (!this.warm) await this.warmedUp
-    if (kind === 'placeOrder') this.refuseIfStale(params)
-    const result = await this.batcher.submit({ kind, at: this.now(), params } as Command)
+    const input: OrderCommand = command
+    if (input.kind === 'placeOrder') this.refuseIfStale(input.params)
+    const result = await this.batcher.submit(input)
     if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
-    return result.reply.value // the engine already answers with public views (toPublicOrder)
+    // The engine answers each command kind with its CommandReplies value, already a public view.
+    return result.reply.value as CommandReplies[C['kind']]
+  }
+
+  placeOrder(params: PlaceOrderParams): Promise<Order> {
+    return this.command({ kind: 'placeOrder', at: this.now(), params })
+  }
+  cancelOrder(params: CancelOrderParams): Promise<Order> {
+    return this.command({ kind: 'cancelOrder', at: this.now(), params })
+  }
+  cancelAll(params: CancelAllParams): Promise<CancelAllResult> {
+    return this.command({ kind: 'cancelAll', at: this.now(), params })
+  }
+  amendOrder(params: AmendOrderParams): Promise<Order> {
+    return this.command({ kind: 'amendOrder', at: this.now(), params })
+  }
+  resetAccount(params: ResetAccountParams): Promise<AccountSummary> {
+    return this.command({ kind: 'resetAccount', at: this.now(), params })
   }
 
   setMarkets(exchange: string, markets: MarketInfo[]): void {
@@ -112,19 +161,19 @@ export class ExecutionService {
     this.quietTimer = setTimeout(() => this.endWarmUp(), this.warmUp.quietMs)
   }
 
-  listOrders(params: ListOrdersParams): unknown {
+  listOrders(params: ListOrdersParams): ListOrdersResult {
     return this.store.listOrders(params)
   }
-  listFills(params: ListFillsParams): unknown {
+  listFills(params: ListFillsParams): ListFillsResult {
     return this.store.listFills(params)
   }
-  balances({ account }: AccountParams): unknown {
+  balances({ account }: AccountParams): Balance[] {
     return balances(this.store.state, account)
   }
-  positions({ account }: AccountParams): unknown {
+  positions({ account }: AccountParams): Position[] {
     return positions(this.store.state, account)
   }
-  accountSummary({ account }: AccountParams): unknown {
+  accountSummary({ account }: AccountParams): AccountSummary {
     return accountSummary(this.store.state, account)
   }
 
@@ -132,11 +181,7 @@ export class ExecutionService {
    * No new orders on data we can't trust. A re-sent order the journal already has is let
    * through, so an acknowledged order is never turned into a rejection by a later stale feed.
    */
-  private refuseIfStale(raw: unknown): void {
-    // Only three strings are needed here; the engine parses the whole order (a full zod parse
-    // here too was a third validation of every order on the hot path).
-    const { account = 'default', symbol, clientOrderId } = (raw ?? {}) as Record<string, unknown>
-    if (typeof account !== 'string' || typeof symbol !== 'string') return // the engine answers with the precise validation error
+  private refuseIfStale({ account, symbol, clientOrderId }: PlaceOrderParams): void {
     const state = this.store.state
     // A new account named after an exchange trades that exchange: judge that exchange's feed.
     const exchange = accountExchange(state, account)
@@ -144,7 +189,7 @@ export class ExecutionService {
     const reason = this.freshness.staleReason(exchange, symbol, this.now())
     if (!reason) return
     // Only a refusal asks the journal (a disk read for orders outside memory); fresh orders skip it.
-    if (typeof clientOrderId === 'string' && this.store.hasClientOrder(account, clientOrderId)) return
+    if (clientOrderId !== undefined && this.store.hasClientOrder(account, clientOrderId)) return
     throw new KeelError('rejected', `order refused: ${reason}`)
   }
 

@@ -244,6 +244,38 @@ describe('bad input gets a 4xx with a clear reason', () => {
   })
 })
 
+describe('the ledger cannot be poisoned through the API (issue 8.4)', () => {
+  it.each([
+    ['a 500 % taker fee', { fees: { taker: 5 } }, 'fees.taker must be between 0 and 0.1'],
+    ['a negative taker fee', { fees: { taker: -0.01 } }, 'fees.taker must be between 0 and 0.1'],
+    ['a maker rebate past −0.1 %', { fees: { maker: -0.5 } }, 'fees.maker must be between -0.001 and 0.1'],
+    ['a maker fee of 1e308', { fees: { maker: 1e308 } }, 'fees.maker must be between -0.001 and 0.1'],
+    ['a balance of 1e308', { balances: { USDT: 1e308 } }, 'balance must be at most 1e+15'],
+    ['a negative balance', { balances: { USDT: -5 } }, 'balance must not be negative']
+  ])('refuses %s with a 400 and changes nothing', async (_name, params, reason) => {
+    const acct = await account('poison', { USDT: 1_000 })
+    const { status, body } = await serve.call('resetAccount', { account: acct, ...params })
+    expect(status).toBe(400)
+    expect((body as ApiError).error.message).toContain(reason)
+    expect(await ok(serve, 'balances', { account: acct })).toEqual([{ asset: 'USDT', free: 1_000, locked: 0, total: 1_000 }])
+    expect(AccountSummary.parse(await ok(serve, 'accountSummary', { account: acct })).cash).toBe(1_000)
+  })
+
+  it('trades at the extreme allowed fees without a negative or non-finite balance', async () => {
+    const acct = 'fee-extremes'
+    await ok(serve, 'resetAccount', { account: acct, balances: { USDT: 1e15, BTC: 1 }, fees: { maker: -0.001, taker: 0.1 } })
+    const sell = await place({ account: acct, side: 'sell', type: 'market', amount: 1 })
+    // A 10 % taker fee: the sale yields 90 % of its notional.
+    expect(sell.fees).toBeCloseTo(sell.cost * 0.1, 6)
+    const balances = Balance.array().parse(await ok(serve, 'balances', { account: acct }))
+    expect(balances.find((b) => b.asset === 'BTC')).toMatchObject({ free: 0, locked: 0 })
+    // The ledger keeps 15 significant digits: at 1e15 that is whole USDT.
+    expect(Math.abs(balances.find((b) => b.asset === 'USDT')!.total - (1e15 + sell.cost * 0.9))).toBeLessThanOrEqual(2)
+    for (const b of balances) expect(b.free >= 0 && b.locked >= 0 && Number.isFinite(b.total)).toBe(true)
+    expect(AccountSummary.parse(await ok(serve, 'accountSummary', { account: acct })).equity).toBeGreaterThan(1e15)
+  })
+})
+
 describe('events over the WebSocket', () => {
   it('orderUpdated, fillCreated and balanceChanged arrive for a filled order', async () => {
     const acct = await account('events', { USDT: 100_000 })

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ExecutionService } from '../../../src/core/execution/execution-service'
 import { TradingStore } from '../../../src/core/storage/trading'
+import { PlaceOrderParams, type PlaceOrderInput } from '../../../src/shared/trading'
 import type { MarketInfo } from '../../../src/shared/market-data'
 import { BTC } from '../../unit/exchange/fixtures'
 
@@ -20,6 +21,9 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** The worker runtime parses requests before the service sees them; these tests do the same. */
+const place = (exec: ExecutionService, order: PlaceOrderInput) => exec.placeOrder(PlaceOrderParams.parse(order))
+
 function service(): ExecutionService {
   return new ExecutionService(store, { event: () => {} }, () => now, 3_000, { quietMs: 1, maxMs: 50 })
 }
@@ -33,19 +37,19 @@ describe('ExecutionService stale-feed refusal', () => {
     exec.setMarkets('demo', [BTC])
     exec.setMarkets('binance', [binance])
     exec.book(book('demo')) // the demo is fresh; binance has never sent anything
-    const order = { account: 'binance', symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.1, price: 90 }
-    await expect(exec.command('placeOrder', order)).rejects.toThrow(/on binance/)
-    await expect(exec.command('placeOrder', { ...order, account: 'default' })).resolves.toMatchObject({ status: 'open' })
+    const order = { account: 'binance', symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.1, price: 90 } as const
+    await expect(place(exec, order)).rejects.toThrow(/on binance/)
+    await expect(place(exec, { ...order, account: 'default' })).resolves.toMatchObject({ status: 'open' })
   })
 
   it('lets a re-send of an order the journal has through once the feed went stale, refuses new ones', async () => {
     const exec = service()
     exec.setMarkets('demo', [BTC])
     exec.book(book('demo'))
-    const order = { clientOrderId: 'c1', symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.1, price: 90 }
-    const placed = await exec.command('placeOrder', order)
+    const order = { clientOrderId: 'c1', symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.1, price: 90 } as const
+    const placed = await place(exec, order)
     now += 10_000 // no data since: stale
-    await expect(exec.command('placeOrder', order)).resolves.toEqual(placed)
-    await expect(exec.command('placeOrder', { ...order, clientOrderId: 'c2' })).rejects.toThrow(/stale/)
+    await expect(place(exec, order)).resolves.toEqual(placed)
+    await expect(place(exec, { ...order, clientOrderId: 'c2' })).rejects.toThrow(/stale/)
   })
 })

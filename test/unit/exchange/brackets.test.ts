@@ -91,6 +91,6 @@ describe('bracket / OCO orders', () => {
     const h = new Harness()
     expect(
       h.refusal('placeOrder', { symbol: 'BTC/USDT', side: 'buy', type: 'bracket', amount: 1, price: 100, bracket: { stopLoss: 105, takeProfit: 110 } })
-    ).toBe('bracket: a buy bracket needs stopLoss < price < takeProfit')
+    ).toBe('placeOrder: bracket: a buy bracket needs stopLoss < price < takeProfit')
   })
 })

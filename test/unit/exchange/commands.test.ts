@@ -6,7 +6,8 @@ describe('amend', () => {
   it('re-prices a resting order and moves its reservation', () => {
     const h = new Harness()
     const order = h.place({ side: 'buy', type: 'limit', amount: 1, price: 99 })
-    const amended = h.amend({ orderId: order.id, price: 95.555, amount: 2 })
+    expect(h.refusal('amendOrder', { orderId: order.id, price: 95.555 })).toBe('price 95.555 is not a multiple of the price tick 0.01 for BTC/USDT')
+    const amended = h.amend({ orderId: order.id, price: 95.56, amount: 2 })
     expect(amended).toMatchObject({ price: 95.56, amount: 2, remaining: 2 })
     expect(h.balance('USDT').locked).toBeCloseTo(2 * 95.56 * 1.002, 9)
   })

@@ -3,11 +3,14 @@ import {
   apply,
   checkInvariants,
   createState,
+  parseInput,
+  type ApplyResult,
   type EngineConfig,
-  type EngineInput,
   type ExchangeState,
-  type Effect
+  type Effect,
+  type RawEngineInput
 } from '../../../src/core/exchange'
+import { KeelError } from '../../../src/shared/errors'
 import type { AccountSummary, CancelAllResult, Fill, Order, PlaceOrderInput } from '../../../src/shared/trading'
 
 /** A market with round numbers so expectations can be computed by hand:
@@ -30,16 +33,28 @@ export class Harness {
   readonly effects: Effect[] = []
   at = 1_000
 
-  constructor(config: Partial<EngineConfig> = {}, markets: MarketInfo[] = [BTC]) {
+  /** `check` runs after every input; a non-empty answer fails the test (default: every invariant). */
+  constructor(
+    config: Partial<EngineConfig> = {},
+    markets: MarketInfo[] = [BTC],
+    private readonly check: (state: ExchangeState) => string[] = checkInvariants
+  ) {
     this.state = createState(config)
     this.send({ kind: 'setMarkets', at: this.at, markets })
   }
 
-  /** Applies an input, keeps its effects, and fails loudly if an invariant breaks. */
-  send(input: EngineInput) {
-    const result = apply(this.state, input)
+  /** Parses an input as the worker's edge does (bad params answer bad_request, like the API),
+   * applies it, keeps its effects, and fails loudly if an invariant breaks. */
+  send(input: RawEngineInput): ApplyResult {
+    let parsed
+    try {
+      parsed = parseInput(input)
+    } catch (err) {
+      return { reply: { ok: false, error: KeelError.from(err).toBody() }, effects: [] }
+    }
+    const result = apply(this.state, parsed)
     this.effects.push(...result.effects)
-    const problems = checkInvariants(this.state)
+    const problems = this.check(this.state)
     if (problems.length > 0) throw new Error(`invariants broken after ${input.kind}:\n${problems.join('\n')}`)
     return result
   }

@@ -6,11 +6,11 @@ const limit = (extra: object) => ({ symbol: 'BTC/USDT', side: 'buy', type: 'limi
 describe('input validation and exchange rules', () => {
   it('refuses malformed input with a message naming the field', () => {
     const h = new Harness()
-    expect(h.refusal('placeOrder', limit({ amount: Number.NaN }))).toBe('amount: amount must be a finite number')
-    expect(h.refusal('placeOrder', limit({ amount: -1 }))).toBe('amount: amount must be positive')
-    expect(h.refusal('placeOrder', limit({ price: undefined }))).toBe('price: price is required for limit orders')
+    expect(h.refusal('placeOrder', limit({ amount: Number.NaN }))).toBe('placeOrder: amount: amount must be a finite number')
+    expect(h.refusal('placeOrder', limit({ amount: -1 }))).toBe('placeOrder: amount: amount must be positive')
+    expect(h.refusal('placeOrder', limit({ price: undefined }))).toBe('placeOrder: price: price is required for limit orders')
     expect(h.refusal('placeOrder', limit({ type: 'stop_market', price: undefined }))).toBe(
-      'stopPrice: stopPrice is required for stop_market orders'
+      'placeOrder: stopPrice: stopPrice is required for stop_market orders'
     )
     expect(h.refusal('placeOrder', limit({ symbol: 'DOGE/USDT' }))).toBe('unknown symbol DOGE/USDT on demo')
   })
@@ -23,11 +23,18 @@ describe('input validation and exchange rules', () => {
     expect(!refused.ok && refused.error.code).toBe('rejected')
   })
 
-  it('applies the market precision: amount truncated, price rounded to the tick', () => {
+  it('rejects, like the exchange, amounts off the lot step and prices off the tick; keeps on-grid input free of float residue', () => {
     const h = new Harness()
-    const order = h.place({ side: 'buy', type: 'limit', amount: 0.123456, price: 100.126 })
-    expect(order.amount).toBe(0.1234)
-    expect(order.price).toBe(100.13)
+    expect(h.refusal('placeOrder', limit({ amount: 0.123456 }))).toBe('amount 0.123456 is not a multiple of the amount step 0.0001 for BTC/USDT')
+    expect(h.refusal('placeOrder', limit({ price: 100.126 }))).toBe('price 100.126 is not a multiple of the price tick 0.01 for BTC/USDT')
+    expect(h.refusal('placeOrder', limit({ type: 'stop_limit', stopPrice: 101.005 }))).toBe('stopPrice 101.005 is not a multiple of the price tick 0.01 for BTC/USDT')
+    expect(h.refusal('placeOrder', { symbol: 'BTC/USDT', side: 'sell', type: 'trailing_stop', amount: 0.1, trailingAmount: 0.015 })).toBe(
+      'trailingAmount 0.015 is not a multiple of the price tick 0.01 for BTC/USDT'
+    )
+    expect(h.state.orders.size).toBe(0)
+    const order = h.place({ side: 'buy', type: 'limit', amount: 0.1 + 0.2, price: 100.1 + 0.02 })
+    expect(order.amount).toBe(0.3)
+    expect(order.price).toBe(100.12)
   })
 
   it('rejects like the exchange: min/max amount, price and cost', () => {

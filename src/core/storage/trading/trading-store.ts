@@ -87,8 +87,8 @@ export class TradingStore {
     for (const input of inputs) {
       this.hydrateReferencedOrder(input)
       const result = apply(this.engineState, input)
-      if (!result.reply.ok && result.reply.error.code === 'internal') {
-        // An engine bug interrupted a change half-way: keep what came before, drop the rest.
+      if (result.rollback) {
+        // The input changed the state part-way and failed: keep what came before, drop the rest.
         this.commit(writer)
         this.engineState = this.loadState()
         writer = new EffectWriter(this.sql)
