@@ -1,7 +1,7 @@
 import type { BacktestConfig } from '../../shared/backtest'
-import { KeelError } from '../../shared/errors'
+import { describeZodError, KeelError } from '../../shared/errors'
 import type { MarketInfo, OrderBook, Trade } from '../../shared/market-data'
-import type { Fill, Order } from '../../shared/trading'
+import { CancelOrderParams, PlaceOrderParams, ResetAccountParams, type Fill, type Order } from '../../shared/trading'
 import { apply, createState, marketKey, toPublicOrder, type Command, type EngineInput, type ExchangeState, type OrderRecord } from '../exchange'
 import { planTake } from '../exchange/book'
 import { tidy } from '../exchange/numeric'
@@ -75,7 +75,7 @@ export class EngineDriver {
     this.command({
       kind: 'resetAccount',
       at: 0,
-      params: { account: BACKTEST_ACCOUNT, exchange: BACKTEST_EXCHANGE, quote, balances: { [quote]: config.cash } }
+      params: ResetAccountParams.parse({ account: BACKTEST_ACCOUNT, exchange: BACKTEST_EXCHANGE, quote, balances: { [quote]: config.cash } })
     })
   }
 
@@ -84,11 +84,12 @@ export class EngineDriver {
     if (!reply.ok) throw new Error(`backtest set-up refused by the engine: ${reply.error.message}`)
   }
 
-  /** Applies one input; fills go to onFill. An engine bug aborts the run rather than skew it. */
+  /** Applies one input; fills go to onFill. An engine bug, or an input the engine had to roll
+   * back half-way, aborts the run rather than let it go on from a state nobody can trust. */
   private feed(input: EngineInput) {
     const result = apply(this.state, input)
     this.inputs++
-    if (!result.reply.ok && result.reply.error.code === 'internal') {
+    if (result.rollback || (!result.reply.ok && result.reply.error.code === 'internal')) {
       throw new Error(`exchange engine failed on ${input.kind}: ${result.reply.error.message}`)
     }
     for (const effect of result.effects) if (effect.kind === 'fillCreated') this.onFill(effect.fill)
@@ -146,9 +147,15 @@ export class EngineDriver {
 
   private run(queued: QueuedCommand, time: number): void {
     if (queued.kind === 'placeOrder') this.placed++
-    const params = queued.kind === 'placeOrder' ? this.sized(queued.params) : queued.params
-    if (typeof params === 'string') return this.refuse(queued, time, 'rejected', params)
-    const { reply } = this.feed({ kind: queued.kind, at: time, params } as Command)
+    const raw = queued.kind === 'placeOrder' ? this.sized(queued.params) : queued.params
+    if (typeof raw === 'string') return this.refuse(queued, time, 'rejected', raw)
+    // The strategy is user code: its requests are parsed here, at the edge, with the API's schemas.
+    const parsed = queued.kind === 'placeOrder' ? PlaceOrderParams.safeParse(raw) : CancelOrderParams.safeParse(raw)
+    if (!parsed.success) return this.refuse(queued, time, 'bad_request', describeZodError(parsed.error))
+    const command = (queued.kind === 'placeOrder'
+      ? { kind: 'placeOrder', at: time, params: parsed.data }
+      : { kind: 'cancelOrder', at: time, params: parsed.data }) as Command
+    const { reply } = this.feed(command)
     if (reply.ok) return queued.resolve(reply.value as Order)
     this.refuse(queued, time, reply.error.code, reply.error.message)
   }
