@@ -89,8 +89,9 @@ export class EngineDriver {
   private feed(input: EngineInput) {
     const result = apply(this.state, input)
     this.inputs++
-    if (result.rollback || (!result.reply.ok && result.reply.error.code === 'internal')) {
-      throw new Error(`exchange engine failed on ${input.kind}: ${result.reply.error.message}`)
+    const { reply } = result
+    if (result.rollback || (!reply.ok && reply.error.code === 'internal')) {
+      throw new Error(`exchange engine failed on ${input.kind}: ${reply.ok ? 'rolled back' : reply.error.message}`)
     }
     for (const effect of result.effects) if (effect.kind === 'fillCreated') this.onFill(effect.fill)
     return result
