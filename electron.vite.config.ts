@@ -18,7 +18,8 @@ export default defineConfig({
           'worker-ai': resolve(__dirname, 'workers/ai.ts'),
           'worker-strategy': resolve(__dirname, 'workers/strategy.ts'),
           'worker-standby': resolve(__dirname, 'workers/standby.ts'),
-          'worker-backtest-sweep': resolve(__dirname, 'workers/backtest-sweep.ts')
+          'worker-backtest-sweep': resolve(__dirname, 'workers/backtest-sweep.ts'),
+          'worker-backtest-run': resolve(__dirname, 'workers/backtest-run.ts')
         }
       }
     }

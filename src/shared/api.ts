@@ -3,6 +3,7 @@ import { CrashRecord, HealthReport } from './health'
 import * as M from './market'
 import { Trade, Ticker, OrderBook } from './market-data'
 import * as T from './trading'
+import * as BT from './backtest'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -75,7 +76,13 @@ export const methods = {
   candles: method({ owner: 'market', params: M.CandlesParams, result: M.CandlesResult, summary: 'OHLCV candles for charts (since, or before for scroll-back).' }),
   subscribe: method({ owner: 'market', params: M.SubscribeParams, result: M.SubscribeResult, summary: 'Stream tickers, trades, books or candles of symbols on an exchange (switches the active exchange).' }),
   unsubscribe: method({ owner: 'market', params: M.UnsubscribeParams, result: M.SubscribeResult, summary: 'Stop streaming.' }),
-  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' })
+  downloadHistory: method({ owner: 'market', params: M.DownloadHistoryParams, result: M.DownloadHistoryResult, summary: 'Download OHLCV history into market.db; progress arrives as historyProgress events.' }),
+
+  // ── backtest ──
+  runBacktest: method({ owner: 'strategy', params: BT.RunBacktestParams, result: BT.RunBacktestResult, summary: 'Start a backtest on a worker thread (strategy, params, data, range, settings); progress and the stored run id arrive as backtestProgress events.' }),
+  listBacktests: method({ owner: 'strategy', params: BT.ListBacktestsParams, result: BT.ListBacktestsResult, summary: 'Stored backtests with their metrics, newest first (before: an id, for older pages).' }),
+  getBacktest: method({ owner: 'strategy', params: BT.GetBacktestParams, result: BT.GetBacktestResult, summary: 'One stored backtest: trades, open trades, equity and drawdown curves, metrics.' }),
+  cancelBacktest: method({ owner: 'strategy', params: BT.CancelBacktestParams, result: BT.CancelBacktestResult, summary: 'Stop a running backtest; cancelled: false when it is not running.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -93,7 +100,9 @@ export const events = {
   feedStatus: M.FeedStatusEvent,
   historyProgress: M.HistoryProgressEvent,
   /** This client fell behind and missed trades (its fan-out ring overflowed): a tape can say so. */
-  tradesDropped: z.object({ count: z.number().int().positive() })
+  tradesDropped: z.object({ count: z.number().int().positive() }),
+  // ── backtest ──
+  backtestProgress: BT.BacktestProgress
 } satisfies Record<string, z.ZodType>
 
 /**
@@ -113,7 +122,9 @@ export const eventOwners = {
   candle: 'market',
   feedStatus: 'market',
   historyProgress: 'market',
-  tradesDropped: 'host'
+  tradesDropped: 'host',
+  // ── backtest ──
+  backtestProgress: 'strategy'
 } as const satisfies Record<EventName, Owner>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

@@ -280,3 +280,25 @@ export const WalkForwardReport = z.object({
   overfitWindows: z.number().int()
 })
 export type WalkForwardReport = z.infer<typeof WalkForwardReport>
+
+// ── API (runBacktest, listBacktests, getBacktest, cancelBacktest; backtestProgress events) ──
+
+export const RunBacktestParams = BacktestRequest
+export const RunBacktestResult = z.object({ runId: z.string() })
+export const ListBacktestsParams = z.object({ limit: z.number().int().min(1).max(1_000).default(100), before: z.number().int().optional() }).default({ limit: 100 })
+export const ListBacktestsResult = z.object({ backtests: z.array(BacktestSummary) })
+export const GetBacktestParams = z.object({ id: z.number().int().positive() })
+export const GetBacktestResult = z.object({ id: z.number().int(), report: BacktestReport })
+export const CancelBacktestParams = z.object({ runId: z.string().min(1).max(64) })
+export const CancelBacktestResult = z.object({ cancelled: z.boolean() })
+
+export const BacktestProgress = z.object({
+  runId: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  done: z.number().int(),
+  total: z.number().int(),
+  /** The stored run, once done. */
+  backtestId: z.number().int().optional(),
+  error: z.string().optional()
+})
+export type BacktestProgress = z.infer<typeof BacktestProgress>

@@ -37,6 +37,7 @@ export function resolveStrategy(ref: string): ResolvedStrategy {
 export interface JobOptions {
   dataDir: string
   onProgress?: (done: number, total: number) => void
+  progressEvery?: number
   shouldStop?: () => boolean
   /** Data already loaded for this request's data/from/to (sweeps load once, run many). */
   data?: LoadedData
@@ -65,6 +66,7 @@ export async function runRequest(request: BacktestRequest, options: JobOptions):
     data: data.info,
     indicators,
     onProgress: options.onProgress,
+    progressEvery: options.progressEvery,
     shouldStop: options.shouldStop
   })
 }
