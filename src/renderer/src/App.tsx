@@ -14,6 +14,7 @@ import { Toasts } from './components/Toasts'
 import { Watchlist } from './components/Watchlist'
 import { useShortcuts } from './lib/shortcuts'
 import { bindAlerts } from './stores/alerts'
+import { bindBacktests } from './stores/backtest'
 import { bindHealth } from './stores/health'
 import { bindMarket } from './stores/market'
 import { usePrefsStore, type Layout } from './stores/prefs'
@@ -22,7 +23,7 @@ import { bindTrading } from './stores/trading'
 /** Wires the stores to the client for the app's lifetime. */
 function useBindings(client: KeelClient): void {
   useEffect(() => {
-    const unbind = [bindHealth(client), bindAlerts(client), bindMarket(client), bindTrading(client)]
+    const unbind = [bindHealth(client), bindAlerts(client), bindMarket(client), bindTrading(client), bindBacktests(client)]
     return () => unbind.forEach((off) => off())
   }, [client])
 }

@@ -3,7 +3,7 @@ import { createJSONStorage, persist } from 'zustand/middleware'
 import type { Timeframe } from '../../../shared/market-data'
 
 export type Theme = 'dark' | 'light'
-export type BottomTab = 'open' | 'history' | 'fills' | 'positions' | 'balances'
+export type BottomTab = 'open' | 'history' | 'fills' | 'positions' | 'balances' | 'backtest'
 export type Overlay = 'sma' | 'ema' | 'bollinger'
 export type IndicatorPane = 'volume' | 'rsi' | 'macd'
 

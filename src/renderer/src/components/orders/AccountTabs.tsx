@@ -6,6 +6,7 @@ import { usePrefsStore, type BottomTab } from '../../stores/prefs'
 import { selectOpenOrders, selectOrderHistory, useTradingStore } from '../../stores/trading'
 import { balanceColumns, fillColumns, historyColumns, openOrderColumns, positionColumns } from './columns'
 import { DataTable } from './DataTable'
+import { BacktestPanel } from '../backtest/BacktestPanel'
 
 const orderLabel = (o: Order) => `${o.side} ${o.type} ${o.symbol} ${o.id}`
 
@@ -53,7 +54,8 @@ const TABS: { id: BottomTab; label: string; view: () => JSX.Element }[] = [
   { id: 'history', label: 'Order history', view: OrderHistory },
   { id: 'fills', label: 'Fills', view: Fills },
   { id: 'positions', label: 'Positions', view: Positions },
-  { id: 'balances', label: 'Balances', view: Balances }
+  { id: 'balances', label: 'Balances', view: Balances },
+  { id: 'backtest', label: 'Backtest', view: BacktestPanel }
 ]
 
 function useTabCounts(): Record<BottomTab, number> {
@@ -61,7 +63,7 @@ function useTabCounts(): Record<BottomTab, number> {
   const fills = useTradingStore((s) => s.fills.length)
   const positions = useTradingStore((s) => s.positions.filter((p) => p.amount !== 0).length)
   const open = useMemo(() => selectOpenOrders(orders).length, [orders])
-  return { open, history: 0, fills, positions, balances: 0 }
+  return { open, history: 0, fills, positions, balances: 0, backtest: 0 }
 }
 
 /** Open orders, order history, fills, positions and balances as tabs (the ARIA tabs pattern). */
