@@ -19,7 +19,9 @@ export default defineConfig({
           'worker-ai-train': resolve(__dirname, 'workers/ai-train.ts'),
           'worker-strategy': resolve(__dirname, 'workers/strategy.ts'),
           'worker-strategy-bot': resolve(__dirname, 'workers/strategy-bot.ts'),
-          'worker-standby': resolve(__dirname, 'workers/standby.ts')
+          'worker-standby': resolve(__dirname, 'workers/standby.ts'),
+          'worker-backtest-sweep': resolve(__dirname, 'workers/backtest-sweep.ts'),
+          'worker-backtest-run': resolve(__dirname, 'workers/backtest-run.ts')
         }
       }
     }

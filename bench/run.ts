@@ -17,7 +17,8 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   storage: () => import('./storage.bench'),
   dist: () => import('./dist.bench'),
   strategy: () => import('./strategy.bench'),
-  ai: () => import('./ai.bench')
+  ai: () => import('./ai.bench'),
+  backtest: () => import('./backtest.bench')
 }
 
 async function main(): Promise<void> {

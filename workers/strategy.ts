@@ -3,12 +3,15 @@ import { z } from 'zod'
 import { CandleEvent } from '../src/shared/market'
 import { Ticker } from '../src/shared/market-data'
 import { FillCreated, OrderUpdated } from '../src/shared/trading'
+import { BacktestService } from '../src/core/backtest/service'
+import { backtestHandlers } from '../src/core/backtest/handlers'
 import { BotManager } from '../src/core/strategy/bot-manager'
 import { runWorker } from './runtime/worker'
 
 // The strategy worker runs user bots, quarantined: it holds no money state (execution owns
 // every order and balance), so a bot that loops, leaks or throws costs only its own thread, and
 // killing this whole process for any reason never touches an order. It owns strategy.db.
+// Backtests run here too, each on its own worker thread (results in backtests.db).
 runWorker('strategy', async (ctx) => {
   const manager = new BotManager({
     dataDir: ctx.dataDir,
@@ -18,6 +21,8 @@ runWorker('strategy', async (ctx) => {
     log: ctx.log
   })
   ctx.onShutdown(() => manager.stop())
+  const backtests = new BacktestService({ dataDir: ctx.dataDir, emit: (progress) => ctx.emit('backtestProgress', progress) })
+  ctx.onShutdown(() => backtests.close())
 
   ctx.onNotify('candle', CandleEvent, (e) => manager.candle(e))
   ctx.onNotify('ticker', Ticker, (t) => manager.ticker(t))
@@ -36,6 +41,7 @@ runWorker('strategy', async (ctx) => {
     stopBot: (p) => manager.stopBot(p),
     deleteBot: (p) => manager.deleteBot(p.id),
     listBots: () => manager.listBots(),
-    botLog: (p) => manager.botLog(p)
+    botLog: (p) => manager.botLog(p),
+    ...backtestHandlers(backtests)
   }
 })

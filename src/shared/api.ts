@@ -9,6 +9,7 @@ import { Trade, Ticker, OrderBook } from './market-data'
 import * as A from './ai'
 import * as T from './trading'
 import { UpdateStatus } from './update'
+import * as BT from './backtest'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -122,7 +123,13 @@ export const methods = {
   aiDiscardTask: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTask, summary: 'Discard a dead-letter or pending task.' }),
   aiBudget: method({ owner: 'ai', params: NoParams, result: A.AiBudget, summary: 'LLM spend today and this month against the budgets.' }),
   aiLlmSettings: method({ owner: 'ai', params: NoParams, result: A.LlmSettingsView, summary: 'LLM endpoint settings; the API key is never returned, only whether one is set.' }),
-  aiSetLlmSettings: method({ owner: 'host', params: A.SetLlmSettingsParams, result: A.LlmSettingsView, summary: 'Change LLM settings; an apiKey is stored encrypted by the host and handed only to the AI worker.' })
+  aiSetLlmSettings: method({ owner: 'host', params: A.SetLlmSettingsParams, result: A.LlmSettingsView, summary: 'Change LLM settings; an apiKey is stored encrypted by the host and handed only to the AI worker.' }),
+
+  // ── backtest ──
+  runBacktest: method({ owner: 'strategy', params: BT.RunBacktestParams, result: BT.RunBacktestResult, summary: 'Start a backtest on a worker thread (strategy, params, data, range, settings); progress and the stored run id arrive as backtestProgress events.' }),
+  listBacktests: method({ owner: 'strategy', params: BT.ListBacktestsParams, result: BT.ListBacktestsResult, summary: 'Stored backtests with their metrics, newest first (before: an id, for older pages).' }),
+  getBacktest: method({ owner: 'strategy', params: BT.GetBacktestParams, result: BT.GetBacktestResult, summary: 'One stored backtest: trades, open trades, equity and drawdown curves, metrics.' }),
+  cancelBacktest: method({ owner: 'strategy', params: BT.CancelBacktestParams, result: BT.CancelBacktestResult, summary: 'Stop a running backtest; cancelled: false when it is not running.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -158,7 +165,10 @@ export const events = {
   // ── ai ──
   aiSignal: A.AiSignal,
   aiTask: A.AiTask,
-  trainingProgress: A.TrainingRun
+  trainingProgress: A.TrainingRun,
+
+  // ── backtest ──
+  backtestProgress: BT.BacktestProgress
 } satisfies Record<string, z.ZodType>
 
 /**
@@ -188,7 +198,10 @@ export const eventOwners = {
   // ── ai ──
   aiSignal: 'ai',
   aiTask: 'ai',
-  trainingProgress: 'ai'
+  trainingProgress: 'ai',
+
+  // ── backtest ──
+  backtestProgress: 'strategy'
 } as const satisfies Record<EventName, Owner>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

@@ -6,6 +6,7 @@ import { AppCore } from '../app-core'
 import { preparePrivateDataDir } from '../data-dir'
 import { parseCli, USAGE, type ServeOptions } from './cli-args'
 import { headlessDist } from './dist-serve'
+import { backtestCli } from './backtest-cli'
 import { ForkSpawner } from './fork-spawner'
 import { HttpBridge } from './http-bridge'
 import { chooseToken } from './token-source'
@@ -81,6 +82,10 @@ function supervisorTuning(options: ServeOptions): Partial<SupervisorOptions> {
 }
 
 function main(): void {
+  if (process.argv[2] === 'backtest') {
+    // exitCode, not exit(): a long --json report on a pipe must be written out in full.
+    return void backtestCli(process.argv.slice(3)).then((code) => (process.exitCode = code))
+  }
   let command
   try {
     command = parseCli(process.argv.slice(2))

@@ -19,6 +19,7 @@ import { DockTabs } from './layout/DockTabs'
 import { useLayoutMode, type LayoutMode } from './layout/layout-mode'
 import { useShortcuts } from './lib/shortcuts'
 import { bindAlerts } from './stores/alerts'
+import { bindBacktests } from './stores/backtest'
 import { bindConnection, useConnectionStore } from './stores/connection'
 import { bindHealth } from './stores/health'
 import { bindMarket } from './stores/market'
@@ -28,7 +29,7 @@ import { bindTrading } from './stores/trading'
 /** Wires the stores to the client for the app's lifetime. */
 function useBindings(client: KeelClient): void {
   useEffect(() => {
-    const unbind = [bindConnection(client), bindHealth(client), bindAlerts(client), bindMarket(client), bindTrading(client)]
+    const unbind = [bindConnection(client), bindHealth(client), bindAlerts(client), bindMarket(client), bindTrading(client), bindBacktests(client)]
     return () => unbind.forEach((off) => off())
   }, [client])
 }

@@ -1,5 +1,6 @@
 import { Balances, CancelAllButton, CloseAllButton, Fills, OpenOrders, OrderHistory, Positions, useFillCount, useOpenOrderCount, usePositionCount } from '../components/orders/AccountTabs'
 import { AiPanel } from '../components/ai/AiPanel'
+import { BacktestPanel } from '../components/backtest/BacktestPanel'
 import { BotsPanel } from '../components/bots/BotsPanel'
 import { HealthPanel } from '../components/HealthPanel'
 import { LogPanel } from '../components/LogPanel'
@@ -19,5 +20,6 @@ export const DOCK_PANELS: readonly DockPanel[] = [
   { id: 'log', label: 'Log', component: LogPanel, compactOnly: true },
   // ── other areas: one entry each below ──
   { id: 'bots', label: 'Bots', component: BotsPanel },
-  { id: 'ai', label: 'AI', component: AiPanel }
+  { id: 'ai', label: 'AI', component: AiPanel },
+  { id: 'backtest', label: 'Backtest', component: BacktestPanel }
 ]

@@ -1,0 +1,153 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { DataInfo } from '../../shared/backtest'
+import type { CandleGap } from '../market/candles'
+import { KeelError } from '../../shared/errors'
+import { Timeframe, TIMEFRAME_MS, type Candle } from '../../shared/market-data'
+import { parseCandleCsv } from '../market/candle-csv'
+import { DemoHistory } from '../market/demo-history'
+import { demoSpec, DEMO_EXCHANGE_ID } from '../market/demo-symbols'
+import { MarketStore } from '../storage/market/market-store'
+import { seriesFromCandles, type CandleSeries } from './series'
+
+/**
+ * Where a backtest's candles come from: a CSV file (`timestamp,open,high,low,close,volume`),
+ * downloaded history in market.db (`exchange:SYMBOL:timeframe`), or the demo market's
+ * deterministic history (`demo:SYMBOL:timeframe`).
+ */
+
+export type DataSpec =
+  | { kind: 'csv'; path: string }
+  | { kind: 'store'; exchange: string; symbol: string; timeframe: Timeframe }
+  | { kind: 'demo'; symbol: string; timeframe: Timeframe }
+
+/** The demo history's seed when none is given (any fixed value keeps runs reproducible). */
+export const DEMO_HISTORY_SEED = 20261121
+
+export function parseDataSpec(text: string): DataSpec {
+  const spec = text.trim()
+  if (spec === '') throw new KeelError('bad_request', '--data is empty: give a CSV file or exchange:SYMBOL:timeframe')
+  if (/\.csv$/i.test(spec) || existsSync(spec)) return { kind: 'csv', path: spec }
+  const parts = spec.split(':')
+  if (parts.length !== 3 || parts.some((p) => p === '')) {
+    throw new KeelError('bad_request', `--data "${spec}" is neither a CSV file nor exchange:SYMBOL:timeframe (e.g. demo:BTC/USDT:1h)`)
+  }
+  const [exchange, symbol, tf] = parts
+  const timeframe = Timeframe.safeParse(tf)
+  if (!timeframe.success) throw new KeelError('bad_request', `timeframe "${tf}" is not one of ${Timeframe.options.join(', ')}`)
+  if (!symbol.includes('/')) throw new KeelError('bad_request', `symbol "${symbol}" must look like BASE/QUOTE`)
+  return exchange === DEMO_EXCHANGE_ID
+    ? { kind: 'demo', symbol, timeframe: timeframe.data }
+    : { kind: 'store', exchange, symbol, timeframe: timeframe.data }
+}
+
+export interface LoadOptions {
+  /** Where market.db lives (for exchange:SYMBOL:timeframe). */
+  dataDir: string
+  from?: number
+  to?: number
+  /** For CSV files: the symbol they hold (default BTC/USDT). */
+  symbol?: string
+  /** Overrides the timeframe inferred from a CSV's timestamps. */
+  timeframe?: Timeframe
+  /** The clock for the demo history's end when `to` is not given. */
+  now?: number
+  demoSeed?: number
+}
+
+export interface LoadedData {
+  series: CandleSeries
+  info: Omit<DataInfo, 'candles' | 'from' | 'to'>
+}
+
+export function loadData(spec: DataSpec, options: LoadOptions, sharedMemory = false): LoadedData {
+  const { candles, symbol, timeframe, source } = readCandles(spec, options)
+  const inRange = candles.filter((c) => (options.from === undefined || c[0] >= options.from) && (options.to === undefined || c[0] < options.to))
+  if (inRange.length === 0) throw new KeelError('bad_request', `${source}: no candles${rangeText(options)}`)
+  const gaps = gapsBetween(inRange, TIMEFRAME_MS[timeframe])
+  return { series: seriesFromCandles(inRange, sharedMemory), info: { source, symbol, timeframe, gaps } }
+}
+
+function rangeText(options: LoadOptions): string {
+  if (options.from === undefined && options.to === undefined) return ''
+  const at = (t: number | undefined) => (t === undefined ? '…' : new Date(t).toISOString())
+  return ` in ${at(options.from)} – ${at(options.to)}`
+}
+
+function readCandles(spec: DataSpec, options: LoadOptions): { candles: Candle[]; symbol: string; timeframe: Timeframe; source: string } {
+  switch (spec.kind) {
+    case 'csv': {
+      if (!existsSync(spec.path)) throw new KeelError('bad_request', `CSV file ${spec.path} not found`)
+      let candles: Candle[]
+      try {
+        candles = parseCandleCsv(readFileSync(spec.path, 'utf8'))
+      } catch (err) {
+        throw new KeelError('bad_request', `${spec.path}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+      const timeframe = options.timeframe ?? inferTimeframe(candles, spec.path)
+      return { candles, symbol: options.symbol ?? 'BTC/USDT', timeframe, source: spec.path }
+    }
+    case 'store': {
+      const path = join(options.dataDir, 'market.db')
+      const source = `${spec.exchange}:${spec.symbol}:${spec.timeframe}`
+      if (!existsSync(path)) throw new KeelError('bad_request', `no market.db in ${options.dataDir}: download history first (downloadHistory)`)
+      const store = new MarketStore(path)
+      try {
+        const candles = store.range(spec, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER)
+        return { candles, symbol: spec.symbol, timeframe: spec.timeframe, source }
+      } finally {
+        store.close()
+      }
+    }
+    case 'demo': {
+      let symbolSpec
+      try {
+        symbolSpec = demoSpec(spec.symbol)
+      } catch (err) {
+        throw new KeelError('bad_request', err instanceof Error ? err.message : String(err))
+      }
+      const step = TIMEFRAME_MS[spec.timeframe]
+      // The history ends at `to` (or the current day's start), so the same command gives the same candles all day.
+      const end = options.to ?? Math.floor((options.now ?? Date.now()) / 86_400_000) * 86_400_000
+      const since = options.from ?? end - 1_000 * step
+      const history = new DemoHistory(symbolSpec, options.demoSeed ?? DEMO_HISTORY_SEED, end)
+      return {
+        candles: history.candles(spec.timeframe, since, end),
+        symbol: spec.symbol,
+        timeframe: spec.timeframe,
+        source: `demo:${spec.symbol}:${spec.timeframe}`
+      }
+    }
+  }
+}
+
+/**
+ * Missing candles between consecutive rows (more than one timeframe apart). Works on series
+ * whose timestamps are not aligned to the timeframe grid, as exported files often are not.
+ */
+export function gapsBetween(candles: readonly Candle[], step: number): CandleGap[] {
+  const gaps: CandleGap[] = []
+  for (let i = 1; i < candles.length; i++) {
+    const missing = Math.round((candles[i][0] - candles[i - 1][0]) / step) - 1
+    if (missing > 0) gaps.push({ from: candles[i - 1][0] + step, to: candles[i][0] - step, missing })
+  }
+  return gaps
+}
+
+/** The most common spacing of the timestamps, which must be one of Keel's timeframes. */
+export function inferTimeframe(candles: readonly Candle[], source: string): Timeframe {
+  const counts = new Map<number, number>()
+  for (let i = 1; i < candles.length; i++) {
+    const d = candles[i][0] - candles[i - 1][0]
+    counts.set(d, (counts.get(d) ?? 0) + 1)
+  }
+  let best = 0
+  let bestCount = 0
+  for (const [d, n] of counts) if (n > bestCount) [best, bestCount] = [d, n]
+  const match = Timeframe.options.find((tf) => TIMEFRAME_MS[tf] === best)
+  if (!match) {
+    const what = candles.length < 2 ? 'fewer than two rows' : `rows ${best} ms apart`
+    throw new KeelError('bad_request', `${source}: cannot tell the timeframe (${what}); give it with --timeframe`)
+  }
+  return match
+}

@@ -1,0 +1,202 @@
+import type { BacktestConfig } from '../../shared/backtest'
+import { describeZodError, KeelError } from '../../shared/errors'
+import type { MarketInfo, OrderBook, Trade } from '../../shared/market-data'
+import { CancelOrderParams, PlaceOrderParams, ResetAccountParams, type Fill, type Order } from '../../shared/trading'
+import { apply, createState, marketKey, toPublicOrder, type Command, type EngineInput, type ExchangeState, type OrderRecord } from '../exchange'
+import { planTake } from '../exchange/book'
+import { tidy } from '../exchange/numeric'
+
+/**
+ * The paper exchange engine (src/core/exchange) as a backtest drives it: one market, one
+ * account, commands queued by the strategy and applied at the next market instant, fills
+ * reported back. Everything that moves money happens inside `apply`, exactly as in paper
+ * trading; this class only feeds it and reads its state.
+ */
+
+export const BACKTEST_EXCHANGE = 'backtest'
+export const BACKTEST_ACCOUNT = 'backtest'
+
+/** Commands one market instant may apply before the strategy is judged to be looping. */
+const MAX_COMMANDS_PER_INSTANT = 10_000
+
+interface QueuedCommand {
+  kind: 'placeOrder' | 'cancelOrder'
+  params: Record<string, unknown>
+  resolve(order: Order): void
+  reject(error: KeelError): void
+}
+
+export interface Rejection {
+  time: number
+  request: string
+  reason: string
+}
+
+export class EngineDriver {
+  readonly state: ExchangeState
+  readonly market: MarketInfo
+  readonly key: string
+  inputs = 0
+  placed = 0
+  readonly rejected: Rejection[] = []
+  private queue: QueuedCommand[] = []
+  private nextClientSeq = 1
+
+  constructor(
+    config: BacktestConfig,
+    private readonly onFill: (fill: Fill) => void,
+    /** Called when a command is queued (a strategy awaiting it may be waiting to be woken). */
+    private readonly onQueued: () => void
+  ) {
+    const [base, quote] = config.symbol.split('/')
+    this.market = {
+      exchange: BACKTEST_EXCHANGE,
+      symbol: config.symbol,
+      base,
+      quote,
+      active: true,
+      precision: { amount: config.amountStep, price: config.priceTick },
+      limits: { amount: {}, price: {}, cost: {} },
+      maker: config.makerFee ?? config.fee,
+      taker: config.fee
+    }
+    this.key = marketKey(BACKTEST_EXCHANGE, config.symbol)
+    this.state = createState({
+      queueModel: config.queueModel,
+      defaultExchange: BACKTEST_EXCHANGE,
+      defaultQuote: quote,
+      defaultBalances: { [quote]: config.cash },
+      // The backtest samples equity itself, once per candle.
+      equitySampleIntervalMs: Number.POSITIVE_INFINITY,
+      equityHistoryLimit: 1,
+      closedOrderMemory: 1_000
+    })
+    this.command({ kind: 'setMarkets', at: 0, markets: [this.market] })
+    this.command({
+      kind: 'resetAccount',
+      at: 0,
+      params: ResetAccountParams.parse({ account: BACKTEST_ACCOUNT, exchange: BACKTEST_EXCHANGE, quote, balances: { [quote]: config.cash } })
+    })
+  }
+
+  private command(input: Command): void {
+    const { reply } = this.feed(input)
+    if (!reply.ok) throw new Error(`backtest set-up refused by the engine: ${reply.error.message}`)
+  }
+
+  /** Applies one input; fills go to onFill. An engine bug, or an input the engine had to roll
+   * back half-way, aborts the run rather than let it go on from a state nobody can trust. */
+  private feed(input: EngineInput) {
+    const result = apply(this.state, input)
+    this.inputs++
+    const { reply } = result
+    if (result.rollback || (!reply.ok && reply.error.code === 'internal')) {
+      throw new Error(`exchange engine failed on ${input.kind}: ${reply.ok ? 'rolled back' : reply.error.message}`)
+    }
+    for (const effect of result.effects) if (effect.kind === 'fillCreated') this.onFill(effect.fill)
+    return result
+  }
+
+  book(book: OrderBook): void {
+    this.feed({ kind: 'book', book })
+  }
+
+  trade(trade: Trade): void {
+    this.feed({ kind: 'trade', trade })
+  }
+
+  private live: ReadonlySet<OrderRecord> | undefined
+
+  /** Live orders of the market (stops waiting, limits resting). The engine creates the set with
+   * the first order and keeps it, so it is looked up once: this sits on the per-candle path. */
+  liveOrders(): ReadonlySet<OrderRecord> {
+    return (this.live ??= this.state.live.get(this.key)) ?? EMPTY
+  }
+
+  get hasQueued(): boolean {
+    return this.queue.length > 0
+  }
+
+  enqueue(kind: QueuedCommand['kind'], params: Record<string, unknown>): Promise<Order> {
+    const promise = new Promise<Order>((resolve, reject) => {
+      this.queue.push({ kind, params, resolve, reject })
+    })
+    // The strategy may ignore the promise; a rejection it never looks at must not end the process.
+    promise.catch(() => undefined)
+    this.onQueued()
+    return promise
+  }
+
+  nextClientOrderId(): string {
+    return `bt-${this.nextClientSeq++}`
+  }
+
+  /** Applies every queued command at `time`, including those queued by fills they cause. */
+  flush(time: number): void {
+    let applied = 0
+    while (this.queue.length > 0) {
+      const batch = this.queue
+      this.queue = []
+      for (const queued of batch) {
+        if (++applied > MAX_COMMANDS_PER_INSTANT) {
+          throw new Error(`the strategy sent more than ${MAX_COMMANDS_PER_INSTANT} orders at one instant (${new Date(time).toISOString()})`)
+        }
+        this.run(queued, time)
+      }
+    }
+  }
+
+  private run(queued: QueuedCommand, time: number): void {
+    if (queued.kind === 'placeOrder') this.placed++
+    const raw = queued.kind === 'placeOrder' ? this.sized(queued.params) : queued.params
+    if (typeof raw === 'string') return this.refuse(queued, time, 'rejected', raw)
+    // The strategy is user code: its requests are parsed here, at the edge, with the API's schemas.
+    const parsed = queued.kind === 'placeOrder' ? PlaceOrderParams.safeParse(raw) : CancelOrderParams.safeParse(raw)
+    if (!parsed.success) return this.refuse(queued, time, 'bad_request', describeZodError(parsed.error))
+    const command = (queued.kind === 'placeOrder'
+      ? { kind: 'placeOrder', at: time, params: parsed.data }
+      : { kind: 'cancelOrder', at: time, params: parsed.data }) as Command
+    const { reply } = this.feed(command)
+    if (reply.ok) return queued.resolve(reply.value as Order)
+    this.refuse(queued, time, reply.error.code, reply.error.message)
+  }
+
+  private refuse(queued: QueuedCommand, time: number, code: KeelError['code'], reason: string): void {
+    this.rejected.push({ time, request: JSON.stringify(queued.params), reason })
+    queued.reject(new KeelError(code, reason))
+  }
+
+  /**
+   * A market buy sized by `cost` (quote to spend, fees included) gets the amount the book
+   * sells for that much, rounded down to the step: the engine's own walk with `cost` as the
+   * funds limit.
+   */
+  private sized(params: Record<string, unknown>): Record<string, unknown> | string {
+    const cost = params.cost
+    if (typeof cost !== 'number' || params.amount !== undefined) return params
+    const { cost: _cost, ...rest } = params
+    const snap = this.state.books.get(this.key)
+    if (params.type !== 'market' || params.side !== 'buy' || !snap) return rest // the engine explains what is missing
+    // Unbounded in amount, bounded by the funds; the steps (not `filled`, which loses digits
+    // against a huge requested amount) say what the cost buys.
+    const plan = planTake(snap, 'buy', Number.MAX_SAFE_INTEGER, this.market.precision.amount, {
+      quoteFunds: cost,
+      feeRate: this.market.taker
+    })
+    const amount = tidy(plan.steps.reduce((sum, step) => sum + step.amount, 0))
+    if (amount <= 0) return `insufficient balance: ${cost} ${this.market.quote} buys less than one amount step`
+    return { ...rest, amount }
+  }
+
+  /** Commands that can no longer execute (the data ended) are refused with that reason. */
+  dropQueued(time: number): void {
+    for (const queued of this.queue) this.refuse(queued, time, 'rejected', 'the backtest data ended before the order could execute')
+    this.queue = []
+  }
+
+  openOrders(): Order[] {
+    return [...this.liveOrders()].filter((o) => o.account === BACKTEST_ACCOUNT).map(toPublicOrder)
+  }
+}
+
+const EMPTY: ReadonlySet<OrderRecord> = new Set()

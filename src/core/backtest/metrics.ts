@@ -1,0 +1,125 @@
+import type { BacktestMetrics, ClosedTrade } from '../../shared/backtest'
+import type { Timeframe } from '../../shared/market-data'
+import { TIMEFRAME_MS } from '../../shared/market-data'
+
+/** Performance measures of an equity curve and its trades. Pure arithmetic, no engine. */
+
+const YEAR_MS = 365.25 * 86_400_000
+
+export interface CurveInput {
+  /** Equity at each candle's close. */
+  equity: ArrayLike<number>
+  startEquity: number
+  /** First candle's open time and last candle's close time. */
+  startTime: number
+  endTime: number
+  timeframe: Timeframe
+  /** Candles that closed with a position. */
+  exposedCandles: number
+  feesPaid: number
+}
+
+/** Largest fall from a running peak, as a positive fraction (0.25 = 25 %); the start counts as a peak. */
+export function maxDrawdown(equity: ArrayLike<number>, start: number): number {
+  let peak = start
+  let worst = 0
+  for (let i = 0; i < equity.length; i++) {
+    const e = equity[i]
+    if (e > peak) peak = e
+    else if (peak > 0) worst = Math.max(worst, 1 - e / peak)
+  }
+  return worst
+}
+
+/** drawdown[i] = equity[i] / running peak − 1 (0 at a new high, negative below it). */
+export function drawdownCurve(equity: ArrayLike<number>, start: number): Float64Array {
+  const out = new Float64Array(equity.length)
+  let peak = start
+  for (let i = 0; i < equity.length; i++) {
+    if (equity[i] > peak) peak = equity[i]
+    out[i] = peak > 0 ? equity[i] / peak - 1 : 0
+  }
+  return out
+}
+
+/** Per-candle simple returns, starting from the starting equity. */
+export function periodReturns(equity: ArrayLike<number>, start: number): Float64Array {
+  const out = new Float64Array(equity.length)
+  let previous = start
+  for (let i = 0; i < equity.length; i++) {
+    out[i] = previous > 0 ? equity[i] / previous - 1 : 0
+    previous = equity[i]
+  }
+  return out
+}
+
+/** Mean over sample standard deviation (n − 1), times √periodsPerYear; null without variation. */
+export function sharpe(returns: ArrayLike<number>, periodsPerYear: number): number | null {
+  const n = returns.length
+  if (n < 2) return null
+  let sum = 0
+  for (let i = 0; i < n; i++) sum += returns[i]
+  const mean = sum / n
+  let squares = 0
+  for (let i = 0; i < n; i++) squares += (returns[i] - mean) ** 2
+  const sd = Math.sqrt(squares / (n - 1))
+  return sd > 1e-15 ? (mean / sd) * Math.sqrt(periodsPerYear) : null
+}
+
+/** Mean over downside deviation √(Σ min(r, 0)² / n), times √periodsPerYear; null with no losing period. */
+export function sortino(returns: ArrayLike<number>, periodsPerYear: number): number | null {
+  const n = returns.length
+  if (n < 2) return null
+  let sum = 0
+  let downside = 0
+  for (let i = 0; i < n; i++) {
+    sum += returns[i]
+    if (returns[i] < 0) downside += returns[i] ** 2
+  }
+  const dd = Math.sqrt(downside / n)
+  return dd > 1e-15 ? (sum / n / dd) * Math.sqrt(periodsPerYear) : null
+}
+
+/** Gross profit over gross loss of closed trades; null with no losing trade. */
+export function profitFactor(trades: readonly ClosedTrade[]): number | null {
+  let won = 0
+  let lost = 0
+  for (const t of trades) {
+    if (t.pnl > 0) won += t.pnl
+    else lost -= t.pnl
+  }
+  return lost > 0 ? won / lost : null
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null)
+
+export function computeMetrics(curve: CurveInput, trades: readonly ClosedTrade[]): BacktestMetrics {
+  const { equity, startEquity } = curve
+  const endEquity = equity.length > 0 ? equity[equity.length - 1] : startEquity
+  const totalReturn = endEquity / startEquity - 1
+  const years = (curve.endTime - curve.startTime) / YEAR_MS
+  const cagr = years > 0 && endEquity > 0 ? finiteOrNull((endEquity / startEquity) ** (1 / years) - 1) : null
+  const drawdown = maxDrawdown(equity, startEquity)
+  const returns = periodReturns(equity, startEquity)
+  const periodsPerYear = YEAR_MS / TIMEFRAME_MS[curve.timeframe]
+  const wins = trades.filter((t) => t.pnl > 0).length
+  const pnlSum = trades.reduce((sum, t) => sum + t.pnl, 0)
+  const returnSum = trades.reduce((sum, t) => sum + t.returnPct, 0)
+  return {
+    startEquity,
+    endEquity,
+    totalReturn,
+    cagr,
+    maxDrawdown: drawdown,
+    sharpe: sharpe(returns, periodsPerYear),
+    sortino: sortino(returns, periodsPerYear),
+    calmar: cagr !== null && drawdown > 0 ? cagr / drawdown : null,
+    winRate: trades.length > 0 ? wins / trades.length : null,
+    profitFactor: profitFactor(trades),
+    exposure: equity.length > 0 ? curve.exposedCandles / equity.length : 0,
+    feesPaid: curve.feesPaid,
+    trades: trades.length,
+    averageTrade: trades.length > 0 ? pnlSum / trades.length : null,
+    averageReturnPct: trades.length > 0 ? returnSum / trades.length : null
+  }
+}

@@ -1,0 +1,80 @@
+import type { Candle } from '../../shared/market-data'
+
+/**
+ * Candles as columns: one Float64Array per field. A million candles take 48 MB instead of the
+ * ~100 MB of a million small arrays, read faster in the hot loop, and travel to worker threads
+ * on a SharedArrayBuffer without a copy.
+ */
+export interface CandleSeries {
+  readonly length: number
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
+const FIELDS = 6
+
+/** An empty series of `length` candles, on shared memory when `shared` (for worker threads). */
+export function allocateSeries(length: number, shared = false): CandleSeries {
+  const bytes = length * FIELDS * Float64Array.BYTES_PER_ELEMENT
+  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
+  return seriesOnBuffer(buffer, length)
+}
+
+/** Views a buffer laid out by allocateSeries (e.g. one received by a worker thread). */
+export function seriesOnBuffer(buffer: ArrayBufferLike, length: number): CandleSeries {
+  const column = (i: number) => new Float64Array(buffer, i * length * Float64Array.BYTES_PER_ELEMENT, length)
+  return { length, time: column(0), open: column(1), high: column(2), low: column(3), close: column(4), volume: column(5) }
+}
+
+export function bufferOf(series: CandleSeries): ArrayBufferLike {
+  return series.time.buffer
+}
+
+export function seriesFromCandles(candles: readonly Candle[], shared = false): CandleSeries {
+  const series = allocateSeries(candles.length, shared)
+  for (let i = 0; i < candles.length; i++) {
+    const c = candles[i]
+    series.time[i] = c[0]
+    series.open[i] = c[1]
+    series.high[i] = c[2]
+    series.low[i] = c[3]
+    series.close[i] = c[4]
+    series.volume[i] = c[5]
+  }
+  return series
+}
+
+/** Candles with from ≤ time < to (both optional), as views on the same memory. */
+export function sliceSeries(series: CandleSeries, from?: number, to?: number): CandleSeries {
+  const start = from === undefined ? 0 : lowerBound(series.time, from)
+  const end = to === undefined ? series.length : lowerBound(series.time, to)
+  return sliceByIndex(series, start, Math.max(start, end))
+}
+
+export function sliceByIndex(series: CandleSeries, start: number, end: number): CandleSeries {
+  return {
+    length: end - start,
+    time: series.time.subarray(start, end),
+    open: series.open.subarray(start, end),
+    high: series.high.subarray(start, end),
+    low: series.low.subarray(start, end),
+    close: series.close.subarray(start, end),
+    volume: series.volume.subarray(start, end)
+  }
+}
+
+/** First index whose time is ≥ t. */
+function lowerBound(times: Float64Array, t: number): number {
+  let lo = 0
+  let hi = times.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (times[mid] < t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}

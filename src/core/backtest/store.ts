@@ -1,0 +1,191 @@
+import Database from 'better-sqlite3'
+import { gunzipSync, gzipSync, strFromU8, strToU8 } from 'fflate'
+import { BacktestMetrics, BacktestReport, BacktestSummary, SweepSpec, type BacktestRequest, type SweepPointResult } from '../../shared/backtest'
+import type { ParamValues } from '../strategy/contract'
+import { migrate } from '../storage/market/migrations'
+
+/**
+ * backtests.db: every finished run (strategy, params, data range, capital, metrics and the full
+ * report), so runs can be listed and compared. One writer: whoever runs backtests (the CLI in
+ * its own process, or the app's backtest runner). WAL lets a reader list while a run is written.
+ */
+
+export const BACKTEST_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE backtests (
+     id            INTEGER PRIMARY KEY,
+     created_at    INTEGER NOT NULL,
+     strategy      TEXT    NOT NULL,
+     strategy_name TEXT    NOT NULL,
+     params        TEXT    NOT NULL,
+     data          TEXT    NOT NULL,
+     symbol        TEXT    NOT NULL,
+     timeframe     TEXT    NOT NULL,
+     data_from     INTEGER NOT NULL,
+     data_to       INTEGER NOT NULL,
+     candles       INTEGER NOT NULL,
+     cash          REAL    NOT NULL,
+     metrics       TEXT    NOT NULL,
+     report        BLOB    NOT NULL,
+     sweep_id      INTEGER
+   )`,
+  // 2: sweeps and their points: a crashed or stopped sweep resumes from its pending points.
+  `CREATE TABLE sweeps (
+     id         INTEGER PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     spec       TEXT    NOT NULL,
+     status     TEXT    NOT NULL,
+     total      INTEGER NOT NULL
+   );
+   CREATE TABLE sweep_points (
+     sweep_id INTEGER NOT NULL REFERENCES sweeps (id),
+     idx      INTEGER NOT NULL,
+     params   TEXT    NOT NULL,
+     status   TEXT    NOT NULL,
+     metrics  TEXT,
+     error    TEXT,
+     PRIMARY KEY (sweep_id, idx)
+   ) WITHOUT ROWID`
+]
+
+interface SummaryRow {
+  id: number
+  created_at: number
+  strategy: string
+  strategy_name: string
+  params: string
+  data: string
+  symbol: string
+  timeframe: string
+  data_from: number
+  data_to: number
+  candles: number
+  cash: number
+  metrics: string
+  sweep_id: number | null
+}
+
+const SUMMARY_COLUMNS =
+  'id, created_at, strategy, strategy_name, params, data, symbol, timeframe, data_from, data_to, candles, cash, metrics, sweep_id'
+
+export class BacktestStore {
+  readonly db: Database.Database
+
+  constructor(path: string) {
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('busy_timeout = 2000')
+    migrate(this.db, BACKTEST_MIGRATIONS)
+  }
+
+  save(request: BacktestRequest, report: BacktestReport, at: number, sweepId: number | null = null): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO backtests (created_at, strategy, strategy_name, params, data, symbol, timeframe, data_from, data_to, candles, cash, metrics, report, sweep_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      )
+      .run(
+        at,
+        request.strategy,
+        report.strategy.name,
+        JSON.stringify(report.strategy.params),
+        report.data.source,
+        report.data.symbol,
+        report.data.timeframe,
+        report.data.from,
+        report.data.to,
+        report.data.candles,
+        report.config.cash,
+        JSON.stringify(report.metrics),
+        Buffer.from(gzipSync(strToU8(JSON.stringify(report)), { level: 1 })),
+        sweepId
+      )
+    return Number(info.lastInsertRowid)
+  }
+
+  list(limit = 100, before?: number): BacktestSummary[] {
+    const rows = this.db
+      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM backtests WHERE id < ? ORDER BY id DESC LIMIT ?`)
+      .all(before ?? Number.MAX_SAFE_INTEGER, limit) as SummaryRow[]
+    return rows.map(toSummary)
+  }
+
+  /** The full report; a row damaged on disk is reported as such, never returned half-read. */
+  report(id: number): BacktestReport | undefined {
+    const row = this.db.prepare('SELECT report FROM backtests WHERE id = ?').get(id) as { report: Buffer } | undefined
+    if (!row) return undefined
+    return BacktestReport.parse(JSON.parse(strFromU8(gunzipSync(new Uint8Array(row.report)))))
+  }
+
+  createSweep(spec: SweepSpec, points: readonly ParamValues[], at: number): number {
+    return this.db.transaction(() => {
+      const id = Number(
+        this.db.prepare('INSERT INTO sweeps (created_at, spec, status, total) VALUES (?, ?, ?, ?)').run(at, JSON.stringify(spec), 'running', points.length)
+          .lastInsertRowid
+      )
+      const insert = this.db.prepare("INSERT INTO sweep_points (sweep_id, idx, params, status) VALUES (?, ?, ?, 'pending')")
+      points.forEach((params, idx) => insert.run(id, idx, JSON.stringify(params)))
+      return id
+    })()
+  }
+
+  sweep(id: number): { spec: SweepSpec; status: string; total: number } | undefined {
+    const row = this.db.prepare('SELECT spec, status, total FROM sweeps WHERE id = ?').get(id) as { spec: string; status: string; total: number } | undefined
+    return row && { spec: SweepSpec.parse(JSON.parse(row.spec)), status: row.status, total: row.total }
+  }
+
+  /** Points not finished yet, in order. */
+  pendingPoints(id: number): { index: number; params: ParamValues }[] {
+    const rows = this.db.prepare("SELECT idx, params FROM sweep_points WHERE sweep_id = ? AND status = 'pending' ORDER BY idx").all(id) as { idx: number; params: string }[]
+    return rows.map((r) => ({ index: r.idx, params: JSON.parse(r.params) as ParamValues }))
+  }
+
+  /** One point's outcome, durable before the next is counted as done. */
+  finishPoint(id: number, result: SweepPointResult): void {
+    this.db
+      .prepare('UPDATE sweep_points SET status = ?, metrics = ?, error = ? WHERE sweep_id = ? AND idx = ?')
+      .run(result.metrics ? 'done' : 'failed', result.metrics ? JSON.stringify(result.metrics) : null, result.error ?? null, id, result.index)
+  }
+
+  setSweepStatus(id: number, status: 'running' | 'done' | 'cancelled'): void {
+    this.db.prepare('UPDATE sweeps SET status = ? WHERE id = ?').run(status, id)
+  }
+
+  sweepPoints(id: number): SweepPointResult[] {
+    const rows = this.db.prepare('SELECT idx, params, metrics, error FROM sweep_points WHERE sweep_id = ? ORDER BY idx').all(id) as {
+      idx: number
+      params: string
+      metrics: string | null
+      error: string | null
+    }[]
+    return rows.map((r) => ({
+      index: r.idx,
+      params: JSON.parse(r.params) as ParamValues,
+      metrics: r.metrics === null ? null : BacktestMetrics.parse(JSON.parse(r.metrics)),
+      ...(r.error === null ? {} : { error: r.error })
+    }))
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}
+
+function toSummary(row: SummaryRow): BacktestSummary {
+  return BacktestSummary.parse({
+    id: row.id,
+    createdAt: row.created_at,
+    strategy: row.strategy,
+    strategyName: row.strategy_name,
+    params: JSON.parse(row.params),
+    data: row.data,
+    symbol: row.symbol,
+    timeframe: row.timeframe,
+    from: row.data_from,
+    to: row.data_to,
+    candles: row.candles,
+    cash: row.cash,
+    metrics: JSON.parse(row.metrics),
+    sweepId: row.sweep_id
+  })
+}

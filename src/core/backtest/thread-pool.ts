@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Piscina } from 'piscina'
+import type { SweepPointResult } from '../../shared/backtest'
+import { runSweepTask, type SweepTask } from './sweep-task'
+
+/** Runs sweep tasks: on worker threads (piscina), or in this thread (one thread, tests). */
+export interface TaskRunner {
+  readonly threads: number
+  run(task: SweepTask): Promise<SweepPointResult>
+  close(): Promise<void>
+}
+
+export function inThisThread(): TaskRunner {
+  return { threads: 1, run: runSweepTask, close: async () => undefined }
+}
+
+export interface PoolOptions {
+  threads?: number
+  /** The worker entry; by default the built one beside this bundle, else the TypeScript source (run through tsx). */
+  filename?: string
+  execArgv?: string[]
+}
+
+/** Where the worker entry is: built (out/main/worker-backtest-sweep.js) or the source under tsx. */
+export function defaultWorkerEntry(): { filename: string; execArgv: string[] } {
+  const built = join(__dirname, 'worker-backtest-sweep.js')
+  if (existsSync(built)) return { filename: built, execArgv: [] }
+  return { filename: resolve(__dirname, '../../../workers/backtest-sweep.ts'), execArgv: ['--import', 'tsx'] }
+}
+
+export function threadPool(options: PoolOptions = {}): TaskRunner {
+  const threads = Math.max(1, options.threads ?? availableParallelism())
+  const entry = options.filename ? { filename: options.filename, execArgv: options.execArgv ?? [] } : defaultWorkerEntry()
+  const pool = new Piscina<SweepTask, SweepPointResult>({
+    filename: entry.filename,
+    execArgv: entry.execArgv,
+    minThreads: threads,
+    maxThreads: threads,
+    // Idle threads stay: a sweep's points follow one another closely.
+    idleTimeout: 60_000
+  })
+  return {
+    threads,
+    run: (task) => pool.run(task),
+    close: () => pool.destroy()
+  }
+}

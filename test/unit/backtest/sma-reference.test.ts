@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest'
+import { BacktestConfig, type ClosedTrade } from '../../../src/shared/backtest'
+import type { Candle } from '../../../src/shared/market-data'
+import { runBacktest } from '../../../src/core/backtest/run'
+import { seriesFromCandles } from '../../../src/core/backtest/series'
+import type { StrategyDefinition } from '../../../src/core/strategy/contract'
+import { walkCandles } from './fixtures'
+
+const FEE = 0.001
+
+/** SMA cross written as a user would: closes from ctx.candles, all-cash buys by cost, sell everything. */
+const smaCross: StrategyDefinition = {
+  name: 'test-sma-cross',
+  params: { fast: { type: 'int', default: 5 }, slow: { type: 'int', default: 20 } },
+  onCandle(ctx) {
+    const fast = ctx.params.fast as number
+    const slow = ctx.params.slow as number
+    const closes = ctx.candles(slow + 1).map((c) => c.close)
+    if (closes.length < slow + 1) return
+    const mean = (from: number, to: number) => closes.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)
+    const fastNow = mean(closes.length - fast, closes.length)
+    const slowNow = mean(closes.length - slow, closes.length)
+    const fastPrev = mean(closes.length - 1 - fast, closes.length - 1)
+    const slowPrev = mean(closes.length - 1 - slow, closes.length - 1)
+    if (fastPrev <= slowPrev && fastNow > slowNow && ctx.position.amount === 0) {
+      void ctx.order({ symbol: ctx.symbol, side: 'buy', type: 'market', cost: ctx.balance('USDT').free } as never)
+    } else if (fastPrev >= slowPrev && fastNow < slowNow && ctx.position.amount > 0) {
+      void ctx.order({ symbol: ctx.symbol, side: 'sell', type: 'market', amount: ctx.position.amount })
+    }
+  }
+}
+
+/** The same rules as a plain loop over the candles, sharing nothing with Keel. */
+function reference(candles: Candle[], fast: number, slow: number, cash: number): { trades: ClosedTrade[]; cash: number; units: number } {
+  const close = candles.map((c) => c[4])
+  const mean = (from: number, to: number) => close.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)
+  const trades: ClosedTrade[] = []
+  let units = 0
+  let entry = { time: 0, price: 0, cost: 0, fee: 0 }
+  for (let i = slow; i + 1 < candles.length; i++) {
+    const fastNow = mean(i + 1 - fast, i + 1)
+    const slowNow = mean(i + 1 - slow, i + 1)
+    const fastPrev = mean(i - fast, i)
+    const slowPrev = mean(i - slow, i)
+    const [time, open] = candles[i + 1]
+    if (fastPrev <= slowPrev && fastNow > slowNow && units === 0) {
+      const buy = Math.floor(cash / (open * (1 + FEE)))
+      if (buy === 0) continue
+      const cost = buy * open
+      const fee = cost * FEE
+      cash -= cost + fee
+      units = buy
+      entry = { time, price: open, cost, fee }
+    } else if (fastPrev >= slowPrev && fastNow < slowNow && units > 0) {
+      const proceeds = units * open
+      const fee = proceeds * FEE
+      cash += proceeds - fee
+      const pnl = proceeds - entry.cost - entry.fee - fee
+      trades.push({
+        entryTime: entry.time,
+        exitTime: time,
+        entryPrice: entry.price,
+        exitPrice: open,
+        size: units,
+        pnl,
+        returnPct: (pnl / (entry.cost + entry.fee)) * 100,
+        fees: entry.fee + fee
+      })
+      units = 0
+    }
+  }
+  return { trades, cash, units }
+}
+
+describe('SMA cross, next-open fills, fee 0.001, whole units, all cash', () => {
+  const candles = walkCandles(3_000)
+
+  it('reproduces the reference loop trade for trade', async () => {
+    const config = BacktestConfig.parse({ symbol: 'BTC/USDT', timeframe: '1m', cash: 10_000, fee: FEE, amountStep: 1, priceTick: 0.01, fill: 'next-open' })
+    const report = await runBacktest({
+      definition: smaCross,
+      params: { fast: 5, slow: 20 },
+      series: seriesFromCandles(candles),
+      config,
+      data: { source: 'test', symbol: 'BTC/USDT', timeframe: '1m', gaps: [] },
+      indicators: undefined as never
+    })
+    const expected = reference(candles, 5, 20, 10_000)
+    expect(expected.trades.length).toBeGreaterThan(20)
+    expect(report.trades.length).toBe(expected.trades.length)
+    report.trades.forEach((trade, k) => {
+      const want = expected.trades[k]
+      expect([trade.entryTime, trade.exitTime, trade.entryPrice, trade.exitPrice, trade.size]).toEqual([
+        want.entryTime,
+        want.exitTime,
+        want.entryPrice,
+        want.exitPrice,
+        want.size
+      ])
+      expect(trade.pnl).toBeCloseTo(want.pnl, 8)
+      expect(trade.fees).toBeCloseTo(want.fees, 8)
+      expect(trade.returnPct).toBeCloseTo(want.returnPct, 8)
+    })
+    const last = candles[candles.length - 1][4]
+    expect(report.metrics.endEquity).toBeCloseTo(expected.cash + expected.units * last, 6)
+    expect(report.openTrades.length).toBe(expected.units > 0 ? 1 : 0)
+  })
+})
+
+describe('the built-in sma-cross', () => {
+  it('trades where a plain loop over the same candles says it should', async () => {
+    const candles = walkCandles(2_000, 11)
+    const { backtest } = await import('./harness')
+    const { builtinStrategy } = await import('../../../src/core/strategy/builtins')
+    const definition = builtinStrategy('sma-cross')
+    if (!definition) throw new Error('sma-cross missing')
+    const report = await backtest(definition, candles, { fill: 'next-open', fee: FEE, amountStep: 1, priceTick: 0.01, warmup: 20 }, { fast: 5, slow: 20, amount: 3 })
+    // Reference: fast > slow changes between closes i−1 and i (i ≥ 20, the first candle after warm-up) → act at open i+1.
+    const close = candles.map((c) => c[4])
+    const mean = (from: number, to: number) => close.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)
+    const above = (i: number) => mean(i + 1 - 5, i + 1) > mean(i + 1 - 20, i + 1)
+    const expected: { entryTime: number; exitTime: number; entryPrice: number; exitPrice: number }[] = []
+    let entry: [number, number] | undefined
+    for (let i = 20; i + 1 < candles.length; i++) {
+      const [time, open] = candles[i + 1]
+      if (above(i) && !above(i - 1) && !entry) entry = [time, open]
+      else if (!above(i) && above(i - 1) && entry) {
+        expected.push({ entryTime: entry[0], exitTime: time, entryPrice: entry[1], exitPrice: open })
+        entry = undefined
+      }
+    }
+    expect(expected.length).toBeGreaterThan(10)
+    expect(report.trades.map(({ entryTime, exitTime, entryPrice, exitPrice }) => ({ entryTime, exitTime, entryPrice, exitPrice }))).toEqual(expected)
+    for (const t of report.trades) {
+      expect(t.size).toBe(3)
+      expect(t.pnl).toBeCloseTo(3 * (t.exitPrice - t.entryPrice) - 3 * (t.exitPrice + t.entryPrice) * FEE, 9)
+    }
+  })
+})

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runRequest } from '../../../src/core/backtest/job'
+import { BacktestStore } from '../../../src/core/backtest/store'
+import { runSweep } from '../../../src/core/backtest/sweep'
+import { gridPoints, randomPoints } from '../../../src/core/backtest/sweep-plan'
+import { inThisThread, threadPool } from '../../../src/core/backtest/thread-pool'
+import { BacktestRequest, SweepSpec } from '../../../src/shared/backtest'
+import { walkCandles } from './fixtures'
+
+const dir = mkdtempSync(join(tmpdir(), 'keel-bt-sweep-'))
+const csv = join(dir, 'walk.csv')
+writeFileSync(csv, `timestamp,open,high,low,close,volume\n${walkCandles(1_500, 3).map((c) => c.join(',')).join('\n')}\n`)
+const base = BacktestRequest.parse({
+  strategy: 'sma-cross',
+  data: csv,
+  params: { amount: 5 },
+  config: { fill: 'next-open', warmup: 40, amountStep: 1, priceTick: 0.01 }
+})
+const spec = SweepSpec.parse({ base, axes: { fast: { min: 3, max: 9, step: 3 }, slow: [20, 30] }, objective: 'totalReturn' })
+
+describe('sweep planning', () => {
+  it('grid: every combination, the last axis fastest', () => {
+    expect(gridPoints(spec.axes)).toEqual([
+      { fast: 3, slow: 20 },
+      { fast: 3, slow: 30 },
+      { fast: 6, slow: 20 },
+      { fast: 6, slow: 30 },
+      { fast: 9, slow: 20 },
+      { fast: 9, slow: 30 }
+    ])
+    expect(gridPoints({ x: { min: 0.1, max: 0.3, step: 0.1 } })).toEqual([{ x: 0.1 }, { x: 0.2 }, { x: 0.3 }])
+  })
+
+  it('random: reproducible for a seed, on the axes’ steps and lists', () => {
+    const a = randomPoints({ fast: { min: 2, max: 20, step: 2 }, kind: ['x', 'y'] }, 50, 9)
+    expect(randomPoints({ fast: { min: 2, max: 20, step: 2 }, kind: ['x', 'y'] }, 50, 9)).toEqual(a)
+    for (const p of a) {
+      expect((p.fast as number) % 2).toBe(0)
+      expect(p.fast as number).toBeGreaterThanOrEqual(2)
+      expect(p.fast as number).toBeLessThanOrEqual(20)
+      expect(['x', 'y']).toContain(p.kind)
+    }
+    expect(new Set(a.map((p) => p.fast)).size).toBeGreaterThan(3)
+  })
+})
+
+describe('sweeps', () => {
+  const store = new BacktestStore(join(dir, 'backtests.db'))
+  afterAll(() => store.close())
+
+  it('on two worker threads, each point equals its own single backtest; the best is the highest objective', async () => {
+    const runner = threadPool({ threads: 2 })
+    const progress: number[] = []
+    try {
+      const result = await runSweep(spec, { store, runner, dataDir: dir, onProgress: (done) => progress.push(done) })
+      expect(result.points).toHaveLength(6)
+      expect(progress.at(-1)).toBe(6)
+      for (const point of result.points) {
+        const single = await runRequest({ ...base, params: { ...base.params, ...point.params } }, { dataDir: dir })
+        expect(point.metrics).toEqual(single.metrics)
+      }
+      const returns = result.points.map((p) => p.metrics?.totalReturn ?? -Infinity)
+      expect(result.best).toBe(returns.indexOf(Math.max(...returns)))
+    } finally {
+      await runner.close()
+    }
+  }, 120_000)
+
+  it('a stopped sweep resumes from its pending points without running the finished ones again', async () => {
+    let runs = 0
+    const counting = { ...inThisThread(), run: (task: Parameters<ReturnType<typeof inThisThread>['run']>[0]) => (runs++, inThisThread().run(task)) }
+    const first = await runSweep(spec, { store, runner: counting, dataDir: dir, shouldStop: () => runs >= 2 })
+    expect(store.sweep(first.sweepId)?.status).toBe('cancelled')
+    expect(first.points.filter((p) => p.metrics !== null)).toHaveLength(2)
+    const resumed = await runSweep(null, { store, runner: counting, dataDir: dir, resume: first.sweepId })
+    expect(runs).toBe(6)
+    expect(resumed.points.every((p) => p.metrics !== null)).toBe(true)
+    expect(store.sweep(first.sweepId)?.status).toBe('done')
+  })
+
+  it('a sweep process SIGKILLed mid-way resumes: finished points kept, the rest run once', async () => {
+    const big = SweepSpec.parse({ ...spec, axes: { fast: { min: 2, max: 13, step: 1 }, slow: [20, 30] } })
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'sweep-child.ts'), dir, JSON.stringify(big)], { stdio: 'ignore' })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const sweepId = () => (store.db.prepare('SELECT MAX(id) AS id FROM sweeps').get() as { id: number }).id
+    const before = sweepId()
+    let done = 0
+    for (let waited = 0; waited < 60_000 && done < 2; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50))
+      const id = sweepId()
+      if (id !== before) done = (store.db.prepare("SELECT COUNT(*) AS n FROM sweep_points WHERE sweep_id = ? AND status = 'done'").get(id) as { n: number }).n
+    }
+    child.kill('SIGKILL')
+    await exited
+    const id = sweepId()
+    const kept = store.sweepPoints(id).filter((p) => p.metrics !== null)
+    expect(kept.length).toBeGreaterThanOrEqual(2)
+    expect(kept.length).toBeLessThan(24)
+    expect(store.sweep(id)?.status).toBe('running')
+    let runs = 0
+    const counting = { ...inThisThread(), run: (task: Parameters<ReturnType<typeof inThisThread>['run']>[0]) => (runs++, inThisThread().run(task)) }
+    const resumed = await runSweep(null, { store, runner: counting, dataDir: dir, resume: id })
+    expect(runs).toBe(24 - kept.length)
+    expect(resumed.points.filter((p) => p.metrics !== null)).toHaveLength(24)
+    for (const point of kept) expect(resumed.points[point.index].metrics).toEqual(point.metrics)
+  }, 120_000)
+
+  it('a bad axis value is refused before anything runs', async () => {
+    const bad = SweepSpec.parse({ base, axes: { fast: [0] } })
+    await expect(runSweep(bad, { store, runner: inThisThread(), dataDir: dir })).rejects.toThrow(/fast must be at least 1/)
+  })
+})

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runRequest } from '../../../src/core/backtest/job'
+import { BacktestStore } from '../../../src/core/backtest/store'
+import { inThisThread } from '../../../src/core/backtest/thread-pool'
+import { runWalkForward, windowBounds } from '../../../src/core/backtest/walk-forward'
+import { WalkForwardSpec } from '../../../src/shared/backtest'
+import { walkCandles } from './fixtures'
+
+describe('walk-forward', () => {
+  it('windows: rolling keeps the IS length, anchored grows it from the start', () => {
+    expect(windowBounds(10, 'rolling', 4, 2)).toEqual([
+      { isStart: 0, isEnd: 4, oosEnd: 6 },
+      { isStart: 2, isEnd: 6, oosEnd: 8 },
+      { isStart: 4, isEnd: 8, oosEnd: 10 }
+    ])
+    expect(windowBounds(10, 'anchored', 4, 3)).toEqual([
+      { isStart: 0, isEnd: 4, oosEnd: 7 },
+      { isStart: 0, isEnd: 7, oosEnd: 10 }
+    ])
+  })
+
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bt-wf-'))
+  const candles = walkCandles(1_200, 5)
+  const csv = join(dir, 'walk.csv')
+  writeFileSync(csv, `timestamp,open,high,low,close,volume\n${candles.map((c) => c.join(',')).join('\n')}\n`)
+  const store = new BacktestStore(join(dir, 'backtests.db'))
+  afterAll(() => store.close())
+
+  it('picks the IS-best params per window and reports them beside an OOS run of exactly that window', async () => {
+    const spec = WalkForwardSpec.parse({
+      sweep: {
+        base: { strategy: 'sma-cross', data: csv, params: { amount: 5 }, config: { fill: 'next-open', warmup: 40, amountStep: 1, priceTick: 0.01 } },
+        axes: { fast: [3, 5, 8], slow: [20, 35] },
+        objective: 'totalReturn'
+      },
+      inSample: 400,
+      outOfSample: 200
+    })
+    const report = await runWalkForward(spec, { store, runner: inThisThread(), dataDir: dir })
+    expect(report.windows).toHaveLength(4)
+    expect(report.totalTrials).toBe(24)
+    const w = report.windows[1]
+    expect(w.inSample.from).toBe(candles[200][0])
+    expect(w.outOfSample.from).toBe(candles[600][0])
+    // Independently: the OOS run is the best params over candles [600 − warmup, 800), traded from 600 on.
+    const oos = await runRequest(
+      { ...spec.sweep.base, params: { ...spec.sweep.base.params, ...(w.bestParams ?? {}) }, from: candles[560][0], to: candles[800][0] },
+      { dataDir: dir }
+    )
+    expect(w.oosMetrics).toEqual(oos.metrics)
+    // And no other grid point beat the chosen one in sample.
+    for (const fast of [3, 5, 8]) {
+      for (const slow of [20, 35]) {
+        const is = await runRequest({ ...spec.sweep.base, params: { amount: 5, fast, slow }, from: candles[200][0], to: candles[600][0] }, { dataDir: dir })
+        expect(is.metrics.totalReturn).toBeLessThanOrEqual(w.isObjective ?? Infinity)
+      }
+    }
+    for (const window of report.windows) {
+      const flagged = window.isObjective !== null && window.isObjective > 0 && (window.oosObjective ?? -Infinity) < 0.5 * window.isObjective
+      expect(window.overfit).toBe(flagged)
+    }
+  }, 120_000)
+})
