@@ -221,7 +221,7 @@ export class Supervisor {
     } catch (err) {
       reply = { t: 'ret', id: call.id, ok: false, error: KeelError.from(err).toBody() }
     }
-    this.slotOf(worker).send(reply)
+    this.slotOf(worker).answer(reply)
   }
 
   /** Send what the worker's previous process never answered, and what queued meanwhile. */

@@ -83,7 +83,20 @@ export class WorkerSlot {
   }
 
   send(message: HostToWorker): boolean {
-    if (this.state !== 'running' || !this.proc) return false
+    return this.state === 'running' && this.write(message)
+  }
+
+  /**
+   * The answer to a worker's own call: it may come while the worker is still starting (its
+   * set-up waits on calls before it says ready), so unlike `send` it does not wait for ready.
+   * A process that started since ignores ids it never sent.
+   */
+  answer(message: HostToWorker): boolean {
+    return (this.state === 'starting' || this.state === 'running') && this.write(message)
+  }
+
+  private write(message: HostToWorker): boolean {
+    if (!this.proc) return false
     try {
       this.proc.send(message)
       return true
