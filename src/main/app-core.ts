@@ -5,6 +5,7 @@ import type { WorkerName } from '../shared/worker-protocol'
 import { EventBus } from './bus'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
+import { Disposables } from '../core/util/disposables'
 import { MarketRelay } from './market-relay'
 import { Router, type HostHandlers } from './router'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
@@ -53,20 +54,22 @@ export class AppCore {
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
+  private readonly disposables = new Disposables()
 
   constructor(private readonly options: AppCoreOptions) {
     this.bus = new EventBus(options.log)
     this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
     this.router = new Router(this.hostHandlers(), this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
-    this.supervisor.listen({
+    this.disposables.add(() => this.relay.dispose())
+    this.disposables.add(this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
         this.bus.publishUnknown(name, payload)
       },
       onCrash: (record) => this.bus.publish('workerCrashed', record),
       onChange: () => this.publishHealthSoon()
-    })
+    }))
   }
 
   async start(): Promise<void> {
@@ -78,6 +81,7 @@ export class AppCore {
     this.monitor.stop()
     clearTimeout(this.healthTimer)
     await this.supervisor.stop()
+    this.disposables.dispose()
   }
 
   health(): HealthReport {
