@@ -6,6 +6,7 @@ import { EventBus } from './bus'
 import { HostFaults, residentBytes } from './host-faults'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
+import { Disposables } from '../core/util/disposables'
 import { MarketRelay } from './market-relay'
 import { StorageStatus } from './storage-status'
 import { Router, type HostHandlers } from './router'
@@ -66,6 +67,7 @@ export class AppCore {
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
   private lastRss = 0
+  private readonly disposables = new Disposables()
 
   constructor(private readonly options: AppCoreOptions) {
     this.faults = new HostFaults(options.log)
@@ -74,7 +76,8 @@ export class AppCore {
     this.router = new Router({ ...this.hostHandlers(), ...options.hostHandlers?.(this) }, this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
     this.storage = new StorageStatus(options.log)
-    this.supervisor.listen({
+    this.disposables.add(() => this.relay.dispose())
+    this.disposables.add(this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
         if (this.storage.accept(name, payload)) return this.publishHealthSoon()
@@ -82,7 +85,7 @@ export class AppCore {
       },
       onCrash: (record) => this.bus.publish('workerCrashed', record),
       onChange: () => this.publishHealthSoon()
-    })
+    }))
   }
 
   async start(): Promise<void> {
@@ -94,6 +97,7 @@ export class AppCore {
     this.monitor.stop()
     clearTimeout(this.healthTimer)
     await this.supervisor.stop()
+    this.disposables.dispose()
   }
 
   health(): HealthReport {
