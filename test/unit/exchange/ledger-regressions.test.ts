@@ -46,3 +46,59 @@ describe('a buy the funds check forgives as rounding residue never leaves free b
     expect(h.balance('USDT')).toEqual({ free: 0, locked: 0 })
   })
 })
+
+describe('cancel-all and reset never trade a partly filled bracket', () => {
+  const ETH = { ...BTC, symbol: 'ETH/USDT', base: 'ETH', limits: { ...BTC.limits, cost: {} } }
+
+  /** ledger.property.test.ts's opening (seed -1506178477): a sell bracket entry half filled, its
+   * take-profit buy at 99.9 already marketable against asks at 90.37 / 90.74 / 91.11. */
+  function halfFilledBracket(): Harness {
+    const h = new Harness({ queueModel: 'optimistic' }, [BTC, ETH])
+    h.reset({ account: 'alt', balances: { USDT: 5000, BTC: 2, ETH: 2 } })
+    h.send({
+      kind: 'placeOrder',
+      at: ++h.at,
+      params: { account: 'alt', symbol: 'ETH/USDT', side: 'sell', type: 'bracket', amount: 0.0002, price: 99.91, bracket: { stopLoss: 99.92, takeProfit: 99.9 } }
+    })
+    h.book([[89.63, 0.0001], [89.26, 0.0002], [88.89, 0.0003]], [[90.37, 0.0001], [90.74, 0.0002], [91.11, 0.0003]], 'ETH/USDT')
+    h.trade(99.91, 0.0001, 'sell', 'ETH/USDT')
+    // Maker fill of 0.0001 at 99.91: 0.009991 proceeds − 0.1 % (0.000009991) = 0.009981009 USDT.
+    expect(h.balance('USDT', 'alt')).toEqual({ free: 5000.009981009, locked: 0 })
+    expect(h.balance('ETH', 'alt')).toEqual({ free: 1.9998, locked: 0.0001 })
+    expect(h.order('o1')).toMatchObject({ status: 'partially_filled', filled: 0.0001 })
+    return h
+  }
+  const fillsOf = (effects: { kind: string }[]) => effects.filter((e) => e.kind === 'fillCreated')
+
+  it('reset: no fill, the entry and both unarmed legs cancelled, the fresh balances exact', () => {
+    const h = halfFilledBracket()
+    const result = h.send({ kind: 'resetAccount', at: ++h.at, params: { account: 'alt', balances: { USDT: 5000, BTC: 2, ETH: 2 } } })
+    // Before the fix the take-profit leg was armed by the entry's cancel and bought 0.0001 at 90.37
+    // inside the reset, a fill booked against the fresh account.
+    expect(fillsOf(result.effects)).toEqual([])
+    expect(h.order('o1')).toMatchObject({ status: 'cancelled', reason: 'account reset' })
+    expect(h.order('o2')).toMatchObject({ role: 'stop_loss', status: 'cancelled', amount: 0.0002, filled: 0 })
+    expect(h.order('o3')).toMatchObject({ role: 'take_profit', status: 'cancelled', amount: 0.0002, filled: 0 })
+    expect(h.balance('USDT', 'alt')).toEqual({ free: 5000, locked: 0 })
+    expect(h.balance('ETH', 'alt')).toEqual({ free: 2, locked: 0 })
+    expect(h.state.accounts.get('alt')?.feesPaid).toBe(0)
+  })
+
+  it('cancel-all: no fill, all three orders answered as cancelled, the unsold 0.0001 ETH unlocked', () => {
+    const h = halfFilledBracket()
+    const result = h.send({ kind: 'cancelAll', at: ++h.at, params: { account: 'alt' } })
+    expect(fillsOf(result.effects)).toEqual([])
+    expect(result.reply.ok && (result.reply.value as { cancelled: { id: string }[] }).cancelled.map((o) => o.id).sort()).toEqual(['o1', 'o2', 'o3'])
+    // 2 − 0.0001 sold = 1.9999 ETH, none locked; USDT as after the maker fill.
+    expect(h.balance('ETH', 'alt')).toEqual({ free: 1.9999, locked: 0 })
+    expect(h.balance('USDT', 'alt')).toEqual({ free: 5000.009981009, locked: 0 })
+  })
+
+  it('cancelling the entry alone still arms its legs for the filled 0.0001', () => {
+    const h = halfFilledBracket()
+    h.send({ kind: 'cancelOrder', at: ++h.at, params: { account: 'alt', orderId: 'o1' } })
+    // The take-profit buy at 99.9 is marketable: it takes 0.0001 at the 90.37 ask at once.
+    expect(h.order('o3')).toMatchObject({ status: 'filled', amount: 0.0001, filled: 0.0001, avgFillPrice: 90.37 })
+    expect(h.order('o2')).toMatchObject({ status: 'cancelled', amount: 0.0001 })
+  })
+})
