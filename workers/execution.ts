@@ -2,6 +2,7 @@ import { executionFeed } from '../src/shared/internal-events'
 import { ExecutionService } from '../src/core/execution/execution-service'
 import { openProtections } from '../src/core/protections'
 import { TradingDatabase } from '../src/core/storage/trading/trading-database'
+import { executionHandlers } from './execution-handlers'
 import { FeedMemory } from './execution-feed-memory'
 import { runWorker } from './runtime/worker'
 
@@ -43,22 +44,5 @@ runWorker('execution', (ctx) => {
     return service
   }
 
-  // Params arrive parsed by the runtime with each method's api.ts schema.
-  return {
-    placeOrder: (p) => live().placeOrder(p),
-    cancelOrder: (p) => live().cancelOrder(p),
-    cancelAll: (p) => live().cancelAll(p),
-    amendOrder: (p) => live().amendOrder(p),
-    resetAccount: (p) => live().resetAccount(p),
-    listOrders: (p) => live().listOrders(p),
-    listFills: (p) => live().listFills(p),
-    balances: (p) => live().balances(p),
-    positions: (p) => live().positions(p),
-    accountSummary: (p) => live().accountSummary(p),
-    storageStatus: () => db.status(),
-    backupNow: () => db.backupNow(),
-    restoreBackup: (p) => db.restore(p),
-    startFreshAccount: () => db.startFresh(),
-    ...protections.handlers()
-  }
+  return executionHandlers(live, db, protections)
 })

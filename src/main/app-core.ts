@@ -7,6 +7,7 @@ import { HostFaults, residentBytes } from './host-faults'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
 import { AiKeyRelay } from './ai-key-relay'
+import { Disposables } from '../core/util/disposables'
 import { MarketRelay } from './market-relay'
 import { StorageStatus } from './storage-status'
 import { WorkerLinks } from './worker-links'
@@ -73,6 +74,7 @@ export class AppCore {
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
   private lastRss = 0
+  private readonly disposables = new Disposables()
 
   constructor(private readonly options: AppCoreOptions) {
     this.faults = new HostFaults(options.log)
@@ -83,7 +85,8 @@ export class AppCore {
     this.storage = new StorageStatus(options.log)
     this.links = new WorkerLinks(this.supervisor, this.router)
     this.aiKeys = new AiKeyRelay(this.supervisor, options.secrets ?? FileSecretStore.inDataDir(options.dataDir))
-    this.supervisor.listen({
+    this.disposables.add(() => this.relay.dispose())
+    this.disposables.add(this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
         if (worker === 'market' && this.relay.fromMarket(name, payload)) return
         if (this.storage.accept(name, payload)) return this.publishHealthSoon()
@@ -92,7 +95,7 @@ export class AppCore {
       },
       onCrash: (record) => this.bus.publish('workerCrashed', record),
       onChange: () => this.publishHealthSoon()
-    })
+    }))
   }
 
   async start(): Promise<void> {
@@ -104,6 +107,7 @@ export class AppCore {
     this.monitor.stop()
     clearTimeout(this.healthTimer)
     await this.supervisor.stop()
+    this.disposables.dispose()
   }
 
   health(): HealthReport {

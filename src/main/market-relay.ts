@@ -2,6 +2,7 @@ import type { ZodError } from 'zod'
 import type { ExchangeHealth } from '../shared/market'
 import { internalEvents, type ExecutionFeedName } from '../shared/internal-events'
 import { describeZodError } from '../shared/errors'
+import { Disposables } from '../core/util/disposables'
 import type { Logger } from './logger'
 import type { Supervisor } from './supervisor/supervisor'
 
@@ -19,16 +20,24 @@ export class MarketRelay {
   private readonly markets = new Map<string, unknown>()
   private readonly latest = new Map<string, { name: Replayed; payload: unknown; receivedAt: number }>()
   exchangeHealth: ExchangeHealth[] = []
+  private readonly disposables = new Disposables()
 
   constructor(
     private readonly supervisor: Supervisor,
     private readonly log: Logger
   ) {
-    supervisor.listen({
-      onReady: (worker) => {
-        if (worker === 'execution') this.replay()
-      }
-    })
+    this.disposables.add(
+      supervisor.listen({
+        onReady: (worker) => {
+          if (worker === 'execution') this.replay()
+        }
+      })
+    )
+  }
+
+  /** Stops listening to the supervisor. */
+  dispose(): void {
+    this.disposables.dispose()
   }
 
   /** Handles a market-worker event; returns true when it was host-internal (not for clients). */

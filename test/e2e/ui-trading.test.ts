@@ -46,11 +46,14 @@ describe('trading from the workstation', () => {
     await page.getByRole('button', { name: 'Timeframe 1m' }).click()
   })
 
-  it('refuses an amount off the market’s step right at the ticket', async () => {
+  it('puts an off-step amount on the market’s step and shows it before sending', async () => {
     await ticket().getByLabel('Limit price').fill('1000')
+    await ticket().getByLabel('Amount').fill('0.012345')
+    // BTC/USDT's amount step is 0.00001: the ticket sends the amount rounded down and says so.
+    await expect.poll(() => ticket().getByLabel("Rounded to the market's ticks and steps").textContent()).toMatch(/amount 0\.012345 → 0\.01234\b/)
     await ticket().getByLabel('Amount').fill('0.000001')
     await ticket().getByRole('button', { name: 'Place buy order' }).click()
-    await expect.poll(() => ticket().getByRole('alert').first().textContent()).toMatch(/multiple of the amount step 0.00001/)
+    await expect.poll(() => ticket().getByRole('alert').first().textContent()).toMatch(/rounds to zero/)
   })
 
   it('places a resting limit order from a book click and lists it as open', async () => {

@@ -3,6 +3,7 @@ import { isMethodName, methods } from '../../src/shared/api'
 import { KeelError, describeZodError, type ErrorBody } from '../../src/shared/errors'
 import { HostToWorker, WORKER_ENV, WorkerName, type WorkerToHost } from '../../src/shared/worker-protocol'
 import { connectToParent, type ParentChannel } from './channel'
+import { Disposables } from '../../src/core/util/disposables'
 import type { Emit, WorkerHandlers } from './contract'
 import { startHeartbeat } from './heartbeat'
 import { createWorkerLogger, type WorkerLogger } from './log'
@@ -100,6 +101,7 @@ export function runWorker<W extends WorkerName>(
           log.error('shutdown hook failed', err)
         }
       }
+      disposables.dispose()
     }
     process.exit(code)
   }
@@ -161,9 +163,11 @@ export function runWorker<W extends WorkerName>(
 
   channel.onMessage(dispatch)
   channel.onParentGone(() => process.exit(0))
+  const disposables = new Disposables()
   const heartbeat = startHeartbeat(heartbeatMs, send, () => {
     if (parentChanged(initialPpid)) process.exit(0)
   })
+  disposables.add(heartbeat.stop)
 
   const ctx: WorkerContext<W> = {
     name: worker,

@@ -1,6 +1,6 @@
 import type { MarketInfo } from '../../shared/market-data'
 import { LEDGER_LIMITS, type ResetAccountParams } from '../../shared/trading'
-import { tidy } from './numeric'
+import { approxEqual, tidy } from './numeric'
 import type { AccountState, AssetBalance, ExchangeState } from './state'
 import type { Tx } from './tx'
 
@@ -93,26 +93,29 @@ export function freeOf(acct: AccountState, asset: string): number {
   return acct.balances[asset]?.free ?? 0
 }
 
-/** Rounding residue (a few ulps of the amounts involved) is flushed to 0, never left negative;
- * a real shortfall stays visible to checkInvariants. */
-function settle(next: number, scale: number): number {
-  const value = tidy(next)
-  return value < 0 && value > -1e-9 * Math.max(1, scale) ? 0 : value
+/** Applies `delta` to a balance. A result below 0 by no more than the residue `approxAtMost`
+ * forgives when it lets an order spend or lock funds (the same `approxEqual` of what is there and
+ * what is taken, bound included) becomes 0: every shortfall the funds checks accept is settled
+ * here, never left as a negative balance. A real shortfall stays visible to checkInvariants. */
+function settle(before: number, delta: number): number {
+  const next = before + delta
+  if (next < 0 && approxEqual(before, -delta)) return 0
+  return tidy(next)
 }
 
 /** Moves `amount` from free to locked (negative amount: back). */
 export function lock(tx: Tx, acct: AccountState, asset: string, amount: number): void {
   if (amount === 0) return
   const b = balanceOf(acct, asset)
-  b.free = settle(b.free - amount, Math.abs(amount))
-  b.locked = settle(b.locked + amount, Math.abs(amount))
+  b.free = settle(b.free, -amount)
+  b.locked = settle(b.locked, amount)
   tx.balance(acct.id, asset)
 }
 
 /** Changes the free balance by a fill's delta and records it in the account's flows. */
 export function credit(tx: Tx, acct: AccountState, asset: string, delta: number): void {
   const b = balanceOf(acct, asset)
-  b.free = settle(b.free + delta, Math.abs(delta))
+  b.free = settle(b.free, delta)
   acct.flows[asset] = tidy((acct.flows[asset] ?? 0) + delta)
   tx.balance(acct.id, asset)
 }

@@ -253,23 +253,21 @@ export function cancelOrder(tx: Tx, params: CancelOrderParams): OrderRecord {
   return order
 }
 
-/** Cancels every live order of the account (optionally one symbol), bracket legs included. */
+/** Cancels every live order of the account (optionally one symbol), bracket legs included.
+ * Neither cancel-all nor a reset may trade: a partly filled bracket entry cancelled on its own
+ * arms its legs, and an armed take-profit can take the book at once. So legs are cancelled
+ * before their entries; the entry then finds no live legs to arm. */
 export function cancelMatching(tx: Tx, account: string, reason: string, symbol?: string): OrderRecord[] {
-  const cancelled: OrderRecord[] = []
-  // Cancelling a partly filled bracket entry arms its legs; the next pass cancels those too.
-  for (let pass = 0; pass < 3; pass++) {
-    const targets = [...tx.state.orders.values()].filter(
-      (o) => o.account === account && isLive(o) && (symbol === undefined || o.symbol === symbol)
-    )
-    if (targets.length === 0) break
-    for (const order of targets.sort((a, b) => a.seq - b.seq)) {
-      if (!isLive(order)) continue // closed by a relative earlier in this pass
-      finalize(tx, contextOf(tx, order), 'cancelled', reason)
-      cancelled.push(order)
-    }
+  const targets = [...tx.state.orders.values()]
+    .filter((o) => o.account === account && isLive(o) && (symbol === undefined || o.symbol === symbol))
+    .sort((a, b) => legFirst(a) - legFirst(b) || a.seq - b.seq)
+  for (const order of targets) {
+    if (isLive(order)) finalize(tx, contextOf(tx, order), 'cancelled', reason) // else closed by a relative already
   }
-  return cancelled
+  return targets.filter((o) => o.status === 'cancelled')
 }
+
+const legFirst = (order: OrderRecord): number => (order.parentId === undefined ? 1 : 0)
 
 export function cancelAll(tx: Tx, params: CancelAllParams): OrderRecord[] {
   return cancelMatching(tx, params.account, 'cancelled by user (cancel all)', params.symbol)

@@ -105,9 +105,9 @@ export class ExecutionService {
    * Commands wait for the warm-up: a restarted worker has its orders and balances from the
    * database but no order books (they are not stored) and no freshness yet, and the host
    * re-sends the requests the killed process never answered *before* it replays the latest
-   * market data. Without the wait a re-sent market order met an empty book ("no order book
-   * yet") and any re-sent order a "not subscribed" stale refusal: a valid order turned into a
-   * 422 by a crash. Waiting commands keep their arrival order.
+   * market data. Without the wait a re-sent market order would meet an empty book ("no order
+   * book yet") and any re-sent order a stale refusal: a valid order turned into a 422 by a
+   * crash. Waiting commands keep their arrival order.
    */
   private async command<C extends OrderCommand>(command: C): Promise<CommandReplies[C['kind']]> {
     if (!this.warm) await this.warmedUp

@@ -36,7 +36,7 @@ function asarEntries(file: string): Map<string, AsarNode> {
 
 function builder(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BUILDER, ...args], {
+    const child = spawn(process.execPath, [BUILDER, ...args, '--publish', 'never'], {
       cwd: ROOT,
       env: { ...process.env, NODE_OPTIONS: `--require=${OFFLINE}`, ...env },
       stdio: ['ignore', 'pipe', 'pipe']

@@ -127,7 +127,7 @@ describe('ticket validation', () => {
     engine.book([[99.9, 40]], [[100, 40], [100.5, 60]])
     const ticket: TicketContext = { market: BTC, freeBase: 0, freeQuote: 8070.95, refPrice: 99.95 }
     const byBase = buildOrder(form({ type: 'limit', amountMode: 'percent', percent: '100', price: '99.95' }), ticket)
-    // What the ticket used to send for a market buy: an amount sized at the reference price.
+    // A market buy sized in base at the reference price: the walk pays more than that price.
     const amount = byBase.ok ? byBase.amount : Number.NaN
     expect(engine.refusal('placeOrder', { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount })).toMatch(/^insufficient balance/)
     const r = buildOrder(form({ type: 'market', amountMode: 'percent', percent: '100' }), ticket)
