@@ -5,6 +5,8 @@ import { useUiSession } from '../../e2e/ui-session'
 // quality, a training job with progress, and the LLM analyst off by default.
 
 const session = useUiSession()
+// KEEL_SCREENSHOTS=docs retakes the user guide's pictures; a plain run never touches docs/.
+const OUT = process.env.KEEL_SCREENSHOTS === 'docs' ? 'docs/screenshots' : 'test-results/screenshots'
 
 describe('AI panel', () => {
   it('shows live signals with their out-of-sample quality and "no edge" flags', async () => {
@@ -17,7 +19,7 @@ describe('AI panel', () => {
     await expect.poll(async () => btc.textContent(), { timeout: 30_000 }).toMatch(/%\s*±[\d.]+ vs [\d.]+%/)
     // The demo market is a random walk: the ensemble has no edge there, and says so.
     await expect.poll(async () => page.getByText('no edge').count(), { timeout: 30_000 }).toBeGreaterThan(0)
-    await page.screenshot({ path: 'docs/screenshots/ai-signals.png' })
+    await page.screenshot({ path: `${OUT}/ai-signals.png` })
   }, 120_000)
 
   it('trains a model with visible progress and lists it with its walk-forward record', async () => {
@@ -31,7 +33,7 @@ describe('AI panel', () => {
     const models = page.getByRole('table', { name: 'Models' })
     await expect.poll(async () => models.locator('tbody tr').count(), { timeout: 30_000 }).toBe(1)
     expect(await models.locator('tbody tr').first().textContent()).toMatch(/gbt BTC\/USDT 1h.*4 folds, embargo 1/)
-    await page.screenshot({ path: 'docs/screenshots/ai-training.png' })
+    await page.screenshot({ path: `${OUT}/ai-training.png` })
   })
 
   it('keeps the analyst off until configured, and says why', async () => {
@@ -41,6 +43,6 @@ describe('AI panel', () => {
     expect(await page.getByLabel('LLM analyst on').isChecked()).toBe(false)
     await page.getByRole('button', { name: 'Analyze (advisory)' }).click()
     await expect.poll(async () => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/analyst is off/)
-    await page.screenshot({ path: 'docs/screenshots/ai-analyst.png' })
+    await page.screenshot({ path: `${OUT}/ai-analyst.png` })
   })
 })
