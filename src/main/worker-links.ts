@@ -1,4 +1,5 @@
 import type { MethodName } from '../shared/api'
+import { BOT_ACCOUNT_PREFIX } from '../shared/bots'
 import { KeelError } from '../shared/errors'
 import type { WorkerName } from '../shared/worker-protocol'
 import type { Router } from './router'
@@ -23,8 +24,13 @@ const LINKS: Partial<Record<WorkerName, WorkerLink>> = {
   strategy: {
     calls: ['placeOrder', 'cancelOrder', 'cancelAll', 'listOrders', 'listFills', 'balances', 'positions', 'accountSummary', 'resetAccount', 'setProtections', 'candles', 'ticker', 'markets'],
     hears: ['candle', 'ticker', 'orderUpdated', 'fillCreated', 'killSwitchChanged'],
-    // A bot sees closed candles only; the open candle's many updates stay in the host.
-    wants: (event, payload) => event !== 'candle' || closedCandle(payload)
+    // A bot sees closed candles only (the open candle's many updates stay in the host), and the
+    // order events of bot accounts only: a trader's own order flow never crosses to it.
+    wants: (event, payload) => {
+      if (event === 'candle') return closedCandle(payload)
+      if (event === 'orderUpdated' || event === 'fillCreated') return botAccountEvent(payload)
+      return true
+    }
   },
   // The AI worker reads market data and nothing else, so no path from it reaches an order; its
   // signals and live predictions move on closed candles only.
@@ -33,6 +39,11 @@ const LINKS: Partial<Record<WorkerName, WorkerLink>> = {
     hears: ['candle'],
     wants: (_event, payload) => closedCandle(payload)
   }
+}
+
+function botAccountEvent(payload: unknown): boolean {
+  const account = (payload as { account?: unknown } | null)?.account
+  return typeof account === 'string' && account.startsWith(BOT_ACCOUNT_PREFIX)
 }
 
 function closedCandle(payload: unknown): boolean {
