@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { z } from 'zod'
-import { Quality, FoldResult, ModelKind, type ModelInfo, type TrainModelParams, type TrainingRun } from '../src/shared/ai'
+import { ModelInfo, type TrainModelParams, type TrainingRun } from '../src/shared/ai'
 import type { Candle } from '../src/shared/market-data'
 import { FittedModelSchema } from '../src/core/ai/model'
 import type { ModelStore } from '../src/core/storage/ai/model-store'
@@ -12,18 +12,9 @@ export const MAX_RUN_ATTEMPTS = 3
 /** Share of progress for fetching history; the thread reports the rest. */
 const FETCH_SHARE = 0.05
 
-const Outcome = z.object({
-  algorithm: ModelKind,
-  features: z.array(z.string()),
-  params: z.record(z.string(), z.number()),
-  horizon: z.number().int().positive(),
-  band: z.number().nonnegative(),
-  embargo: z.number().int().positive(),
-  trainFrom: z.number(),
-  trainTo: z.number(),
-  samples: z.number().int(),
-  quality: Quality,
-  folds: z.array(FoldResult),
+/** What the training thread hands back: a model's description (as ai.db stores it, without the
+ * identity and live record the worker adds) and the fitted model itself. */
+const Outcome = ModelInfo.omit({ id: true, runId: true, exchange: true, symbol: true, timeframe: true, live: true, createdAt: true }).extend({
   fitted: FittedModelSchema
 })
 const ThreadMessage = z.discriminatedUnion('t', [
