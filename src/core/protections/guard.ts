@@ -92,8 +92,9 @@ export class ProtectionGuard {
 }
 
 function liveOrders(state: ExchangeState, account: string): OrderRecord[] {
+  // The engine's live index (per market) holds only live orders: no walk over the closed ones kept in memory.
   const out: OrderRecord[] = []
-  for (const order of state.orders.values()) if (order.account === account && LIVE_STATUSES.includes(order.status)) out.push(order)
+  for (const market of state.live.values()) for (const order of market) if (order.account === account && LIVE_STATUSES.includes(order.status)) out.push(order)
   return out
 }
 
