@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { IPC_CALL, IPC_EVENT, type PreloadBridge } from '../shared/ipc-channels'
+import { IPC_ACK, IPC_CALL, IPC_EVENT, type PreloadBridge } from '../shared/ipc-channels'
 
 // Sandboxed preload (CommonJS): exposes exactly two functions. The renderer wraps them in a
 // typed KeelClient (src/renderer/src/client); no Electron object ever reaches page code.
@@ -11,4 +11,7 @@ const bridge: PreloadBridge = {
     return () => ipcRenderer.removeListener(IPC_EVENT, wrapped)
   }
 }
+// Each frame is acknowledged once this page has run its listeners: a page that stops reading
+// stops the main process from sending more (flow control, not delivery confirmation).
+ipcRenderer.on(IPC_EVENT, () => queueMicrotask(() => ipcRenderer.send(IPC_ACK)))
 contextBridge.exposeInMainWorld('keelBridge', bridge)

@@ -16,6 +16,16 @@ export class Disposables {
     return dispose
   }
 
+  /**
+   * Subscribes `listener` to a Node-style emitter (Electron's app, powerMonitor, a process) and
+   * registers its removal. Listeners that need a typed event object subscribe themselves and
+   * `add` the removal.
+   */
+  listen(emitter: Pick<NodeJS.EventEmitter, 'on' | 'removeListener'>, event: string, listener: () => void): void {
+    emitter.on(event, listener)
+    this.add(() => void emitter.removeListener(event, listener))
+  }
+
   /** A timer registered for clearing. */
   interval(fn: () => void, ms: number): void {
     const timer = setInterval(fn, ms)

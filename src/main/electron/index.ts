@@ -2,6 +2,7 @@ import { app, dialog, Notification, powerMonitor, shell, type BrowserWindow } fr
 import log from 'electron-log/main'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { Disposables } from '../../core/util/disposables'
 import { applyLogPolicy, logPolicyEnv } from '../../core/util/log-files'
 import { isMethodName, type EventName } from '../../shared/api'
 import { DiagnosticsResult } from '../../shared/settings'
@@ -39,6 +40,9 @@ if (!app.requestSingleInstanceLock()) {
   let window: BrowserWindow | undefined
   let tray: KeelTray | undefined
   let quitting = false
+  // Every app-level listener and handle is registered here and undone on quit (DESIGN: one
+  // disposal convention); window listeners go with their window.
+  const lifetime = new Disposables()
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(__dirname, '../../resources')
   const dataDir = app.getPath('userData')
   const settings = new SettingsStore(dataDir, log)
@@ -77,7 +81,7 @@ if (!app.requestSingleInstanceLock()) {
       }),
     secrets: new SafeStorageSecrets(app.getPath('userData'))
   })
-  core.faults.catchUncaught()
+  lifetime.add(core.faults.catchUncaught())
 
   /** The kill switch of the strategy area (halt bots, cancel their open orders), once its API exists. */
   const hasKillSwitch = isMethodName('killSwitch')
@@ -168,17 +172,19 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform === 'linux') return // no login items API on Linux; docs/user-guide covers autostart
     app.setLoginItemSettings({ openAtLogin, args: ['--hidden'] })
   }
-  settings.onChange((next, before) => {
-    if (next.updates.channel !== before.updates.channel) updater.setChannel(next.updates.channel)
-    if (next.openAtLogin !== before.openAtLogin) applyLoginItem(next.openAtLogin)
-    tray?.set({ openAtLogin: next.openAtLogin })
-  })
+  lifetime.add(
+    settings.onChange((next, before) => {
+      if (next.updates.channel !== before.updates.channel) updater.setChannel(next.updates.channel)
+      if (next.openAtLogin !== before.openAtLogin) applyLoginItem(next.openAtLogin)
+      tray?.set({ openAtLogin: next.openAtLogin })
+    })
+  )
 
-  app.on('second-instance', show)
-  app.on('activate', show)
+  lifetime.listen(app, 'second-instance', show)
+  lifetime.listen(app, 'activate', show)
   // The tray keeps Keel alive: closing the last window is not quitting.
-  app.on('window-all-closed', () => {})
-  app.on('before-quit', (event) => {
+  lifetime.listen(app, 'window-all-closed', () => {})
+  const beforeQuit = (event: Electron.Event): void => {
     if (quitting) return
     event.preventDefault()
     void (async () => {
@@ -188,24 +194,27 @@ if (!app.requestSingleInstanceLock()) {
       updater.stop()
       await core.stop().catch((err: unknown) => log.warn('stopping workers failed', err))
       tray?.destroy()
+      lifetime.dispose()
       // A real quit (not app.exit), so electron-updater installs a downloaded update on the way out.
       app.quit()
     })()
-  })
+  }
+  app.on('before-quit', beforeQuit)
+  lifetime.add(() => app.removeListener('before-quit', beforeQuit))
 
   void app.whenReady().then(async () => {
     // A suspended laptop is a paused host: its sleep must not count as worker silence.
-    powerMonitor.on('suspend', () => core.supervisor.hostSuspending())
-    powerMonitor.on('resume', () => core.supervisor.hostResumed())
+    lifetime.listen(powerMonitor, 'suspend', () => core.supervisor.hostSuspending())
+    lifetime.listen(powerMonitor, 'resume', () => core.supervisor.hostResumed())
     hardenSession()
-    registerIpcBridge(core.router, core.bus, () => window, rendererUrl)
+    lifetime.add(registerIpcBridge(core.router, core.bus, () => window, rendererUrl))
     const startHidden = process.argv.includes('--hidden') || app.getLoginItemSettings().wasOpenedAtLogin
     tray = new KeelTray(resourcesDir, { windowVisible: !startHidden, update: updater.status(), openAtLogin: settings.current.openAtLogin, killSwitchAvailable: hasKillSwitch, killSwitchEngaged }, actions)
     refreshMenu()
     applyLoginItem(settings.current.openAtLogin)
     const failedWorkers = new Set<string>()
     let lastUpdateState: string | undefined
-    core.bus.subscribe((event: EventName, payload) => {
+    const unsubscribe = core.bus.subscribe((event: EventName, payload) => {
       if (event === 'health') tray?.update(core.health())
       if ((event as string) === 'killSwitchChanged') {
         const change = KillSwitchChanged.safeParse(payload)
@@ -220,6 +229,7 @@ if (!app.requestSingleInstanceLock()) {
       const note = notificationFor(event, payload, failedWorkers)
       if (note && kind && settings.current.notifications[kind] && Notification.isSupported()) new Notification(note).show()
     })
+    lifetime.add(unsubscribe)
     window = openWindow()
     if (startHidden) window.once('ready-to-show', () => window?.hide())
     updater.start()

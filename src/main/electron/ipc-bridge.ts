@@ -1,9 +1,10 @@
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import { ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron'
 import { KeelError } from '../../shared/errors'
 import type { EventBus } from '../bus'
 import { ClientFanout } from '../client-fanout'
+import { FrameCredit } from '../frame-credit'
 import type { Router } from '../router'
-import { IPC_CALL, IPC_EVENT } from '../../shared/ipc-channels'
+import { IPC_ACK, IPC_CALL, IPC_EVENT } from '../../shared/ipc-channels'
 import { isTrustedSender } from './security-policy'
 
 /**
@@ -22,16 +23,33 @@ export function registerIpcBridge(router: Router, bus: EventBus, window: () => B
       return { ok: false, error: KeelError.from(err).toBody() }
     }
   })
+  // The renderer acks each frame (see the preload); until it does, events wait in the fan-out.
+  const credit = new FrameCredit()
+  const liveContents = () => {
+    const win = window()
+    return win && !win.isDestroyed() ? win.webContents : undefined
+  }
   const fanout = new ClientFanout({
+    isReady: () => {
+      const contents = liveContents()
+      return !contents || credit.ready(contents.id)
+    },
     deliver: (frames) => {
-      const win = window()
-      if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, frames)
+      const contents = liveContents()
+      if (!contents) return
+      contents.send(IPC_EVENT, frames)
+      credit.sent(contents.id)
     }
   })
+  const onAck = (event: IpcMainEvent): void => {
+    if (isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame, appUrl())) credit.acked(event.sender.id)
+  }
+  ipcMain.on(IPC_ACK, onAck)
   const unsubscribe = bus.subscribe((name, payload) => fanout.offer(name, payload))
   return () => {
     fanout.close()
     unsubscribe()
+    ipcMain.removeListener(IPC_ACK, onAck)
     ipcMain.removeHandler(IPC_CALL)
   }
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
 import { Disposables } from '../../../src/core/util/disposables'
 
@@ -29,5 +30,20 @@ describe('Disposables', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  it('removes the emitter listeners it added, and only those', () => {
+    const app = new EventEmitter()
+    const d = new Disposables()
+    const ours = vi.fn()
+    const theirs = vi.fn()
+    app.on('activate', theirs)
+    d.listen(app, 'activate', ours)
+    app.emit('activate')
+    d.dispose()
+    app.emit('activate')
+    expect(ours).toHaveBeenCalledTimes(1)
+    expect(theirs).toHaveBeenCalledTimes(2)
+    expect(app.listenerCount('activate')).toBe(1)
   })
 })
