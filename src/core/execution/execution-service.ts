@@ -69,6 +69,11 @@ export class ExecutionService {
   private readonly batcher: CommandBatcher
   private readonly freshness: StalenessWatchdog
   private readonly gate = new WarmupGate()
+  /**
+   * Markets as told to this service, known at once: the engine learns them a batch later, and an
+   * order judged by the engine's list in between skipped the wait and the stale check.
+   */
+  private readonly listed = new Set<string>()
   private readonly warmedUp: Promise<void>
   private warm = false
   private orderGuard: OrderGuard | undefined
@@ -160,7 +165,10 @@ export class ExecutionService {
   setMarkets(exchange: string, markets: MarketInfo[]): void {
     const now = this.now()
     // A market we have had no data for is not tradable yet: watched as already stale.
-    for (const m of markets) this.freshness.watch(exchange, m.symbol, now - this.freshness.staleAfterMs)
+    for (const m of markets) {
+      this.freshness.watch(exchange, m.symbol, now - this.freshness.staleAfterMs)
+      this.listed.add(marketKey(exchange, m.symbol))
+    }
     this.batcher.push({ kind: 'setMarkets', at: now, markets })
     this.feedArrived(true)
   }
@@ -218,9 +226,8 @@ export class ExecutionService {
    */
   /** A new order on a symbol this process has no live data (or, for a market order, no book) for yet waits for it (bounded). */
   private untilTradable({ account, symbol, type }: PlaceOrderParams): Promise<void> | undefined {
-    const state = this.executor.state
-    const exchange = accountExchange(state, account)
-    if (!state.markets.has(marketKey(exchange, symbol))) return undefined // unknown symbol: the engine says so at once
+    const exchange = accountExchange(this.executor.state, account)
+    if (!this.listed.has(marketKey(exchange, symbol))) return undefined // unknown symbol: the engine says so at once
     return this.gate.ready(exchange, symbol, type === 'market')
   }
 
@@ -229,10 +236,9 @@ export class ExecutionService {
   }
 
   private refuseIfStale({ account, symbol, clientOrderId }: PlaceOrderParams): void {
-    const state = this.executor.state
     // A new account named after an exchange trades that exchange: judge that exchange's feed.
-    const exchange = accountExchange(state, account)
-    if (!state.markets.has(marketKey(exchange, symbol))) return // unknown symbol: the engine says so
+    const exchange = accountExchange(this.executor.state, account)
+    if (!this.listed.has(marketKey(exchange, symbol))) return // unknown symbol: the engine says so
     const reason = this.freshness.staleReason(exchange, symbol, this.now())
     if (!reason) return
     // Only a refusal asks the journal (a disk read for orders outside memory); fresh orders skip it.

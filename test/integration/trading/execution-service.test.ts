@@ -52,4 +52,18 @@ describe('ExecutionService stale-feed refusal', () => {
     await expect(place(exec, order)).resolves.toEqual(placed)
     await expect(place(exec, { ...order, clientOrderId: 'c2' })).rejects.toThrow(/stale/)
   })
+
+  it('after a restart whose replayed data is older than the stale limit, a new order waits for live data and then executes', async () => {
+    // The host replays each symbol's latest book with the time it got it; after an outage
+    // longer than the stale limit that replay is stale, and only live data may be traded on.
+    const exec = service()
+    exec.setMarkets('demo', [BTC])
+    exec.book(book('demo'), now - 10_000)
+    const order = place(exec, { clientOrderId: 'after-restart', symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 0.5 })
+    const early = await Promise.race([order.then((o) => `answered ${JSON.stringify(o)}`, (e) => `answered ${String(e)}`), new Promise((r) => setTimeout(() => r('waiting'), 200))])
+    expect(early).toBe('waiting')
+    exec.book(book('demo')) // live data
+    await expect(order).resolves.toMatchObject({ status: 'filled', filled: 0.5, avgFillPrice: 101 })
+  })
 })
+
