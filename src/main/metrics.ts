@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { EventName, EventOf } from '../shared/api'
 import type { HealthReport } from '../shared/health'
@@ -43,6 +44,11 @@ export class KeelMetrics {
     )
     gauge('keel_worker_rss_bytes', 'Resident memory of the worker process.', ['worker'], (g) => workers().forEach((w) => w.rssBytes !== null && g.set({ worker: w.name }, w.rssBytes)))
     gauge('keel_host_rss_bytes', 'Resident memory of the host process.', [], (g) => g.set(this.sources.health().host.rssBytes))
+    // From V8's own counters (no file descriptor needed, unlike RSS): they tell a leak (used heap
+    // that stays up) from memory V8 or the allocator keeps but no longer uses.
+    gauge('keel_host_heap_used_bytes', 'V8 heap in use in the host process.', [], (g) => g.set(getHeapStatistics().used_heap_size))
+    gauge('keel_host_heap_total_bytes', 'V8 heap reserved by the host process.', [], (g) => g.set(getHeapStatistics().total_heap_size))
+    gauge('keel_host_external_bytes', 'Memory outside the V8 heap held by JS objects in the host (Buffers, ArrayBuffers).', [], (g) => g.set(getHeapStatistics().external_memory))
     gauge('keel_host_event_loop_delay_seconds', 'Event-loop delay of the host process.', [], (g) => g.set(this.sources.health().host.eventLoopDelayMs / 1000))
     gauge('keel_ws_clients', 'Connected WebSocket event clients.', [], (g) => g.set(this.sources.wsClients()))
     gauge('keel_feed_staleness_seconds', 'Time since the last market-data message of an exchange feed.', ['exchange'], (g) => {

@@ -150,6 +150,12 @@ describe('/metrics', () => {
       expect(value(text, `keel_worker_rss_bytes{worker="${w}"}`)).toBeGreaterThan(1 << 20)
     }
     expect(value(text, 'keel_host_rss_bytes')).toBeGreaterThan(1 << 20)
+    // The V8 figures are the host's own: used ≤ reserved, and both well under its resident memory.
+    const heapUsed = value(text, 'keel_host_heap_used_bytes')!
+    expect(heapUsed).toBeGreaterThan(1 << 20)
+    expect(heapUsed).toBeLessThanOrEqual(value(text, 'keel_host_heap_total_bytes')!)
+    expect(value(text, 'keel_host_heap_total_bytes')).toBeLessThan(value(text, 'keel_host_rss_bytes')!)
+    expect(value(text, 'keel_host_external_bytes')).toBeGreaterThan(0)
     expect(value(text, 'keel_ws_clients')).toBe(0)
     await waitFor('a demo feed sample', async () => value((await scrape(serve.token)).text, 'keel_feed_staleness_seconds{exchange="demo"}') !== undefined, 20_000, 200)
   })
