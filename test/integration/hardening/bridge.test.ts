@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -43,6 +44,31 @@ function openWs(s: ServeProcess, opts: { token?: string; origin?: string }): Pro
 }
 
 describe('bridge details', () => {
+  it('answers a body over 1 MiB with 400, cuts off an absurd one, and shrugs off a client that leaves mid-body', async () => {
+    dir = tempDir()
+    const s = (serve = await startServe(dir.path))
+    const post = (body: string) => fetch(`${s.origin}/api/health`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body })
+    const big = await post(JSON.stringify({ pad: 'x'.repeat(2 << 20) }))
+    expect(big.status).toBe(400)
+    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/request body over 1048576 bytes/)
+    // 32 MiB: the host stops reading and closes the socket rather than buffering it.
+    const absurd = await post('x'.repeat(32 << 20)).then((r) => r.status, (err: unknown) => String(err))
+    expect([400, 'TypeError: fetch failed']).toContain(absurd)
+    // Headers promise 1,000 bytes; 10 arrive; the client hangs up.
+    const { hostname, port } = new URL(s.origin)
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`POST /api/health HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${s.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":"1234`)
+        setTimeout(() => socket.destroy(), 200)
+      })
+      socket.on('close', () => resolve())
+      socket.on('error', reject)
+    })
+    const after = await s.call('health')
+    expect(after.status).toBe(200)
+    expect(HealthReport.parse(after.body).host.faults ?? 0).toBe(0)
+  })
+
   it('answers malformed percent-escapes in static paths with 400, no token needed', async () => {
     dir = tempDir()
     const s = (serve = await startServe(dir.path))
