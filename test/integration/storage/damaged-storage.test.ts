@@ -3,14 +3,14 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { RestoreBackupResult, StartFreshAccountResult } from '../../../src/shared/storage'
 import { Balance } from '../../../src/shared/trading'
-import { ok, sleep } from '../trading/helpers'
+import { ok, servePerTest, sleep } from '../trading/helpers'
 import type { ServeProcess } from '../../support/processes'
-import { clientOrderIds, executionRestarts, placeResting, serveOnOneDir, tradingStorage } from './helpers'
+import { clientOrderIds, executionRestarts, placeResting, tradingStorage } from './helpers'
 
 // Damaged storage never silently loses the account: a real `keel serve`, a real trading.db
 // damaged between runs the ways a disk, a user or a sync tool damages it.
 
-const server = serveOnOneDir('keel-storage-')
+const server = servePerTest('keel-storage-')
 
 /** What every trading method must answer while trading.db is refused. */
 async function expectRefused(serve: ServeProcess, kind: string): Promise<string> {
@@ -37,14 +37,14 @@ async function expectRefused(serve: ServeProcess, kind: string): Promise<string>
 
 describe('damaged trading.db', () => {
   it('a deleted trading.db is refused (never a fresh 10,000 USDT account) and restored from the shutdown backup with nothing lost', async () => {
-    let s = await server.start(true)
+    let s = await server.start(['BTC/USDT'])
     const placed = await placeResting(s, 'del-', 12)
     await server.stop('clean') // a clean shutdown takes a backup
     const files = readdirSync(join(server.dataDir, 'backups'))
     expect(files.some((f) => /^trading-\d+-j\d+-o\d+\.db$/.test(f))).toBe(true)
     for (const f of ['trading.db', 'trading.db-wal', 'trading.db-shm']) rmSync(join(server.dataDir, f), { force: true })
 
-    s = await server.start(false)
+    s = await server.start()
     const cause = await expectRefused(s, 'missing')
     expect(cause).toMatch(/does not exist/)
 
@@ -58,7 +58,7 @@ describe('damaged trading.db', () => {
   })
 
   it('a 0-byte trading.db is refused; a new account only on the explicit, confirmed call, with the damaged file kept', async () => {
-    let s = await server.start(true)
+    let s = await server.start(['BTC/USDT'])
     await ok(s, 'resetAccount', { balances: { USDT: 1_234 } })
     await placeResting(s, 'empty-', 3)
     await server.stop('kill-tree')
@@ -66,7 +66,7 @@ describe('damaged trading.db', () => {
     for (const f of ['trading.db-wal', 'trading.db-shm']) rmSync(join(server.dataDir, f), { force: true })
     truncateSync(db, 0)
 
-    s = await server.start(false)
+    s = await server.start()
     expect(await expectRefused(s, 'empty')).toMatch(/0 bytes/)
     // Without the confirmation, nothing happens.
     const unconfirmed = await s.call('startFreshAccount', {})
@@ -83,7 +83,7 @@ describe('damaged trading.db', () => {
   })
 
   it('a garbage trading.db-wal after a whole-tree SIGKILL is detected, kept as it was, and a restore reports exactly the orders acknowledged after the backup', async () => {
-    let s = await server.start(true)
+    let s = await server.start(['BTC/USDT'])
     const early = await placeResting(s, 'early-', 10)
     await ok(s, 'backupNow', {})
     const late = await placeResting(s, 'late-', 7)
@@ -94,7 +94,7 @@ describe('damaged trading.db', () => {
     const garbage = Buffer.alloc(statSync(wal).size, 0x5a)
     writeFileSync(wal, garbage)
 
-    s = await server.start(false)
+    s = await server.start()
     const cause = await expectRefused(s, 'behind')
     expect(cause).toMatch(/acknowledged orders/)
     const storage = await tradingStorage(s)
@@ -110,14 +110,14 @@ describe('damaged trading.db', () => {
   })
 
   it('a truncated trading.db is refused with SQLite\'s own error in the API, health and log — not "circuit open"', async () => {
-    let s = await server.start(true)
+    let s = await server.start(['BTC/USDT'])
     await placeResting(s, 'trunc-', 30)
     await server.stop('clean')
     const db = join(server.dataDir, 'trading.db')
     expect(existsSync(`${db}-wal`)).toBe(false)
     truncateSync(db, Math.floor(statSync(db).size / 2))
 
-    s = await server.start(false)
+    s = await server.start()
     const cause = await expectRefused(s, 'corrupt')
     expect(cause).toMatch(/malformed|corrupt|quick_check/i)
     const workers = (await s.call('health')).body as { workers: { name: string; state: string }[] }
@@ -129,14 +129,14 @@ describe('damaged trading.db', () => {
 
 describe('damaged market.db', () => {
   it('is moved aside and rebuilt (its candles are re-downloadable), and health says so', async () => {
-    await server.start(false)
+    await server.start()
     await server.stop('clean')
     const db = join(server.dataDir, 'market.db')
     const garbage = Buffer.alloc(8192, 0x42)
     writeFileSync(db, garbage)
     for (const f of ['market.db-wal', 'market.db-shm']) rmSync(join(server.dataDir, f), { force: true })
 
-    const s = await server.start(false)
+    const s = await server.start()
     const { body } = await s.call('health')
     const market = (body as { storage?: { database: string; state: string; problem: { preservedAt: string; cause: string } | null }[] }).storage?.find((x) => x.database === 'market')
     expect(market?.state).toBe('rebuilt')

@@ -1,11 +1,10 @@
-import { afterEach } from 'vitest'
 import { HealthReport } from '../../../src/shared/health'
 import type { StorageHealth } from '../../../src/shared/storage'
 import { Order } from '../../../src/shared/trading'
-import { isAlive, startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
-import { cents, mids, ok, processTree, waitAllRunning, waitTradable } from '../trading/helpers'
+import { waitFor, type ServeProcess } from '../../support/processes'
+import { cents, mids, ok } from '../trading/helpers'
 
-// Shared by the storage tests: a real `keel serve` on a data dir the test damages between runs.
+// Shared by the storage tests (servePerTest in ../trading/helpers runs the `keel serve` they damage between runs).
 
 export async function health(serve: ServeProcess): Promise<HealthReport> {
   return HealthReport.parse((await serve.call('health')).body)
@@ -41,48 +40,4 @@ export async function clientOrderIds(serve: ServeProcess): Promise<Set<string>> 
     cursor = page.nextCursor
   } while (cursor)
   return ids
-}
-
-/** Every process of the tree SIGKILLed at once: nothing gets to checkpoint or clean up. */
-export async function killTree(serve: ServeProcess): Promise<void> {
-  const tree = processTree(serve.child.pid!)
-  for (const pid of tree) {
-    try {
-      process.kill(pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-  await waitFor('the whole tree to be gone', () => tree.every((pid) => !isAlive(pid)), 10_000)
-}
-
-/** A serve on one data dir that a test stops, damages and starts again. */
-export function serveOnOneDir(prefix: string) {
-  let dir: ReturnType<typeof tempDir> | undefined
-  let serve: ServeProcess | undefined
-  afterEach(async () => {
-    if (serve) await stopProcess(serve.child, 'SIGKILL')
-    serve = undefined
-    dir?.remove()
-    dir = undefined
-  })
-  return {
-    get dataDir(): string {
-      dir ??= tempDir(prefix)
-      return dir.path
-    },
-    /** Starts and waits for every worker; with `tradable`, until BTC/USDT can be traded. */
-    async start(tradable: boolean): Promise<ServeProcess> {
-      serve = await startServe(this.dataDir)
-      await waitAllRunning(serve)
-      if (tradable) await waitTradable(serve, ['BTC/USDT'])
-      return serve
-    },
-    async stop(how: 'clean' | 'kill-tree'): Promise<void> {
-      if (!serve) return
-      if (how === 'clean') await stopProcess(serve.child, 'SIGTERM')
-      else await killTree(serve)
-      serve = undefined
-    }
-  }
 }

@@ -4,21 +4,22 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openBrowser } from '../../support/browser'
 import { waitFor } from '../../support/processes'
-import { clientOrderIds, placeResting, serveOnOneDir, tradingStorage } from './helpers'
+import { clientOrderIds, placeResting, tradingStorage } from './helpers'
+import { servePerTest } from '../trading/helpers'
 
 // The trader sees a damaged trading.db in the window (real Chromium on a real `keel serve`),
 // not a fresh account: a blocking banner with the file and the cause, and a restore button
 // that brings the account back.
 
-const server = serveOnOneDir('keel-storage-ui-')
+const server = servePerTest('keel-storage-ui-')
 
 describe('storage banner', () => {
   it('blocks the window on a deleted trading.db and restores the account from it', async () => {
-    let s = await server.start(true)
+    let s = await server.start(['BTC/USDT'])
     const placed = await placeResting(s, 'ui-', 5)
     await server.stop('clean')
     for (const f of ['trading.db', 'trading.db-wal', 'trading.db-shm']) rmSync(join(server.dataDir, f), { force: true })
-    s = await server.start(false)
+    s = await server.start()
 
     const browser = await openBrowser()
     try {

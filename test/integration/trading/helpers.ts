@@ -6,7 +6,7 @@ import { TradingStore } from '../../../src/core/storage/trading'
 import { HealthReport } from '../../../src/shared/health'
 import type { WorkerName } from '../../../src/shared/worker-protocol'
 import { Order, type PlaceOrderInput } from '../../../src/shared/trading'
-import { startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
+import { isAlive, startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
 
 // Shared by the trading integration tests: they all talk to a real `keel serve` over HTTP.
 
@@ -129,8 +129,9 @@ export async function waitTradable(serve: ServeProcess, symbols: string[]): Prom
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /**
- * A `keel serve` per test on its own data dir: `start` (again on the same dir after a kill)
- * waits until it can trade `symbols`; after each test the process is killed and the dir removed.
+ * One `keel serve` per test on a data dir of its own, killed and removed after the test. The dir
+ * outlives a stop, so a test can stop (cleanly or by killing the whole tree), damage the files
+ * and start again on them.
  */
 export function servePerTest(prefix: string) {
   let dir: ReturnType<typeof tempDir> | undefined
@@ -143,21 +144,40 @@ export function servePerTest(prefix: string) {
   })
   return {
     get dataDir(): string {
-      if (!dir) throw new Error('start() first')
+      dir ??= tempDir(prefix)
       return dir.path
     },
-    async start(symbols: string[], extraArgs: string[] = []): Promise<ServeProcess> {
-      dir ??= tempDir(prefix)
-      serve = await startServe(dir.path, extraArgs)
+    /** Starts and waits for every worker, then until each of `symbols` can be traded. */
+    async start(symbols: string[] = [], extraArgs: string[] = []): Promise<ServeProcess> {
+      serve = await startServe(this.dataDir, extraArgs)
       await waitAllRunning(serve)
-      await waitTradable(serve, symbols)
+      if (symbols.length) await waitTradable(serve, symbols)
       return serve
+    },
+    async stop(how: 'clean' | 'kill-tree'): Promise<void> {
+      if (!serve) return
+      if (how === 'clean') await stopProcess(serve.child, 'SIGTERM')
+      else await killTree(serve)
+      serve = undefined
     },
     /** The process was stopped or killed by the test itself. */
     gone(): void {
       serve = undefined
     }
   }
+}
+
+/** Every process of the tree SIGKILLed at once: nothing gets to checkpoint or clean up. */
+export async function killTree(serve: ServeProcess): Promise<void> {
+  const tree = processTree(serve.child.pid!)
+  for (const pid of tree) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  await waitFor('the whole tree to be gone', () => tree.every((pid) => !isAlive(pid)), 10_000)
 }
 
 /** trading.db as the last process left it: SQLite's integrity check and the ledger invariants. */
