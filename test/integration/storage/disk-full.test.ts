@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServe, stopProcess, waitFor, type ServeProcess } from '../../support/processes'
-import { cents, mids, waitAllRunning, waitTradable } from '../trading/helpers'
-import { clientOrderIds, tradingStorage } from './helpers'
+import { waitAllRunning, waitTradable } from '../trading/helpers'
+import { type Answer, orderTally, tradingStorage } from './helpers'
 
 // A real full disk: the data dir is a small tmpfs that the test fills. Orders then answer
 // storage_unavailable (503) with SQLite's cause, never a 500; once space is freed Keel carries
@@ -43,16 +43,8 @@ describe.skipIf(!mounted)('disk full under the data dir', () => {
   })
 
   it('answers storage_unavailable with the cause while full, and carries on by itself once space is freed', async () => {
-    const mid = (await mids(s, ['BTC/USDT']))['BTC/USDT']!
-    let n = 0
-    const place = () =>
-      s.call('placeOrder', { clientOrderId: `full-${n++}`, symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.0005, price: cents(mid * 0.5) })
-    const acked: string[] = []
-    for (let i = 0; i < 20; i++) {
-      const { status } = await place()
-      expect(status).toBe(200)
-      acked.push(`full-${n - 1}`)
-    }
+    const tally = await orderTally(s, 'full')
+    for (let i = 0; i < 20; i++) expect((await tally.place()).status).toBe(200)
 
     // Fill every free block.
     const { bavail, bsize } = statfsSync(mountPoint)
@@ -62,13 +54,8 @@ describe.skipIf(!mounted)('disk full under the data dir', () => {
       // ENOSPC at the very end is the point
     }
 
-    const answers: { status: number; code?: string; message?: string }[] = []
-    for (let i = 0; i < 2_000 && !answers.some((a) => a.status === 503); i++) {
-      const { status, body } = await place()
-      const error = (body as { error?: { code: string; message: string } }).error
-      answers.push({ status, code: error?.code, message: error?.message })
-      if (status === 200) acked.push(`full-${n - 1}`)
-    }
+    const answers: Answer[] = []
+    for (let i = 0; i < 2_000 && !answers.some((a) => a.status === 503); i++) answers.push(await tally.place())
     expect(answers.filter((a) => a.status >= 500 && a.status !== 503)).toEqual([])
     const refused = answers.find((a) => a.status === 503)
     expect(refused?.code).toBe('storage_unavailable')
@@ -77,18 +64,6 @@ describe.skipIf(!mounted)('disk full under the data dir', () => {
     await waitFor('health to say the disk refuses', async () => (await tradingStorage(s)).state === 'unavailable', 10_000)
 
     rmSync(filler, { force: true })
-    await waitFor(
-      'an order accepted again',
-      async () => {
-        const { status } = await place()
-        if (status === 200) acked.push(`full-${n - 1}`)
-        return status === 200
-      },
-      20_000,
-      200
-    )
-    await waitFor('health ok again', async () => (await tradingStorage(s)).state === 'ok', 10_000)
-    const ids = await clientOrderIds(s)
-    expect(acked.filter((id) => !ids.has(id))).toEqual([])
+    await tally.expectRecovered()
   }, 120_000)
 })

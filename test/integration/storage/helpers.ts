@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import { HealthReport } from '../../../src/shared/health'
 import type { StorageHealth } from '../../../src/shared/storage'
 import { Order } from '../../../src/shared/trading'
@@ -40,4 +41,38 @@ export async function clientOrderIds(serve: ServeProcess): Promise<Set<string>> 
     cursor = page.nextCursor
   } while (cursor)
   return ids
+}
+
+export interface Answer {
+  status: number
+  code?: string
+  message?: string
+}
+
+/**
+ * Resting BTC/USDT buys numbered `<prefix>-<n>`, keeping which were acknowledged: the disk-failure
+ * tests place them while the disk refuses writes and check none of the acknowledged ones is lost.
+ */
+export async function orderTally(serve: ServeProcess, prefix: string) {
+  const mid = (await mids(serve, ['BTC/USDT']))['BTC/USDT']!
+  let n = 0
+  const acked: string[] = []
+  const place = async (): Promise<Answer> => {
+    const clientOrderId = `${prefix}-${n++}`
+    const { status, body } = await serve.call('placeOrder', { clientOrderId, symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.0005, price: cents(mid * 0.5) })
+    if (status === 200) acked.push(clientOrderId)
+    const error = (body as { error?: { code: string; message: string } }).error
+    return { status, code: error?.code, message: error?.message }
+  }
+  return {
+    acked,
+    place,
+    /** Once the disk takes writes again: orders are accepted by themselves, health turns ok, no acknowledged order is missing. */
+    async expectRecovered(): Promise<void> {
+      await waitFor('an order accepted again', async () => (await place()).status === 200, 20_000, 200)
+      await waitFor('health ok again', async () => (await tradingStorage(serve)).state === 'ok', 10_000)
+      const ids = await clientOrderIds(serve)
+      expect(acked.filter((id) => !ids.has(id))).toEqual([])
+    }
+  }
 }

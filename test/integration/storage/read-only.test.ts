@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
-import { cents, mids, waitAllRunning, waitTradable } from '../trading/helpers'
-import { clientOrderIds, tradingStorage } from './helpers'
+import { waitAllRunning, waitTradable } from '../trading/helpers'
+import { type Answer, orderTally, tradingStorage } from './helpers'
 
 // trading.db made unwritable underneath a running Keel (chattr +i: even root's open file
 // descriptors are refused, as on a disk remounted read-only). Orders answer
@@ -41,23 +41,12 @@ describe.skipIf(!supported)('trading.db made read-only under a running Keel', ()
   })
 
   it('refuses with storage_unavailable and the cause, then carries on once writable', async () => {
-    const mid = (await mids(s, ['BTC/USDT']))['BTC/USDT']!
-    let n = 0
-    const place = () => s.call('placeOrder', { clientOrderId: `ro-${n++}`, symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.0005, price: cents(mid * 0.5) })
-    const acked: string[] = []
-    for (let i = 0; i < 10; i++) {
-      expect((await place()).status).toBe(200)
-      acked.push(`ro-${n - 1}`)
-    }
+    const tally = await orderTally(s, 'ro')
+    for (let i = 0; i < 10; i++) expect((await tally.place()).status).toBe(200)
 
     expect(chattr('+i', files)).toBe(true)
-    const answers: { status: number; code?: string; message?: string }[] = []
-    for (let i = 0; i < 5; i++) {
-      const { status, body } = await place()
-      const error = (body as { error?: { code: string; message: string } }).error
-      answers.push({ status, code: error?.code, message: error?.message })
-      if (status === 200) acked.push(`ro-${n - 1}`)
-    }
+    const answers: Answer[] = []
+    for (let i = 0; i < 5; i++) answers.push(await tally.place())
     expect(answers.filter((a) => a.status !== 503)).toEqual([])
     expect(answers[0]!.code).toBe('storage_unavailable')
     expect(answers[0]!.message).toMatch(/SQLITE_(IOERR|READONLY)|not permitted/i)
@@ -65,19 +54,7 @@ describe.skipIf(!supported)('trading.db made read-only under a running Keel', ()
     await waitFor('health to say the disk refuses', async () => (await tradingStorage(s)).state === 'unavailable', 10_000)
 
     expect(chattr('-i', files)).toBe(true)
-    await waitFor(
-      'an order accepted again',
-      async () => {
-        const { status } = await place()
-        if (status === 200) acked.push(`ro-${n - 1}`)
-        return status === 200
-      },
-      20_000,
-      200
-    )
-    await waitFor('health ok again', async () => (await tradingStorage(s)).state === 'ok', 10_000)
-    const ids = await clientOrderIds(s)
-    expect(acked.filter((id) => !ids.has(id))).toEqual([])
+    await tally.expectRecovered()
   }, 120_000)
 })
 
