@@ -61,7 +61,8 @@ export class Executor {
 
   /** Whether the journal already has this client order id (in memory or only on disk). */
   hasClientOrder(account: string, clientOrderId: string): boolean {
-    return this.engineState.byClientId.has(clientKey(account, clientOrderId)) || this.store.findOrder({ account, clientOrderId }) !== undefined
+    if (this.engineState.byClientId.has(clientKey(account, clientOrderId))) return true
+    return !everyOrderInMemory(this.engineState) && this.store.findOrder({ account, clientOrderId }) !== undefined
   }
 
   private commit(batch: readonly { input: EngineInput; result: ApplyResult }[]): void {
@@ -80,6 +81,9 @@ export class Executor {
     const { account, clientOrderId } = input.params
     const orderId = input.kind === 'placeOrder' ? undefined : input.params.orderId
     const state = this.engineState
+    // Until the engine first lets closed orders go, the disk has none it lacks: every new order
+    // (each carries a clientOrderId from the host) would otherwise cost a lookup that misses.
+    if (everyOrderInMemory(state)) return
     let order
     if (orderId !== undefined) {
       if (!state.orders.has(orderId)) order = this.store.findOrder({ orderId })
@@ -88,4 +92,12 @@ export class Executor {
     }
     if (order) hydrateOrder(state, order)
   }
+}
+
+/**
+ * Every order seq ever issued is held in memory: seqs are dense from 1 and only the closed-order
+ * window evicts, so the store can hold no order the engine lacks.
+ */
+function everyOrderInMemory(state: ExchangeState): boolean {
+  return state.orders.size === state.nextOrderSeq - 1
 }
