@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai'
+import type OpenAI from 'openai'
 import { ProviderError, parseRetryAfter, type Completion, type CompletionRequest, type LlmProvider } from './provider'
 
 /**
@@ -6,10 +6,16 @@ import { ProviderError, parseRetryAfter, type Completion, type CompletionRequest
  * through the `openai` package. The SDK's own retries are off: the task manager retries, so
  * that retry-after, the rate limit and the budget are honoured across all tasks.
  */
+type Sdk = typeof import('openai')
+let sdk: Promise<Sdk> | undefined
+/** The SDK loads on the first call: it costs the AI worker ~130 ms of start-up, for a feature that is off by default. */
+const loadSdk = (): Promise<Sdk> => (sdk ??= import('openai'))
+
 export class OpenAiProvider implements LlmProvider {
   async complete(request: CompletionRequest): Promise<Completion> {
+    const openai = await loadSdk()
     // Local servers take any key; the SDK insists on a non-empty one.
-    const client = new OpenAI({ baseURL: request.baseUrl, apiKey: request.apiKey ?? 'none', maxRetries: 0, timeout: request.timeoutMs })
+    const client = new openai.default({ baseURL: request.baseUrl, apiKey: request.apiKey ?? 'none', maxRetries: 0, timeout: request.timeoutMs })
     let response: OpenAI.Chat.Completions.ChatCompletion
     try {
       response = await client.chat.completions.create({
@@ -22,7 +28,7 @@ export class OpenAiProvider implements LlmProvider {
         ]
       })
     } catch (err) {
-      throw classify(err)
+      throw classify(err, openai)
     }
     const text = response?.choices?.[0]?.message?.content
     const usage = response?.usage
@@ -33,7 +39,7 @@ export class OpenAiProvider implements LlmProvider {
   }
 }
 
-function classify(err: unknown): ProviderError {
+function classify(err: unknown, { APIConnectionError, APIConnectionTimeoutError, APIError }: Sdk): ProviderError {
   if (err instanceof APIConnectionTimeoutError) return new ProviderError('timeout', 'the provider did not answer in time')
   if (err instanceof APIConnectionError) return new ProviderError('network', `cannot reach the provider: ${err.message}`)
   if (err instanceof APIError) {
