@@ -102,7 +102,7 @@ export const methods = {
   // ── bots ──
   listStrategies: method({ owner: 'strategy', params: NoParams, result: B.ListStrategiesResult, summary: 'Built-in strategies and those in the strategies folder, with their params; a file that fails to load carries its error (file:line:column).' }),
   createBot: method({ owner: 'strategy', params: B.CreateBotParams, result: B.Bot, summary: 'Create a bot (strategy + params + symbol + timeframe) with its own paper account bot:<id> and protections; start: true starts it.' }),
-  updateBot: method({ owner: 'strategy', params: B.UpdateBotParams, result: B.Bot, summary: 'Change a bot\'s settings; a running bot restarts with them.' }),
+  updateBot: method({ owner: 'strategy', params: B.UpdateBotParams, result: B.Bot, summary: 'Change a bot\'s settings; a running bot restarts with them. In protections a left-out limit keeps its value and null resets it (maxDailyLoss, maxDrawdownPercent removed; the others back to their defaults).' }),
   startBot: method({ owner: 'strategy', params: B.BotRef, result: B.Bot, summary: 'Start (or resume) a bot; also the retry of an errored, paused or quarantined bot.' }),
   stopBot: method({ owner: 'strategy', params: B.StopBotParams, result: B.Bot, summary: 'Stop a bot (onStop runs); cancelOrders: true also cancels its open orders.' }),
   deleteBot: method({ owner: 'strategy', params: B.BotRef, result: z.object({ ok: z.literal(true) }), summary: 'Stop and delete a bot, its state and its log (its paper account and orders stay in trading.db).' }),

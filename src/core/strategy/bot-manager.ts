@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import {
   botAccount,
+  patchProtections,
   type Bot,
   type BotLogEntry,
   type BotLogParams,
@@ -114,7 +115,7 @@ export class BotManager {
     const runner = this.runnerOf(params.id)
     const { id: _id, protections, ...changes } = params
     const before = runner.row.config
-    const config: BotConfig = { ...before, ...stripUndefined(changes), protections: { ...before.protections, ...stripUndefined(protections ?? {}) } }
+    const config: BotConfig = { ...before, ...stripUndefined(changes), protections: patchProtections(before.protections, protections ?? {}) }
     const resolved = this.catalog.resolve(config.strategy)
     config.params = resolveParams(resolved.params, params.params ?? (config.strategy === before.strategy ? before.params : {}))
     if (params.symbol && params.symbol !== before.symbol) await this.options.call('ticker', { exchange: config.exchange, symbol: config.symbol })
