@@ -111,6 +111,7 @@ export const methods = {
   killSwitch: method({ owner: 'execution', params: B.KillSwitchParams, result: B.KillSwitchResult, summary: 'Engage: every bot halts and their open orders are cancelled; bot orders are refused until released. Enforced by execution.' }),
   setProtections: method({ owner: 'execution', params: B.SetProtectionsParams, result: B.ProtectionsState, summary: 'Set (or clear, with null) the protections execution enforces for one account; bots set their own.' }),
   protections: method({ owner: 'execution', params: NoParams, result: B.ProtectionsState, summary: 'The kill switch and every account\'s protections.' }),
+  openStrategiesFolder: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Open the strategies folder in the OS file manager (desktop app only; elsewhere the 422 names the folder).' }),
 
   // ── ai ──
   aiSignals: method({ owner: 'ai', params: A.AiSignalsParams, result: A.AiSignalsResult, summary: 'Latest signal per symbol and timeframe: each rule\'s vote, the ensemble score, and the newest model\'s prediction, each with its out-of-sample hit rate, 95 % interval, baseline and "no edge" flag.' }),

@@ -19,6 +19,7 @@ import { AccountSummary, type FillCreated, type OrderUpdated } from '../../share
 import type { HostCall } from './account-view'
 import { BOT_RESTART_POLICY, BotRunner } from './bot-runner'
 import { StrategyCatalog } from './catalog'
+import { strategiesFolder } from './folder'
 import { resolveParams } from './params'
 import { StrategyStore, type BotConfig, type BotRow } from './store'
 import { writeStrategySdk } from './sdk-files'
@@ -50,7 +51,7 @@ export class BotManager {
     this.now = options.now ?? Date.now
     this.store = StrategyStore.open(join(options.dataDir, 'strategy.db'))
     this.catalog = new StrategyCatalog({
-      folder: join(options.dataDir, 'strategies'),
+      folder: strategiesFolder(options.dataDir),
       threadEntry: options.threadEntry,
       onVersion: (strategy, compiled) => {
         for (const runner of this.runners.values()) runner.offer(strategy, compiled)

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type JSX } from 'react'
+import { useEffect, useMemo, useState, type JSX } from 'react'
 import type { Bot, BotState } from '../../../../shared/bots'
 import { useClient } from '../../client-context'
 import { formatSigned } from '../../lib/format'
@@ -97,12 +97,45 @@ function KillSwitch(): JSX.Element {
   )
 }
 
+/** Where strategy files go: opened in the file manager by the desktop app, shown with a copy button in a browser. */
+function StrategiesFolder(): JSX.Element | null {
+  const client = useClient()
+  const folder = useBotsStore((s) => s.folder)
+  const canOpen = useBotsStore((s) => s.canOpenFolder)
+  const openFolder = useBotsStore((s) => s.openFolder)
+  const [copied, setCopied] = useState<'copied' | 'failed' | null>(null)
+  if (!folder) return null
+  const copy = () =>
+    // The clipboard needs a secure context and the page's focus; say so when it refuses.
+    void (navigator.clipboard?.writeText(folder) ?? Promise.reject(new Error('no clipboard'))).then(
+      () => setCopied('copied'),
+      () => setCopied('failed')
+    )
+  return (
+    <span className="dim bots-folder" title="Drop .ts or .js strategy files here; they load (and reload on save) on their own">
+      {canOpen && (
+        <button type="button" onClick={() => void openFolder(client)}>
+          Open strategies folder
+        </button>
+      )}{' '}
+      Strategies folder: <code aria-label="Strategies folder path">{folder}</code>{' '}
+      <button type="button" className="link" aria-label="Copy the strategies folder path" onClick={copy}>
+        copy
+      </button>
+      {copied && (
+        <span role="status" className={copied === 'failed' ? 'danger-text' : undefined}>
+          {copied === 'copied' ? ' copied' : ' copy refused: select the path above'}
+        </span>
+      )}
+    </span>
+  )
+}
+
 /** The Bots tab: every bot with its state, PnL, trades and last error; create, edit, start, stop, log. */
 export function BotsPanel(): JSX.Element {
   const client = useClient()
   useEffect(() => bindBots(client), [client])
   const bots = useBotsStore((s) => s.bots)
-  const folder = useBotsStore((s) => s.folder)
   const selected = useBotsStore((s) => s.selected)
   const editing = useBotsStore((s) => s.editing)
   const error = useBotsStore((s) => s.error)
@@ -116,14 +149,7 @@ export function BotsPanel(): JSX.Element {
           New bot
         </button>
         <KillSwitch />
-        {folder && (
-          <span className="dim bots-folder" title="Drop .ts or .js strategy files here; they load (and reload on save) on their own">
-            Strategies folder: <code>{folder}</code>{' '}
-            <button type="button" className="link" onClick={() => void navigator.clipboard?.writeText(folder)}>
-              copy
-            </button>
-          </span>
-        )}
+        <StrategiesFolder />
       </div>
       {error && (
         <p className="field-error" role="alert">
