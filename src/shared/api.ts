@@ -10,6 +10,7 @@ import * as A from './ai'
 import * as T from './trading'
 import { UpdateStatus } from './update'
 import * as BT from './backtest'
+import * as BC from './backtest-chart'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -111,6 +112,7 @@ export const methods = {
   killSwitch: method({ owner: 'execution', params: B.KillSwitchParams, result: B.KillSwitchResult, summary: 'Engage: every bot halts and their open orders are cancelled; bot orders are refused until released. Enforced by execution.' }),
   setProtections: method({ owner: 'execution', params: B.SetProtectionsParams, result: B.ProtectionsState, summary: 'Set (or clear, with null) the protections execution enforces for one account; bots set their own.' }),
   protections: method({ owner: 'execution', params: NoParams, result: B.ProtectionsState, summary: 'The kill switch and every account\'s protections.' }),
+  backtestCandles: method({ owner: 'strategy', params: BC.BacktestCandlesParams, result: BC.BacktestCandlesResult, summary: 'The candles a stored backtest ran on, newest `limit` before `before` (its price chart, with the run\'s trades marked); refused if its data changed since.' }),
   openStrategiesFolder: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Open the strategies folder in the OS file manager (desktop app only; elsewhere the 422 names the folder).' }),
 
   // ── ai ──

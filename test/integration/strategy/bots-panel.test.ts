@@ -65,7 +65,7 @@ describe('Bots panel', () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.origin })
     await page.getByRole('button', { name: 'Copy the strategies folder path' }).click()
     await page.getByRole('status').filter({ hasText: 'copied' }).waitFor({ timeout: 5_000 })
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(folder)
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(folder)
 
     // The method itself refuses with the path, never a 5xx.
     const open = await serve.call('openStrategiesFolder')

@@ -3,10 +3,20 @@ import type { Bot, BotState } from '../../../../shared/bots'
 import { useClient } from '../../client-context'
 import { formatSigned } from '../../lib/format'
 import { bindBots, useBotsStore } from '../../stores/bots'
+import { useChartAccountStore } from '../../stores/chart-account'
+import { usePrefsStore } from '../../stores/prefs'
 import { DataTable, type Column } from '../orders/DataTable'
 import { BotForm } from './BotForm'
 import { BotLog } from './BotLog'
 import './bots.css'
+
+/** The price chart switches to the bot's market and marks its account's trades. */
+function showOnChart(bot: Bot): void {
+  const prefs = usePrefsStore.getState()
+  prefs.setSymbol(bot.symbol)
+  prefs.setTimeframe(bot.timeframe)
+  useChartAccountStore.getState().setAccount(bot.account)
+}
 
 const STATE_CLASS: Record<BotState, string> = { running: 'ok', stopped: '', paused: 'warn', errored: 'bad', quarantined: 'bad' }
 
@@ -29,6 +39,9 @@ function Actions({ bot }: { bot: Bot }): JSX.Element {
       </button>
       <button type="button" aria-label={`Log of bot ${bot.name}`} onClick={() => select(bot.id)}>
         Log
+      </button>
+      <button type="button" aria-label={`Show bot ${bot.name} on chart`} title="Mark this bot's trades on the price chart" onClick={() => showOnChart(bot)}>
+        Chart
       </button>
       <button type="button" disabled={busy} aria-label={`Edit bot ${bot.name}`} onClick={() => edit(bot.id)}>
         Edit
