@@ -79,7 +79,7 @@ async function waitMarks(page: Page, canvasLabel: string, expected: { buys: Poin
       return same ? last : undefined
     }, 20_000, 250)
   } catch (err) {
-    throw new Error(`${(err as Error).message}\nchart: ${JSON.stringify({ buys: last?.buys, sells: last?.sells })}\nexpected: ${JSON.stringify(expected)}`)
+    throw new Error(`${(err as Error).message}\nchart: ${JSON.stringify({ buys: last?.buys, sells: last?.sells })}\nexpected: ${JSON.stringify(expected)}`, { cause: err })
   }
 }
 
