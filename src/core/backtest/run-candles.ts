@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import type { BacktestReport } from '../../shared/backtest'
 import type { BacktestCandlesParams, BacktestCandlesResult } from '../../shared/backtest-chart'
 import { KeelError } from '../../shared/errors'
@@ -12,7 +13,7 @@ import type { CandleSeries } from './series'
  * than shown under the run's trades. The last series read is kept: a chart pages through it.
  */
 export class RunCandles {
-  private cached: { id: number; series: CandleSeries } | undefined
+  private cached: { id: number; version: string; series: CandleSeries } | undefined
 
   constructor(
     private readonly dataDir: string,
@@ -30,16 +31,28 @@ export class RunCandles {
   }
 
   private series(id: number): CandleSeries {
-    if (this.cached?.id === id) return this.cached.series
     const { data } = this.report(id)
-    const loaded = loadData(parseDataSpec(data.source), { dataDir: this.dataDir, from: data.from, to: data.to, symbol: data.symbol, timeframe: data.timeframe })
+    const spec = parseDataSpec(data.source)
+    const version = spec.kind === 'csv' ? fileVersion(spec.path) : ''
+    if (this.cached?.id === id && this.cached.version === version) return this.cached.series
+    const loaded = loadData(spec, { dataDir: this.dataDir, from: data.from, to: data.to, symbol: data.symbol, timeframe: data.timeframe })
     const { series } = loaded
     const same = series.length === data.candles && series.time[0] === data.from && loaded.info.timeframe === data.timeframe
     if (!same) {
       throw new KeelError('rejected', `backtest ${id}: its data (${data.source}) no longer holds the ${data.candles} candles the run used (now ${series.length}): it changed since the run`)
     }
-    this.cached = { id, series }
+    this.cached = { id, version, series }
     return series
+  }
+}
+
+/** Changes when the file does (a CSV edited since the last read is read again). */
+function fileVersion(path: string): string {
+  try {
+    const st = statSync(path)
+    return `${st.mtimeMs}:${st.size}`
+  } catch {
+    return 'missing'
   }
 }
 
