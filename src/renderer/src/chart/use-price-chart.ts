@@ -13,6 +13,7 @@ import { CandleSeries, type SeriesChange } from './candle-series'
 import { linesOfOrder, type OrderLine } from './order-lines'
 import { PriceChart, type ChartView } from './price-chart'
 import { readChartTheme } from './theme'
+import { useChartTheme } from './use-chart-theme'
 import { markerPoints, marksOfFills } from './trade-markers'
 
 const PAGE = 500
@@ -39,7 +40,6 @@ export function usePriceChart(
   onLayoutRef.current = onLayout
   const chartRef = useRef<PriceChart | null>(null)
   const account = useChartAccountStore((s) => s.account)
-  const theme = usePrefsStore((s) => s.theme)
   const overlays = usePrefsStore((s) => s.overlays)
   const panes = usePrefsStore((s) => s.panes)
   const tick = useMarketStore((s) => s.markets[symbol]?.precision.price ?? 0.01)
@@ -136,11 +136,7 @@ export function usePriceChart(
     chartRef.current?.setView(view)
   }, [overlays, panes, view.priceDecimals])
 
-  useEffect(() => {
-    // Theme variables change with the root class; read them after React applied it.
-    const element = canvas.current
-    if (element) chartRef.current?.setTheme(readChartTheme(element))
-  }, [theme, canvas])
+  useChartTheme(chartRef, canvas)
 
   return chartRef
 }

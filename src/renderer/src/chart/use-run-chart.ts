@@ -4,10 +4,10 @@ import type { BacktestReport } from '../../../shared/backtest'
 import { messageOf } from '../lib/errors'
 import { decimalsOf } from '../lib/format'
 import { useMarketStore } from '../stores/market'
-import { usePrefsStore } from '../stores/prefs'
 import { CandleSeries } from './candle-series'
 import { PriceChart, type ChartView } from './price-chart'
 import { readChartTheme } from './theme'
+import { useChartTheme } from './use-chart-theme'
 import { markerPoints, marksOfBacktest } from './trade-markers'
 import type { ChartStatus } from './use-price-chart'
 
@@ -19,7 +19,6 @@ const PAGE = 500
  */
 export function useRunChart(client: KeelClient, canvas: RefObject<HTMLCanvasElement | null>, id: number, report: BacktestReport, onStatus: (status: ChartStatus) => void): RefObject<PriceChart | null> {
   const chartRef = useRef<PriceChart | null>(null)
-  const theme = usePrefsStore((s) => s.theme)
   const tick = useMarketStore((s) => s.markets[report.data.symbol]?.precision.price ?? 0.01)
   const view: ChartView = { overlays: { sma: false, ema: false, bollinger: false }, panes: { volume: true, rsi: false, macd: false }, priceDecimals: decimalsOf(tick) }
   const viewRef = useRef(view)
@@ -71,10 +70,7 @@ export function useRunChart(client: KeelClient, canvas: RefObject<HTMLCanvasElem
     chartRef.current?.setView(viewRef.current)
   }, [view.priceDecimals])
 
-  useEffect(() => {
-    const element = canvas.current
-    if (element) chartRef.current?.setTheme(readChartTheme(element))
-  }, [theme, canvas])
+  useChartTheme(chartRef, canvas)
 
   return chartRef
 }

@@ -71,6 +71,17 @@ function ChartToolbar(): JSX.Element {
   )
 }
 
+/** A chart's loading note or its error, over the canvas. */
+export function ChartNotes({ status }: { status: ChartStatus }): JSX.Element | null {
+  if (status.error)
+    return (
+      <p role="alert" className="chart-note error">
+        {status.error}
+      </p>
+    )
+  return status.loading ? <p className="chart-note">Loading candles…</p> : null
+}
+
 /** Candles, overlays and panes; drag or arrows pan, the wheel zooms, Home returns to now. */
 export function ChartPanel(): JSX.Element {
   const client = useClient()
@@ -101,12 +112,7 @@ export function ChartPanel(): JSX.Element {
         {...gestures}
       >
         <canvas ref={canvas} role="img" aria-label={`${symbol} candlestick chart, ${timeframe}`} />
-        {status.loading ? <p className="chart-note">Loading candles…</p> : null}
-        {status.error ? (
-          <p role="alert" className="chart-note error">
-            {status.error}
-          </p>
-        ) : null}
+        <ChartNotes status={status} />
         {scrolledBack ? (
           <button
             type="button"

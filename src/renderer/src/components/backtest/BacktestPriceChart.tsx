@@ -4,6 +4,7 @@ import { useChartGestures } from '../../chart/use-chart-gestures'
 import type { ChartStatus } from '../../chart/use-price-chart'
 import { useRunChart } from '../../chart/use-run-chart'
 import { useClient } from '../../client-context'
+import { ChartNotes } from '../ChartPanel'
 
 /** The selected run's candles with its entries (▲) and exits (▼); drag or arrows pan, the wheel zooms. */
 export function BacktestPriceChart({ id, report }: { id: number; report: BacktestReport }): JSX.Element {
@@ -17,12 +18,7 @@ export function BacktestPriceChart({ id, report }: { id: number; report: Backtes
     <div className="backtest-price-chart" style={{ position: 'relative', height: 320 }}>
       <div className="chart-area" role="group" tabIndex={0} aria-label={`Run #${id} ${symbol} ${timeframe} price chart with its trades`} {...gestures}>
         <canvas ref={canvas} role="img" aria-label={`Run #${id} candlestick chart with entries and exits`} />
-        {status.loading ? <p className="chart-note">Loading candles…</p> : null}
-        {status.error ? (
-          <p role="alert" className="chart-note error">
-            {status.error}
-          </p>
-        ) : null}
+        <ChartNotes status={status} />
       </div>
     </div>
   )
