@@ -38,13 +38,15 @@ const TIMEFRAMES = Timeframe.options.map((tf) => ({ key: tf, label: tf }))
 
 /** Whose trades the chart marks: the trader's account or any bot's (the Bots tab's "Chart" sets it too). */
 function TradesAccount(): JSX.Element {
+  const client = useClient()
   const account = useChartAccountStore((s) => s.account)
   const setAccount = useChartAccountStore((s) => s.setAccount)
   const bots = useBotsStore((s) => s.bots)
   const options = [{ value: ACCOUNT, label: 'My account' }, ...Object.values(bots).map((b) => ({ value: b.account, label: `Bot ${b.name}` }))]
   if (!options.some((o) => o.value === account)) options.push({ value: account, label: account })
   return (
-    <select className="chart-account" aria-label="Trades shown on the chart" value={account} onChange={(e) => setAccount(e.target.value)}>
+    // The bots are loaded with the Bots tab; opening the list asks for them too.
+    <select className="chart-account" aria-label="Trades shown on the chart" value={account} onFocus={() => void useBotsStore.getState().refresh(client)} onChange={(e) => setAccount(e.target.value)}>
       {options.map((o) => (
         <option key={o.value} value={o.value}>
           {o.label}
