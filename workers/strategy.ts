@@ -5,6 +5,7 @@ import { Ticker } from '../src/shared/market-data'
 import { FillCreated, OrderUpdated } from '../src/shared/trading'
 import { BacktestService } from '../src/core/backtest/service'
 import { backtestHandlers } from '../src/core/backtest/handlers'
+import { RunCandles } from '../src/core/backtest/run-candles'
 import { BotManager } from '../src/core/strategy/bot-manager'
 import { runWorker } from './runtime/worker'
 
@@ -23,6 +24,7 @@ runWorker('strategy', async (ctx) => {
   ctx.onShutdown(() => manager.stop())
   const backtests = new BacktestService({ dataDir: ctx.dataDir, emit: (progress) => ctx.emit('backtestProgress', progress) })
   ctx.onShutdown(() => backtests.close())
+  const runCandles = new RunCandles(ctx.dataDir, (id) => backtests.get(id).report)
 
   ctx.onNotify('candle', CandleEvent, (e) => manager.candle(e))
   ctx.onNotify('ticker', Ticker, (t) => manager.ticker(t))
@@ -42,6 +44,7 @@ runWorker('strategy', async (ctx) => {
     deleteBot: (p) => manager.deleteBot(p.id),
     listBots: () => manager.listBots(),
     botLog: (p) => manager.botLog(p),
-    ...backtestHandlers(backtests)
+    ...backtestHandlers(backtests),
+    backtestCandles: (p) => runCandles.page(p)
   }
 })

@@ -1,3 +1,4 @@
+import { strategiesFolder } from '../core/strategy/folder'
 import { KeelError } from '../shared/errors'
 import type { HealthReport } from '../shared/health'
 import type { LogPolicy } from '../core/util/log-files'
@@ -23,8 +24,8 @@ export interface DistHostOptions {
   health(): HealthReport
   versions: Record<string, string>
   secrets(): string[]
-  /** Desktop only: opens the data folder in the OS file manager. */
-  openDataDir?: () => Promise<void>
+  /** Desktop only: opens a folder (the data folder, the strategies folder) in the OS file manager. */
+  openFolder?: (path: string) => Promise<void>
 }
 
 /**
@@ -36,7 +37,7 @@ export function distHostHandlers(o: DistHostOptions): HostHandlers {
     settings: o.settings.current,
     dataDir: o.dataDir,
     file: o.settings.file,
-    canOpenDataDir: o.openDataDir !== undefined,
+    canOpenDataDir: o.openFolder !== undefined,
     loadError: o.settings.loadError
   })
   o.settings.onChange(() => o.bus.publish('settingsChanged', view()))
@@ -52,13 +53,16 @@ export function distHostHandlers(o: DistHostOptions): HostHandlers {
       o.settings.update(patch)
       return view()
     },
-    openDataDir: async () => {
-      if (!o.openDataDir) throw new KeelError('rejected', `opening folders works in the desktop app only; the data folder is ${o.dataDir}`)
-      await o.openDataDir()
-      return { ok: true as const }
-    },
+    openDataDir: () => openFolder(o, 'data folder', o.dataDir),
+    openStrategiesFolder: () => openFolder(o, 'strategies folder', strategiesFolder(o.dataDir)),
     exportDiagnostics: () => exportDiagnostics({ dataDir: o.dataDir, health: o.health(), versions: o.versions, settings: o.settings.current, secrets: o.secrets() })
   }
+}
+
+async function openFolder(o: DistHostOptions, what: string, path: string): Promise<{ ok: true }> {
+  if (!o.openFolder) throw new KeelError('rejected', `opening folders works in the desktop app only; the ${what} is ${path}`)
+  await o.openFolder(path)
+  return { ok: true }
 }
 
 /** Environment variables whose values are secrets wherever they show up (keys for exchanges and LLMs). */

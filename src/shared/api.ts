@@ -10,6 +10,7 @@ import * as A from './ai'
 import * as T from './trading'
 import { UpdateStatus } from './update'
 import * as BT from './backtest'
+import * as BC from './backtest-chart'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -102,7 +103,7 @@ export const methods = {
   // ── bots ──
   listStrategies: method({ owner: 'strategy', params: NoParams, result: B.ListStrategiesResult, summary: 'Built-in strategies and those in the strategies folder, with their params; a file that fails to load carries its error (file:line:column).' }),
   createBot: method({ owner: 'strategy', params: B.CreateBotParams, result: B.Bot, summary: 'Create a bot (strategy + params + symbol + timeframe) with its own paper account bot:<id> and protections; start: true starts it.' }),
-  updateBot: method({ owner: 'strategy', params: B.UpdateBotParams, result: B.Bot, summary: 'Change a bot\'s settings; a running bot restarts with them.' }),
+  updateBot: method({ owner: 'strategy', params: B.UpdateBotParams, result: B.Bot, summary: 'Change a bot\'s settings; a running bot restarts with them. In protections a left-out limit keeps its value and null resets it (maxDailyLoss, maxDrawdownPercent removed; the others back to their defaults).' }),
   startBot: method({ owner: 'strategy', params: B.BotRef, result: B.Bot, summary: 'Start (or resume) a bot; also the retry of an errored, paused or quarantined bot.' }),
   stopBot: method({ owner: 'strategy', params: B.StopBotParams, result: B.Bot, summary: 'Stop a bot (onStop runs); cancelOrders: true also cancels its open orders.' }),
   deleteBot: method({ owner: 'strategy', params: B.BotRef, result: z.object({ ok: z.literal(true) }), summary: 'Stop and delete a bot, its state and its log (its paper account and orders stay in trading.db).' }),
@@ -111,6 +112,8 @@ export const methods = {
   killSwitch: method({ owner: 'execution', params: B.KillSwitchParams, result: B.KillSwitchResult, summary: 'Engage: every bot halts and their open orders are cancelled; bot orders are refused until released. Enforced by execution.' }),
   setProtections: method({ owner: 'execution', params: B.SetProtectionsParams, result: B.ProtectionsState, summary: 'Set (or clear, with null) the protections execution enforces for one account; bots set their own.' }),
   protections: method({ owner: 'execution', params: NoParams, result: B.ProtectionsState, summary: 'The kill switch and every account\'s protections.' }),
+  backtestCandles: method({ owner: 'strategy', params: BC.BacktestCandlesParams, result: BC.BacktestCandlesResult, summary: 'The candles a stored backtest ran on, newest `limit` before `before` (its price chart, with the run\'s trades marked); refused if its data changed since.' }),
+  openStrategiesFolder: method({ owner: 'host', params: NoParams, result: z.object({ ok: z.literal(true) }), summary: 'Open the strategies folder in the OS file manager (desktop app only; elsewhere the 422 names the folder).' }),
 
   // ── ai ──
   aiSignals: method({ owner: 'ai', params: A.AiSignalsParams, result: A.AiSignalsResult, summary: 'Latest signal per symbol and timeframe: each rule\'s vote, the ensemble score, and the newest model\'s prediction, each with its out-of-sample hit rate, 95 % interval, baseline and "no edge" flag.' }),

@@ -87,6 +87,34 @@ export const Protections = z.object({
 })
 export type Protections = z.output<typeof Protections>
 
+/**
+ * A change to a bot's protections: a limit left out keeps its value, a number sets it, and
+ * `null` resets it: the optional limits (maxDailyLoss, maxDrawdownPercent) are removed, the
+ * others return to their defaults.
+ */
+const shape = Protections.shape
+export const ProtectionsPatch = z
+  .object({
+    maxPositionNotional: shape.maxPositionNotional.unwrap().nullable().optional(),
+    maxOpenOrders: shape.maxOpenOrders.unwrap().nullable().optional(),
+    maxOrdersPerMinute: shape.maxOrdersPerMinute.unwrap().nullable().optional(),
+    maxDailyLoss: shape.maxDailyLoss.unwrap().nullable().optional(),
+    maxDrawdownPercent: shape.maxDrawdownPercent.unwrap().nullable().optional(),
+    stopLossCooldownMs: shape.stopLossCooldownMs.unwrap().nullable().optional()
+  })
+  .strict()
+export type ProtectionsPatch = z.output<typeof ProtectionsPatch>
+
+/** `current` with `patch` applied (see ProtectionsPatch), defaults filled in again. */
+export function patchProtections(current: Protections, patch: ProtectionsPatch): Protections {
+  const next: Record<string, unknown> = { ...current }
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete next[name]
+    else if (value !== undefined) next[name] = value
+  }
+  return Protections.parse(next)
+}
+
 const botSettings = {
   name: z.string().trim().min(1).max(80),
   strategy: StrategyId,
@@ -115,7 +143,7 @@ export const UpdateBotParams = z
     symbol: symbol.optional(),
     timeframe: Timeframe.optional(),
     params: ParamValuesSchema.optional(),
-    protections: Protections.partial().optional(),
+    protections: ProtectionsPatch.optional(),
     budgetMs: botSettings.budgetMs.unwrap().optional(),
     memoryMb: botSettings.memoryMb.unwrap().optional()
   })

@@ -1,5 +1,5 @@
 import type { EventOf } from '../../shared/api'
-import { KeelError } from '../../shared/errors'
+import { KeelError, type ErrorBody } from '../../shared/errors'
 import type { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
 import type {
   AccountParams,
@@ -28,7 +28,8 @@ import {
   type ApplyResult,
   type Command,
   type CommandKind,
-  type CommandReplies
+  type CommandReplies,
+  type EngineInput
 } from '../exchange'
 import type { ExchangeState } from '../exchange/state'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
@@ -91,7 +92,7 @@ export class ExecutionService {
     this.freshness = new StalenessWatchdog(staleAfterMs)
     this.executor = new Executor(store)
     this.batcher = new CommandBatcher(
-      (inputs) => this.executor.applyBatch(inputs),
+      (inputs) => this.executor.applyBatch(inputs, (input) => this.guardRefusal(input)),
       (results) => this.publish(results)
     )
     this.warmedUp = new Promise((resolve) => {
@@ -120,7 +121,6 @@ export class ExecutionService {
     if (input.kind === 'placeOrder') {
       await this.untilTradable(input.params)
       this.refuseIfStale(input.params)
-      this.refuseIfGuarded(input.params)
     }
     const result = await this.batcher.submit(input)
     if (!result.reply.ok) throw new KeelError(result.reply.error.code, result.reply.error.message)
@@ -144,7 +144,11 @@ export class ExecutionService {
     return this.command({ kind: 'resetAccount', at: this.now(), params })
   }
 
-  /** Protections (src/core/protections) judge every new order; a re-send of a journaled one passes. */
+  /**
+   * Protections (src/core/protections) judge every new order as its batch applies, so the orders
+   * accepted earlier in the same batch count (open orders, position, rate); a re-send of a
+   * journaled one passes.
+   */
   setOrderGuard(guard: OrderGuard): void {
     this.orderGuard = guard
   }
@@ -154,12 +158,13 @@ export class ExecutionService {
     return this.executor.state
   }
 
-  private refuseIfGuarded(params: PlaceOrderParams): void {
-    const refusal = this.orderGuard?.(params)
-    if (!refusal) return
-    const { account, clientOrderId } = params
-    if (clientOrderId !== undefined && this.executor.hasClientOrder(account, clientOrderId)) return
-    throw new KeelError('rejected', `order refused: ${refusal}`)
+  private guardRefusal(input: EngineInput): ErrorBody | undefined {
+    if (input.kind !== 'placeOrder' || !this.orderGuard) return undefined
+    const refusal = this.orderGuard(input.params)
+    if (!refusal) return undefined
+    const { account, clientOrderId } = input.params
+    if (clientOrderId !== undefined && this.executor.hasClientOrder(account, clientOrderId)) return undefined
+    return { code: 'rejected', message: `order refused: ${refusal}` }
   }
 
   setMarkets(exchange: string, markets: MarketInfo[]): void {

@@ -6,7 +6,11 @@ import {
   type EngineInput,
   type ExchangeState
 } from '../exchange'
+import type { ErrorBody } from '../../shared/errors'
 import type { TradingStore } from '../storage/trading'
+
+/** Why an input is refused before the engine sees it, judged against the state the batch has reached so far. */
+export type InputGate = (input: EngineInput) => ErrorBody | undefined
 
 /**
  * The paper exchange made durable: owns the engine state, applies commands and market events
@@ -37,13 +41,19 @@ export class Executor {
    * Applies the inputs in order and commits them in one transaction. An input the engine marks
    * for rollback (it failed after changing the state) is dropped: what came before it is
    * committed, the state reloaded, and the rest goes on. If the commit itself fails, the state
-   * is reloaded and the error thrown: nothing of the batch may be acknowledged.
+   * is reloaded and the error thrown: nothing of the batch may be acknowledged. An input `gate`
+   * refuses is answered with its refusal and neither applied nor journaled.
    */
-  applyBatch(inputs: readonly EngineInput[]): ApplyResult[] {
+  applyBatch(inputs: readonly EngineInput[], gate?: InputGate): ApplyResult[] {
     const results: ApplyResult[] = []
     let pending: { input: EngineInput; result: ApplyResult }[] = []
     for (const input of inputs) {
       this.hydrateReferencedOrder(input)
+      const refused = gate?.(input)
+      if (refused) {
+        results.push({ reply: { ok: false, error: refused }, effects: [] })
+        continue
+      }
       const result = apply(this.engineState, input)
       if (result.rollback) {
         this.commit(pending)

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import {
   botAccount,
+  patchProtections,
   type Bot,
   type BotLogEntry,
   type BotLogParams,
@@ -18,6 +19,7 @@ import { AccountSummary, type FillCreated, type OrderUpdated } from '../../share
 import type { HostCall } from './account-view'
 import { BOT_RESTART_POLICY, BotRunner } from './bot-runner'
 import { StrategyCatalog } from './catalog'
+import { strategiesFolder } from './folder'
 import { resolveParams } from './params'
 import { StrategyStore, type BotConfig, type BotRow } from './store'
 import { writeStrategySdk } from './sdk-files'
@@ -49,7 +51,7 @@ export class BotManager {
     this.now = options.now ?? Date.now
     this.store = StrategyStore.open(join(options.dataDir, 'strategy.db'))
     this.catalog = new StrategyCatalog({
-      folder: join(options.dataDir, 'strategies'),
+      folder: strategiesFolder(options.dataDir),
       threadEntry: options.threadEntry,
       onVersion: (strategy, compiled) => {
         for (const runner of this.runners.values()) runner.offer(strategy, compiled)
@@ -114,7 +116,7 @@ export class BotManager {
     const runner = this.runnerOf(params.id)
     const { id: _id, protections, ...changes } = params
     const before = runner.row.config
-    const config: BotConfig = { ...before, ...stripUndefined(changes), protections: { ...before.protections, ...stripUndefined(protections ?? {}) } }
+    const config: BotConfig = { ...before, ...stripUndefined(changes), protections: patchProtections(before.protections, protections ?? {}) }
     const resolved = this.catalog.resolve(config.strategy)
     config.params = resolveParams(resolved.params, params.params ?? (config.strategy === before.strategy ? before.params : {}))
     if (params.symbol && params.symbol !== before.symbol) await this.options.call('ticker', { exchange: config.exchange, symbol: config.symbol })

@@ -74,8 +74,8 @@ if (!app.requestSingleInstanceLock()) {
         health: () => c.health(),
         versions: runtimeVersions(app.getVersion(), 'electron'),
         secrets: () => secretsFromEnv(process.env),
-        openDataDir: async () => {
-          const error = await shell.openPath(dataDir)
+        openFolder: async (path) => {
+          const error = await shell.openPath(path)
           if (error) throw new Error(error)
         }
       }),

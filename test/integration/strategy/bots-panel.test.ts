@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useUiSession } from '../../e2e/ui-session'
@@ -51,5 +51,25 @@ describe('Bots panel', () => {
     await page.getByRole('list', { name: 'Bot log' }).getByText(/order buy 0.0002 BTC\/USDT market: filled/).first().waitFor({ timeout: 10_000 })
     await page.screenshot({ path: 'test-results/bots-panel.png' })
     expect(pageErrors).toEqual([])
+  })
+
+  it('shows the strategies folder with a working copy button in a browser, and no open button (the host cannot open folders here)', async () => {
+    const { page, serve } = session
+    const folder = ((await serve.call('listStrategies')).body as { folder: string }).folder
+    expect(existsSync(folder)).toBe(true)
+    expect(folder.endsWith('/strategies')).toBe(true)
+    await page.getByRole('tab', { name: 'Bots' }).click()
+    await expect.poll(() => page.getByLabel('Strategies folder path', { exact: true }).textContent(), { timeout: 10_000 }).toBe(folder)
+    expect(await page.getByRole('button', { name: 'Open strategies folder' }).count()).toBe(0)
+
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.origin })
+    await page.getByRole('button', { name: 'Copy the strategies folder path' }).click()
+    await page.getByRole('status').filter({ hasText: 'copied' }).waitFor({ timeout: 5_000 })
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(folder)
+
+    // The method itself refuses with the path, never a 5xx.
+    const open = await serve.call('openStrategiesFolder')
+    expect(open.status).toBe(422)
+    expect(JSON.stringify(open.body)).toContain(folder)
   })
 })

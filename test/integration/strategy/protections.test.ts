@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { KillSwitchResult } from '../../../src/shared/bots'
-import { allOrders, ok, servePerTest, sleep } from '../trading/helpers'
+import { KillSwitchResult, ProtectionsState } from '../../../src/shared/bots'
+import { waitFor as waitUntil } from '../../support/processes'
+import { allOrders, cents, health, mids, ok, servePerTest, sleep, workerPid } from '../trading/helpers'
 import { EVERY_TICK, bot, botLog, createBot, strategy, waitBot, writeStrategy } from './helpers'
 
 // Protections are enforced by execution on the bot's account: the bot's code cannot skip them,
@@ -62,6 +63,74 @@ describe('protections', () => {
     await ok(s, 'killSwitch', { engaged: false })
     await ok(s, 'startBot', { id: b.id })
     await waitBot(s, b.id, 'trading again', (x) => x.state === 'running' && x.orders >= 2)
+  })
+})
+
+describe('protections inside one batch', () => {
+  it('maxOpenOrders holds for a burst of concurrent orders: exactly N open, the rest refused with the reason', async () => {
+    const s = await server.start(['BTC/USDT'])
+    const limit = 3
+    const burst = 40
+    await ok(s, 'resetAccount', { account: 'burst', balances: { USDT: 100_000 } })
+    await ok(s, 'setProtections', { account: 'burst', protections: { maxOpenOrders: limit } })
+    const mid = (await mids(s, ['BTC/USDT']))['BTC/USDT']!
+    // Resting bids far below the market: each one that is let through stays open.
+    const answers = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        s.call('placeOrder', { account: 'burst', clientOrderId: `b${i}`, symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price: cents(mid * 0.5 - i) })
+      )
+    )
+    const accepted = answers.filter((a) => a.status === 200)
+    const refused = answers.filter((a) => a.status !== 200)
+    expect(accepted).toHaveLength(limit)
+    expect(refused).toHaveLength(burst - limit)
+    for (const r of refused) {
+      expect(r.status).toBe(422)
+      expect(JSON.stringify(r.body)).toMatch(/protection maxOpenOrders: 3 open orders, the limit is 3/)
+    }
+    // Counted apart from the answers: what the journal holds for the account.
+    const orders = await allOrders(s, 'burst')
+    expect(orders.filter((o) => o.status === 'open')).toHaveLength(limit)
+    expect(orders).toHaveLength(limit) // refused orders are not journaled
+    // A re-send of an accepted order is still its order, not a refusal.
+    const again = await s.call('placeOrder', { account: 'burst', clientOrderId: (accepted[0]!.body as { clientOrderId: string }).clientOrderId, symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price: cents(mid * 0.5) })
+    expect(again.status).toBe(200)
+    expect((again.body as { id: string }).id).toBe((accepted[0]!.body as { id: string }).id)
+  })
+})
+
+describe('updateBot protections', () => {
+  it('null clears an optional limit, a left-out limit keeps its value; both survive a SIGKILL of the strategy worker', async () => {
+    const s = await server.start(['BTC/USDT'])
+    const b = await createBot(s, { name: 'guarded', strategy: 'builtin:dca', start: false, protections: { maxDrawdownPercent: 5, maxDailyLoss: 50, maxOpenOrders: 7 } })
+    expect(b.protections).toMatchObject({ maxDrawdownPercent: 5, maxDailyLoss: 50, maxOpenOrders: 7 })
+
+    const updated = await ok<{ protections: Record<string, unknown> }>(s, 'updateBot', { id: b.id, protections: { maxDrawdownPercent: null, maxOrdersPerMinute: 30 } })
+    expect(updated.protections).toEqual({ maxPositionNotional: 100_000, maxOpenOrders: 7, maxOrdersPerMinute: 30, maxDailyLoss: 50, stopLossCooldownMs: 0 })
+    const enforced = async () => ProtectionsState.parse(await ok(s, 'protections')).accounts[b.account]
+    expect(await enforced()).toEqual(updated.protections)
+
+    // null on a limit with a default puts the default back.
+    const reset = await ok<{ protections: Record<string, unknown> }>(s, 'updateBot', { id: b.id, protections: { maxOpenOrders: null } })
+    expect(reset.protections).toEqual({ maxPositionNotional: 100_000, maxOpenOrders: 20, maxOrdersPerMinute: 30, maxDailyLoss: 50, stopLossCooldownMs: 0 })
+
+    const bad = await s.call('updateBot', { id: b.id, protections: { maxDrawdownPercent: 150 } })
+    expect(bad.status).toBe(400)
+    expect(JSON.stringify(bad.body)).toMatch(/maxDrawdownPercent/)
+    const unknown = await s.call('updateBot', { id: b.id, protections: { maxDrawdown: null } })
+    expect(unknown.status).toBe(400)
+
+    const pid = await workerPid(s, 'strategy')
+    process.kill(pid, 'SIGKILL')
+    await waitUntil('the strategy worker back', async () => {
+      const w = (await health(s)).workers.find((x) => x.name === 'strategy')
+      return w?.state === 'running' && w.pid !== pid
+    }, 20_000, 100)
+    const after = await bot(s, b.id)
+    expect(after.protections).toEqual(reset.protections)
+    expect('maxDrawdownPercent' in after.protections).toBe(false)
+    await ok(s, 'startBot', { id: b.id }) // starting pushes the bot's protections to execution again
+    expect(await enforced()).toEqual(reset.protections)
   })
 })
 

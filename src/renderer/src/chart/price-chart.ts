@@ -22,6 +22,7 @@ import type { IndicatorPane, Overlay } from '../stores/prefs'
 import type { CandleSeries } from './candle-series'
 import { orderLinesPlugin, type OrderLine } from './order-lines'
 import { paneLegendsPlugin, type PaneLegend } from './pane-legends'
+import { markerDataset, type MarkerPoint } from './trade-markers'
 
 Chart.register(CandlestickController, CandlestickElement, BarController, BarElement, LineController, LineElement, PointElement, ScatterController, LinearScale, TimeSeriesScale, Tooltip, Filler)
 
@@ -147,6 +148,8 @@ export class PriceChart {
       ]
     }
     this.chart = new Chart(canvas, config as unknown as ChartConfiguration)
+    // The chart.js instance behind the canvas, for devtools and the browser tests (a canvas has no DOM to read).
+    Object.defineProperty(canvas, 'chartjs', { value: this.chart, configurable: true })
     this.height = this.chart.height
     this.applyPaneWeights()
   }
@@ -188,8 +191,8 @@ export class PriceChart {
     this.chart.update('none')
   }
 
-  /** Own fills: buy triangles under, sell triangles over the candle they happened in. */
-  setFills(buys: XY[], sells: XY[]): void {
+  /** Trades (see trade-markers.ts): buys ▲ from below, sells ▼ from above their price. */
+  setMarks({ buys, sells }: { buys: MarkerPoint[]; sells: MarkerPoint[] }): void {
     const ds = this.chart.data.datasets
     ds[DS.buys].data = buys
     ds[DS.sells].data = sells
@@ -422,8 +425,7 @@ export class PriceChart {
     const { overlays, panes } = this.view
     const line = (label: string, color: string, yAxisID: string, hidden: boolean, extra: Record<string, unknown> = {}) =>
       ({ type: 'line', label, data: [], borderColor: color, borderWidth: 1.2, pointRadius: 0, yAxisID, hidden, spanGaps: false, ...extra }) as unknown as AnyDataset
-    const marker = (label: string, color: string, rotation: number) =>
-      ({ type: 'scatter', label, data: [], yAxisID: 'y', pointStyle: 'triangle', rotation, pointRadius: 6, backgroundColor: color, borderColor: t.tagText, borderWidth: 1 }) as unknown as AnyDataset
+    const marker = (side: 'buy' | 'sell', label: string) => markerDataset(side, label, { buy: t.buy, sell: t.sell, outline: t.tagText }) as unknown as AnyDataset
     return [
       {
         type: 'candlestick',
@@ -438,8 +440,8 @@ export class PriceChart {
       line('BB upper', t.band, 'y', !overlays.bollinger),
       line('BB lower', t.band, 'y', !overlays.bollinger, { fill: '-1', backgroundColor: t.bandFill }),
       line('BB middle', t.band, 'y', !overlays.bollinger, { borderDash: [4, 4] }),
-      marker('Own buys', t.buy, 0),
-      marker('Own sells', t.sell, 180),
+      marker('buy', 'Buys'),
+      marker('sell', 'Sells'),
       { type: 'bar', label: 'Volume', data: [], yAxisID: 'yVol', hidden: !panes.volume, backgroundColor: [], barPercentage: 0.8, categoryPercentage: 0.9 } as unknown as AnyDataset,
       line(`RSI ${INDICATOR_PARAMS.rsi}`, t.rsi, 'yRsi', !panes.rsi),
       line('MACD', t.macd, 'yMacd', !panes.macd),

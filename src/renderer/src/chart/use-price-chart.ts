@@ -7,11 +7,14 @@ import { marketFormat } from '../lib/numbers'
 import { nextFrame } from '../lib/frame-batch'
 import { useMarketStore } from '../stores/market'
 import { usePrefsStore } from '../stores/prefs'
-import { isLiveOrder, useTradingStore } from '../stores/trading'
+import { useChartAccountStore } from '../stores/chart-account'
+import { AccountTrades } from './account-trades'
 import { CandleSeries, type SeriesChange } from './candle-series'
 import { linesOfOrder, type OrderLine } from './order-lines'
 import { PriceChart, type ChartView } from './price-chart'
 import { readChartTheme } from './theme'
+import { useChartTheme } from './use-chart-theme'
+import { markerPoints, marksOfFills } from './trade-markers'
 
 const PAGE = 500
 
@@ -22,7 +25,7 @@ export interface ChartStatus {
 
 /**
  * Owns one PriceChart for the canvas: loads candles for the symbol/timeframe, applies live
- * trades and candles at most once per frame, keeps fills and order lines in sync, and loads
+ * trades and candles at most once per frame, keeps the chart account's fills and order lines in sync, and loads
  * older candles when the view reaches the start. Returns the chart for pan/zoom handlers.
  */
 export function usePriceChart(
@@ -36,7 +39,7 @@ export function usePriceChart(
   const onLayoutRef = useRef(onLayout)
   onLayoutRef.current = onLayout
   const chartRef = useRef<PriceChart | null>(null)
-  const theme = usePrefsStore((s) => s.theme)
+  const account = useChartAccountStore((s) => s.account)
   const overlays = usePrefsStore((s) => s.overlays)
   const panes = usePrefsStore((s) => s.panes)
   const tick = useMarketStore((s) => s.markets[symbol]?.precision.price ?? 0.01)
@@ -55,13 +58,18 @@ export function usePriceChart(
     let stopped = false
     let loaded = false
     let frameQueued = false
+    let shownNewest: number | undefined
     // Trades may arrive thousands of times a second: the series takes each, the chart redraws once a frame.
     const mark = (change: SeriesChange) => {
       if (change === 'none' || !loaded || frameQueued) return
       frameQueued = true
       nextFrame(() => {
         frameQueued = false
-        if (!stopped) chart.setSeries(series, 'live')
+        if (stopped) return
+        const newest = series.last?.[0]
+        chart.setSeries(series, 'live')
+        if (newest !== shownNewest) syncTrading() // a new candle: marks of its trades can show now
+        shownNewest = newest
       })
     }
     const offs = [
@@ -77,6 +85,7 @@ export function usePriceChart(
         series.reset(candles)
         loaded = true
         chart.setSeries(series, 'reset')
+        syncTrading()
         onStatus({ loading: false, error: null })
       } catch (err) {
         if (stopped) return
@@ -91,49 +100,43 @@ export function usePriceChart(
       void client.call('candles', { symbol, timeframe, before, limit: PAGE }).then(
         (older) => {
           if (stopped) return
-          if (series.prepend(older) > 0) chart.prepended(series)
+          if (series.prepend(older) === 0) return
+          chart.prepended(series)
+          syncTrading()
         },
         () => undefined // scroll-back is best effort; the next pan asks again
       )
     }
-    void load()
 
+    // The selected account's fills as markers and its live orders as lines (any account, a bot's too).
     const syncTrading = () => {
-      const { fills, orders } = useTradingStore.getState()
-      const buys: { x: number; y: number }[] = []
-      const sells: { x: number; y: number }[] = []
-      for (const f of fills) if (f.symbol === symbol) (f.side === 'buy' ? buys : sells).push({ x: series.bucketOf(f.timestamp), y: f.price })
-      const oldest = series.oldest ?? 0
-      chart.setFills(buys.filter((p) => p.x >= oldest), sells.filter((p) => p.x >= oldest))
+      const oldest = series.oldest
+      const newest = series.last?.[0]
+      chart.setMarks(markerPoints(marksOfFills(trades.fills), (t) => series.bucketOf(t), oldest === undefined || newest === undefined ? undefined : { from: oldest, to: newest }))
       const lines: OrderLine[] = []
       const f = marketFormat(useMarketStore.getState().markets[symbol])
-      for (const o of Object.values(orders)) if (o.symbol === symbol && isLiveOrder(o)) lines.push(...linesOfOrder(o, f.price, f.amount))
+      for (const o of trades.orders.values()) lines.push(...linesOfOrder(o, f.price, f.amount))
       chart.setOrderLines(lines)
     }
-    syncTrading()
-    const offTrading = useTradingStore.subscribe((s, prev) => {
-      if (s.fills !== prev.fills || s.orders !== prev.orders) syncTrading()
-    })
+    const trades = new AccountTrades(client, account, symbol, syncTrading)
+    trades.start()
+    void load()
 
     return () => {
       stopped = true
       clearTimeout(retry)
       for (const off of offs) off()
-      offTrading()
+      trades.stop()
       chart.destroy()
       chartRef.current = null
     }
-  }, [client, symbol, timeframe])
+  }, [client, symbol, timeframe, account])
 
   useEffect(() => {
     chartRef.current?.setView(view)
   }, [overlays, panes, view.priceDecimals])
 
-  useEffect(() => {
-    // Theme variables change with the root class; read them after React applied it.
-    const element = canvas.current
-    if (element) chartRef.current?.setTheme(readChartTheme(element))
-  }, [theme, canvas])
+  useChartTheme(chartRef, canvas)
 
   return chartRef
 }

@@ -1,9 +1,13 @@
-import { useRef, useState, type JSX, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react'
+import { useRef, useState, type JSX } from 'react'
 import { Timeframe } from '../../../shared/market-data'
 import { INDICATOR_PARAMS } from '../chart/price-chart'
+import { useChartGestures } from '../chart/use-chart-gestures'
 import { usePriceChart, type ChartStatus } from '../chart/use-price-chart'
 import { useClient } from '../client-context'
+import { useBotsStore } from '../stores/bots'
+import { useChartAccountStore } from '../stores/chart-account'
 import { usePrefsStore, type IndicatorPane, type Overlay } from '../stores/prefs'
+import { ACCOUNT } from '../stores/trading'
 import { Panel } from './layout/Panel'
 
 const OVERLAYS: { key: Overlay; label: string }[] = [
@@ -32,6 +36,26 @@ function ToggleGroup<K extends string>({ label, items, isOn, onToggle, prefix }:
 
 const TIMEFRAMES = Timeframe.options.map((tf) => ({ key: tf, label: tf }))
 
+/** Whose trades the chart marks: the trader's account or any bot's (the Bots tab's "Chart" sets it too). */
+function TradesAccount(): JSX.Element {
+  const client = useClient()
+  const account = useChartAccountStore((s) => s.account)
+  const setAccount = useChartAccountStore((s) => s.setAccount)
+  const bots = useBotsStore((s) => s.bots)
+  const options = [{ value: ACCOUNT, label: 'My account' }, ...Object.values(bots).map((b) => ({ value: b.account, label: `Bot ${b.name}` }))]
+  if (!options.some((o) => o.value === account)) options.push({ value: account, label: account })
+  return (
+    // The bots are loaded with the Bots tab; opening the list asks for them too.
+    <select className="chart-account" aria-label="Trades shown on the chart" value={account} onFocus={() => void useBotsStore.getState().refresh(client)} onChange={(e) => setAccount(e.target.value)}>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  )
+}
+
 function ChartToolbar(): JSX.Element {
   const timeframe = usePrefsStore((s) => s.timeframe)
   const setTimeframe = usePrefsStore((s) => s.setTimeframe)
@@ -44,8 +68,20 @@ function ChartToolbar(): JSX.Element {
       <ToggleGroup label="Timeframe" prefix="Timeframe" items={TIMEFRAMES} isOn={(tf) => tf === timeframe} onToggle={setTimeframe} />
       <ToggleGroup label="Overlays" prefix="Overlay" items={OVERLAYS} isOn={(key) => overlays[key]} onToggle={toggleOverlay} />
       <ToggleGroup label="Indicator panes" prefix="Pane" items={PANES} isOn={(key) => panes[key]} onToggle={togglePane} />
+      <TradesAccount />
     </div>
   )
+}
+
+/** A chart's loading note or its error, over the canvas. */
+export function ChartNotes({ status }: { status: ChartStatus }): JSX.Element | null {
+  if (status.error)
+    return (
+      <p role="alert" className="chart-note error">
+        {status.error}
+      </p>
+    )
+  return status.loading ? <p className="chart-note">Loading candles…</p> : null
 }
 
 /** Candles, overlays and panes; drag or arrows pan, the wheel zooms, Home returns to now. */
@@ -64,44 +100,8 @@ export function ChartPanel(): JSX.Element {
     for (const key of ['panePrice', 'paneVol', 'paneRsi', 'paneMacd']) delete el.dataset[key]
     for (const [id, px] of Object.entries(heights)) el.dataset[`pane${id.slice(1) || 'Price'}`] = String(px)
   })
-  const drag = useRef<{ x: number; carried: number } | null>(null)
-
   const after = () => setScrolledBack(chart.current?.scrolledBack ?? false)
-  const onWheel = (e: WheelEvent) => {
-    if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) chart.current?.pan(-e.deltaX / 10)
-    else chart.current?.zoom(e.deltaY > 0 ? 1.15 : 1 / 1.15)
-    after()
-  }
-  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
-    e.currentTarget.setPointerCapture(e.pointerId)
-    drag.current = { x: e.clientX, carried: 0 }
-  }
-  const onPointerMove = (e: PointerEvent) => {
-    const c = chart.current
-    if (!drag.current || !c) return
-    // Whole bars only; keep the fraction for the next move so slow drags still pan.
-    const bars = (e.clientX - drag.current.x) * c.barsPerPixel() + drag.current.carried
-    const whole = Math.trunc(bars)
-    drag.current = { x: e.clientX, carried: bars - whole }
-    if (whole !== 0) c.pan(whole)
-    after()
-  }
-  const onKeyDown = (e: KeyboardEvent) => {
-    const c = chart.current
-    if (!c) return
-    const actions: Record<string, () => void> = {
-      ArrowLeft: () => c.pan(10),
-      ArrowRight: () => c.pan(-10),
-      '+': () => c.zoom(1 / 1.25),
-      '-': () => c.zoom(1.25),
-      Home: () => c.toLatest()
-    }
-    const action = actions[e.key]
-    if (!action) return
-    e.preventDefault()
-    action()
-    after()
-  }
+  const gestures = useChartGestures(chart, after)
 
   return (
     <Panel title="Chart" className="chart-panel" actions={<ChartToolbar />}>
@@ -111,19 +111,10 @@ export function ChartPanel(): JSX.Element {
         role="group"
         tabIndex={0}
         aria-label={`${symbol} ${timeframe} price chart (arrows pan, + and − zoom, Home returns to now)`}
-        onWheel={onWheel}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={() => (drag.current = null)}
-        onKeyDown={onKeyDown}
+        {...gestures}
       >
         <canvas ref={canvas} role="img" aria-label={`${symbol} candlestick chart, ${timeframe}`} />
-        {status.loading ? <p className="chart-note">Loading candles…</p> : null}
-        {status.error ? (
-          <p role="alert" className="chart-note error">
-            {status.error}
-          </p>
-        ) : null}
+        <ChartNotes status={status} />
         {scrolledBack ? (
           <button
             type="button"

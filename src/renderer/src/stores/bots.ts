@@ -16,6 +16,8 @@ interface BotsState {
   /** The editor: null closed, 'new', or the id of the bot being edited. */
   editing: string | null
   killSwitch: boolean
+  /** The host can open folders in the OS file manager (the desktop app); a browser shows the path. */
+  canOpenFolder: boolean
   error: string | null
   busy: Record<string, boolean>
   select(id: string | null): void
@@ -29,6 +31,7 @@ interface BotsState {
   run(client: KeelClient, id: string, action: 'startBot' | 'stopBot' | 'deleteBot'): Promise<void>
   save(client: KeelClient, params: ParamsOf<'createBot'> | ParamsOf<'updateBot'>): Promise<boolean>
   setKillSwitch(client: KeelClient, engaged: boolean): Promise<void>
+  openFolder(client: KeelClient): Promise<void>
 }
 
 export const useBotsStore = create<BotsState>((set, get) => ({
@@ -39,6 +42,7 @@ export const useBotsStore = create<BotsState>((set, get) => ({
   selected: null,
   editing: null,
   killSwitch: false,
+  canOpenFolder: false,
   error: null,
   busy: {},
   select: (selected) => set({ selected }),
@@ -59,8 +63,20 @@ export const useBotsStore = create<BotsState>((set, get) => ({
     }),
   refresh: async (client) => {
     try {
-      const [list, strategies, protections] = await Promise.all([client.call('listBots', {}), client.call('listStrategies', {}), client.call('protections', {})])
-      set({ bots: Object.fromEntries(list.map((b) => [b.id, b])), strategies: strategies.strategies, folder: strategies.folder, killSwitch: protections.killSwitch, error: null })
+      const [list, strategies, protections, settings] = await Promise.all([
+        client.call('listBots', {}),
+        client.call('listStrategies', {}),
+        client.call('protections', {}),
+        client.call('getSettings', {})
+      ])
+      set({
+        bots: Object.fromEntries(list.map((b) => [b.id, b])),
+        strategies: strategies.strategies,
+        folder: strategies.folder,
+        killSwitch: protections.killSwitch,
+        canOpenFolder: settings.canOpenDataDir,
+        error: null
+      })
     } catch (err) {
       set({ error: messageOf(err) })
     }
@@ -97,6 +113,13 @@ export const useBotsStore = create<BotsState>((set, get) => ({
     } catch (err) {
       set({ error: messageOf(err) })
       return false
+    }
+  },
+  openFolder: async (client) => {
+    try {
+      await client.call('openStrategiesFolder', {})
+    } catch (err) {
+      set({ error: messageOf(err) })
     }
   },
   setKillSwitch: async (client, engaged) => {

@@ -2,6 +2,7 @@ import { useMemo, useState, type FormEvent, type JSX } from 'react'
 import type { BacktestMetrics, BacktestReport, BacktestRequestInput } from '../../../../shared/backtest'
 import { useClient } from '../../client-context'
 import { useBacktestStore } from '../../stores/backtest'
+import { BacktestPriceChart } from './BacktestPriceChart'
 import { CurveChart } from './CurveChart'
 
 /** The Backtest tab: run a strategy over history with progress, read its report, compare runs. */
@@ -222,6 +223,7 @@ function Report(): JSX.Element | null {
   return (
     <div className="backtest-report">
       <MetricsTable reports={shown} />
+      {shown.length === 1 ? <BacktestPriceChart id={shown[0][0]} report={first} /> : null}
       <CurveChart curves={equity} label="Equity curve" />
       <CurveChart curves={drawdown} label="Drawdown curve" percent />
       {shown.length === 1 ? (

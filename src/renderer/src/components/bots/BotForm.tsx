@@ -39,7 +39,8 @@ export function BotForm({ bot }: { bot?: Bot }): JSX.Element {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const protections = Object.fromEntries(LIMITS.map(([k]) => [k, numberOrUndefined(limits[k])]).filter(([, v]) => v !== undefined))
+    // Editing, an emptied limit is sent as null: cleared (or back to its default), not kept.
+    const protections = Object.fromEntries(LIMITS.map(([k]) => [k, numberOrUndefined(limits[k]) ?? (bot ? null : undefined)]).filter(([, v]) => v !== undefined))
     const common = { name: name.trim() || info?.name || 'bot', strategy, symbol, timeframe: timeframe as Timeframe, params: paramValues(info?.params ?? {}, params), budgetMs: Number(budget), protections }
     const ok = bot ? await save(client, { id: bot.id, ...common }) : await save(client, { ...common, balances: { [symbol.split('/')[1] ?? 'USDT']: Number(quote) } })
     if (ok) setDraft(null)

@@ -1,12 +1,22 @@
-import { useEffect, useMemo, type JSX } from 'react'
+import { useEffect, useMemo, useState, type JSX } from 'react'
 import type { Bot, BotState } from '../../../../shared/bots'
 import { useClient } from '../../client-context'
 import { formatSigned } from '../../lib/format'
 import { bindBots, useBotsStore } from '../../stores/bots'
+import { useChartAccountStore } from '../../stores/chart-account'
+import { usePrefsStore } from '../../stores/prefs'
 import { DataTable, type Column } from '../orders/DataTable'
 import { BotForm } from './BotForm'
 import { BotLog } from './BotLog'
 import './bots.css'
+
+/** The price chart switches to the bot's market and marks its account's trades. */
+function showOnChart(bot: Bot): void {
+  const prefs = usePrefsStore.getState()
+  prefs.setSymbol(bot.symbol)
+  prefs.setTimeframe(bot.timeframe)
+  useChartAccountStore.getState().setAccount(bot.account)
+}
 
 const STATE_CLASS: Record<BotState, string> = { running: 'ok', stopped: '', paused: 'warn', errored: 'bad', quarantined: 'bad' }
 
@@ -29,6 +39,9 @@ function Actions({ bot }: { bot: Bot }): JSX.Element {
       </button>
       <button type="button" aria-label={`Log of bot ${bot.name}`} onClick={() => select(bot.id)}>
         Log
+      </button>
+      <button type="button" aria-label={`Show bot ${bot.name} on chart`} title="Mark this bot's trades on the price chart" onClick={() => showOnChart(bot)}>
+        Chart
       </button>
       <button type="button" disabled={busy} aria-label={`Edit bot ${bot.name}`} onClick={() => edit(bot.id)}>
         Edit
@@ -97,12 +110,45 @@ function KillSwitch(): JSX.Element {
   )
 }
 
+/** Where strategy files go: opened in the file manager by the desktop app, shown with a copy button in a browser. */
+function StrategiesFolder(): JSX.Element | null {
+  const client = useClient()
+  const folder = useBotsStore((s) => s.folder)
+  const canOpen = useBotsStore((s) => s.canOpenFolder)
+  const openFolder = useBotsStore((s) => s.openFolder)
+  const [copied, setCopied] = useState<'copied' | 'failed' | null>(null)
+  if (!folder) return null
+  const copy = () =>
+    // The clipboard needs a secure context and the page's focus; say so when it refuses.
+    void (navigator.clipboard?.writeText(folder) ?? Promise.reject(new Error('no clipboard'))).then(
+      () => setCopied('copied'),
+      () => setCopied('failed')
+    )
+  return (
+    <span className="dim bots-folder" title="Drop .ts or .js strategy files here; they load (and reload on save) on their own">
+      {canOpen && (
+        <button type="button" onClick={() => void openFolder(client)}>
+          Open strategies folder
+        </button>
+      )}{' '}
+      Strategies folder: <code aria-label="Strategies folder path">{folder}</code>{' '}
+      <button type="button" className="link" aria-label="Copy the strategies folder path" onClick={copy}>
+        copy
+      </button>
+      {copied && (
+        <span role="status" className={copied === 'failed' ? 'danger-text' : undefined}>
+          {copied === 'copied' ? ' copied' : ' copy refused: select the path above'}
+        </span>
+      )}
+    </span>
+  )
+}
+
 /** The Bots tab: every bot with its state, PnL, trades and last error; create, edit, start, stop, log. */
 export function BotsPanel(): JSX.Element {
   const client = useClient()
   useEffect(() => bindBots(client), [client])
   const bots = useBotsStore((s) => s.bots)
-  const folder = useBotsStore((s) => s.folder)
   const selected = useBotsStore((s) => s.selected)
   const editing = useBotsStore((s) => s.editing)
   const error = useBotsStore((s) => s.error)
@@ -116,14 +162,7 @@ export function BotsPanel(): JSX.Element {
           New bot
         </button>
         <KillSwitch />
-        {folder && (
-          <span className="dim bots-folder" title="Drop .ts or .js strategy files here; they load (and reload on save) on their own">
-            Strategies folder: <code>{folder}</code>{' '}
-            <button type="button" className="link" onClick={() => void navigator.clipboard?.writeText(folder)}>
-              copy
-            </button>
-          </span>
-        )}
+        <StrategiesFolder />
       </div>
       {error && (
         <p className="field-error" role="alert">
