@@ -321,7 +321,8 @@ describe('stale market data', () => {
       await waitFor('the market worker to be failed', async () => {
         const market = (await health(s)).workers.find((w) => w.name === 'market')!
         if (market.state === 'failed') return true
-        if (market.state === 'running' && market.pid) process.kill(market.pid, 'SIGKILL')
+        // The pid in a health report may already be gone (it died on the previous kill).
+        if (market.state === 'running' && market.pid) killIfAlive(market.pid)
         return false
       }, 40_000, 50)
       const refusal = await waitFor('a stale-data refusal', async () => {
@@ -339,3 +340,11 @@ describe('stale market data', () => {
     }
   }, 90_000)
 })
+
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err
+  }
+}
