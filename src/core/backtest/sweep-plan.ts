@@ -1,5 +1,6 @@
 import type { BacktestMetrics, Objective, ParamAxis, SweepPointResult, SweepSpec } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
+import { axisLength } from '../../shared/optimization'
 import type { ParamValue, ParamValues } from '../strategy/contract'
 
 /**
@@ -12,7 +13,7 @@ export const MAX_GRID_POINTS = 100_000
 
 function axisValues(name: string, axis: ParamAxis): ParamValue[] {
   if (Array.isArray(axis)) return axis
-  const count = Math.floor((axis.max - axis.min) / axis.step + 1e-9) + 1
+  const count = axisLength(axis)
   if (count > MAX_GRID_POINTS) throw new KeelError('bad_request', `axis ${name} has ${count} values; at most ${MAX_GRID_POINTS}`)
   const decimals = Math.max(decimalsOf(axis.min), decimalsOf(axis.step))
   return Array.from({ length: count }, (_, k) => Number((axis.min + k * axis.step).toFixed(decimals)))
@@ -64,7 +65,7 @@ export function randomPoints(axes: SweepSpec['axes'], samples: number, seed: num
     for (const [name, axis] of Object.entries(axes)) {
       if (Array.isArray(axis)) point[name] = axis[Math.floor(rand() * axis.length)]
       else {
-        const steps = Math.floor((axis.max - axis.min) / axis.step + 1e-9)
+        const steps = axisLength(axis) - 1
         const decimals = Math.max(decimalsOf(axis.min), decimalsOf(axis.step))
         point[name] = Number((axis.min + Math.round(rand() * steps) * axis.step).toFixed(decimals))
       }

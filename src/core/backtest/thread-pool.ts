@@ -2,18 +2,39 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Piscina } from 'piscina'
-import type { SweepPointResult } from '../../shared/backtest'
-import { runSweepTask, type SweepTask } from './sweep-task'
+import type { BacktestRequest, SweepPointResult } from '../../shared/backtest'
+import {
+  describeStrategyTask,
+  loadSharedTask,
+  runSweepTask,
+  StrategyOutlineSchema,
+  unwrapTask,
+  type SharedCandles,
+  type StrategyOutline,
+  type SweepTask,
+  type TaskFailure,
+  type ThreadTask
+} from './sweep-task'
 
 /** Runs sweep tasks: on worker threads (piscina), or in this thread (one thread, tests). */
 export interface TaskRunner {
   readonly threads: number
   run(task: SweepTask): Promise<SweepPointResult>
+  /** The strategy's ref, param specs and warm-up (loading a strategy file runs user code). */
+  describe(ref: string): Promise<StrategyOutline>
+  /** The request's candles on shared memory, read once for every point. */
+  load(request: BacktestRequest, dataDir: string): Promise<SharedCandles>
   close(): Promise<void>
 }
 
 export function inThisThread(): TaskRunner {
-  return { threads: 1, run: runSweepTask, close: async () => undefined }
+  return {
+    threads: 1,
+    run: runSweepTask,
+    describe: async (ref) => unwrapTask(describeStrategyTask(ref)),
+    load: async (request, dataDir) => unwrapTask(loadSharedTask({ request, dataDir })),
+    close: async () => undefined
+  }
 }
 
 export interface PoolOptions {
@@ -33,7 +54,7 @@ export function defaultWorkerEntry(): { filename: string; execArgv: string[] } {
 export function threadPool(options: PoolOptions = {}): TaskRunner {
   const threads = Math.max(1, options.threads ?? availableParallelism())
   const entry = options.filename ? { filename: options.filename, execArgv: options.execArgv ?? [] } : defaultWorkerEntry()
-  const pool = new Piscina<SweepTask, SweepPointResult>({
+  const pool = new Piscina<ThreadTask, unknown>({
     filename: entry.filename,
     execArgv: entry.execArgv,
     minThreads: threads,
@@ -43,7 +64,9 @@ export function threadPool(options: PoolOptions = {}): TaskRunner {
   })
   return {
     threads,
-    run: (task) => pool.run(task),
+    run: (task) => pool.run(task) as Promise<SweepPointResult>,
+    describe: async (ref) => StrategyOutlineSchema.parse(unwrapTask((await pool.run({ describe: ref })) as StrategyOutline | TaskFailure)) as StrategyOutline,
+    load: async (request, dataDir) => unwrapTask((await pool.run({ load: { request, dataDir } })) as SharedCandles | TaskFailure),
     close: () => pool.destroy()
   }
 }
