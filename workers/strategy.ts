@@ -5,6 +5,8 @@ import { Ticker } from '../src/shared/market-data'
 import { FillCreated, OrderUpdated } from '../src/shared/trading'
 import { BacktestService } from '../src/core/backtest/service'
 import { backtestHandlers } from '../src/core/backtest/handlers'
+import { SweepService } from '../src/core/backtest/sweep-service'
+import { sweepHandlers } from '../src/core/backtest/sweep-handlers'
 import { BotManager } from '../src/core/strategy/bot-manager'
 import { runWorker } from './runtime/worker'
 
@@ -23,6 +25,9 @@ runWorker('strategy', async (ctx) => {
   ctx.onShutdown(() => manager.stop())
   const backtests = new BacktestService({ dataDir: ctx.dataDir, emit: (progress) => ctx.emit('backtestProgress', progress) })
   ctx.onShutdown(() => backtests.close())
+  // Sweeps and walk-forwards resume here after a restart, from backtests.db.
+  const sweeps = new SweepService({ dataDir: ctx.dataDir, emitSweep: (p) => ctx.emit('sweepProgress', p), emitWalkForward: (p) => ctx.emit('walkForwardProgress', p) })
+  ctx.onShutdown(() => sweeps.close())
 
   ctx.onNotify('candle', CandleEvent, (e) => manager.candle(e))
   ctx.onNotify('ticker', Ticker, (t) => manager.ticker(t))
@@ -42,6 +47,7 @@ runWorker('strategy', async (ctx) => {
     deleteBot: (p) => manager.deleteBot(p.id),
     listBots: () => manager.listBots(),
     botLog: (p) => manager.botLog(p),
-    ...backtestHandlers(backtests)
+    ...backtestHandlers(backtests),
+    ...sweepHandlers(sweeps)
   }
 })

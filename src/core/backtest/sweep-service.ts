@@ -1,0 +1,265 @@
+import { join } from 'node:path'
+import type { SweepPointResult, SweepSpec, WalkForwardSpec } from '../../shared/backtest'
+import { KeelError } from '../../shared/errors'
+import type { BestPoint, GetSweepResult, GetWalkForwardResult, SweepProgress, WalkForwardProgress } from '../../shared/optimization'
+import { BacktestStore } from './store'
+import { prepareSweep, runSweep, type StopRequest } from './sweep'
+import { bestPoint, objectiveValue } from './sweep-plan'
+import { SweepJobs, type JobRef } from './sweep-store'
+import type { SharedCandles } from './sweep-task'
+import { threadPool, type TaskRunner } from './thread-pool'
+import { prepareWalkForward, runWalkForward, summarise } from './walk-forward'
+
+/**
+ * Sweeps and walk-forwards for the app (runSweep … cancelWalkForward): checked and stored when
+ * asked for, then run one job at a time on a pool of worker threads, progress pushed as events.
+ * Everything lives in backtests.db, so a worker killed mid-job resumes it when it starts again:
+ * the job that was running first, then the queued ones, never running a finished point twice.
+ */
+
+export interface SweepServiceOptions {
+  dataDir: string
+  emitSweep: (progress: SweepProgress) => void
+  emitWalkForward: (progress: WalkForwardProgress) => void
+  /** Default: piscina threads, one per core. */
+  runner?: TaskRunner
+  now?: () => number
+  /** Least time between two progress events of one job (the last one is always sent). */
+  progressEveryMs?: number
+}
+
+interface Active {
+  job: JobRef
+  stop: StopRequest
+}
+
+export class SweepService {
+  private readonly store: BacktestStore
+  private readonly jobs: SweepJobs
+  private readonly runner: TaskRunner
+  private active: Active | null = null
+  private running: Promise<void> = Promise.resolve()
+  private closing = false
+  /** The last data a request was checked against, kept for its job (checking and running back to back). */
+  private loaded: { key: string; shared: SharedCandles } | null = null
+
+  constructor(private readonly options: SweepServiceOptions) {
+    this.store = new BacktestStore(join(options.dataDir, 'backtests.db'))
+    this.jobs = new SweepJobs(this.store)
+    this.runner = guarded(options.runner ?? threadPool(), () => this.closing)
+    this.pump()
+  }
+
+  async startSweep(spec: SweepSpec): Promise<{ sweepId: number; total: number }> {
+    const prepared = await prepareSweep(spec, this.cachingRunner(), this.options.dataDir)
+    const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued' })
+    this.options.emitSweep({ sweepId, state: 'queued', done: 0, failed: 0, total: prepared.points.length, best: null })
+    this.pump()
+    return { sweepId, total: prepared.points.length }
+  }
+
+  async startWalkForward(spec: WalkForwardSpec): Promise<{ walkForwardId: number; windows: number; total: number }> {
+    const prepared = await prepareWalkForward(spec, this.cachingRunner(), this.options.dataDir)
+    const windows = prepared.bounds.length
+    const total = windows * (prepared.points.length + 1)
+    const walkForwardId = this.jobs.createWalkForward(prepared.spec, windows, total, this.now())
+    this.options.emitWalkForward({ walkForwardId, state: 'queued', window: 0, windows, done: 0, total })
+    this.pump()
+    return { walkForwardId, windows, total }
+  }
+
+  listSweeps(limit: number, before?: number) {
+    return { sweeps: this.jobs.listSweeps(limit, before) }
+  }
+
+  getSweep(id: number, offset: number, limit: number): GetSweepResult {
+    const sweep = this.jobs.sweepSummaryById(id)
+    const stored = this.store.sweep(id)
+    if (!sweep || !stored) throw new KeelError('not_found', `sweep ${id} not found`)
+    return { sweep, spec: stored.spec, points: this.store.sweepPoints(id).slice(offset, offset + limit) }
+  }
+
+  listWalkForwards(limit: number, before?: number) {
+    return { walkForwards: this.jobs.listWalkForwards(limit, before) }
+  }
+
+  getWalkForward(id: number): GetWalkForwardResult {
+    const walkForward = this.jobs.walkForwardSummaryById(id)
+    const stored = this.jobs.walkForward(id)
+    if (!walkForward || !stored) throw new KeelError('not_found', `walk-forward ${id} not found`)
+    const windows = this.jobs.windows(id)
+    const report = summarise(stored.spec, windows)
+    return { walkForward, spec: stored.spec, windows, totalTrials: report.totalTrials, efficiency: report.efficiency }
+  }
+
+  /** A queued job is cancelled at once; a running one after the points under way finish. */
+  cancel(job: JobRef): { cancelled: boolean } {
+    if (this.active && this.active.job.kind === job.kind && this.active.job.id === job.id) {
+      this.active.stop = true
+      return { cancelled: true }
+    }
+    const state = job.kind === 'sweep' ? this.jobs.sweepSummaryById(job.id)?.state : this.jobs.walkForwardSummaryById(job.id)?.state
+    if (state === undefined) throw new KeelError('not_found', `${job.kind === 'sweep' ? 'sweep' : 'walk-forward'} ${job.id} not found`)
+    if (state !== 'queued' && state !== 'running') return { cancelled: false }
+    if (job.kind === 'sweep') this.store.setSweepStatus(job.id, 'cancelled')
+    else this.jobs.setWalkForwardStatus(job.id, 'cancelled')
+    this.emitState(job, 'cancelled')
+    return { cancelled: true }
+  }
+
+  /** Stops without losing anything: the running job stays `running` in the database and resumes on the next start. */
+  async close(): Promise<void> {
+    this.closing = true
+    if (this.active) this.active.stop = 'pause'
+    await this.runner.close()
+    await this.running
+    this.store.close()
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+
+  /** The runner, with the loaded candles kept for the job that is about to run on them. */
+  private cachingRunner(): TaskRunner {
+    return {
+      ...this.runner,
+      load: async (request, dataDir) => {
+        const key = JSON.stringify([request.data, request.from, request.to, request.config.symbol, request.config.timeframe])
+        if (this.loaded?.key === key) return this.loaded.shared
+        const shared = await this.runner.load(request, dataDir)
+        this.loaded = { key, shared }
+        return shared
+      }
+    }
+  }
+
+  private pump(): void {
+    if (this.active || this.closing) return
+    const job = this.jobs.nextJob()
+    if (!job) {
+      this.loaded = null
+      return
+    }
+    const active: Active = { job, stop: false }
+    this.active = active
+    this.running = this.runJob(active).finally(() => {
+      this.active = null
+      this.pump()
+    })
+  }
+
+  private async runJob(active: Active): Promise<void> {
+    const { job } = active
+    try {
+      if (job.kind === 'sweep') await this.runSweepJob(job.id, active)
+      else await this.runWalkForwardJob(job.id, active)
+    } catch (err) {
+      // Closing aborts the points under way: the job stays running, to resume.
+      if (this.closing) return
+      const message = err instanceof Error ? err.message : String(err)
+      if (job.kind === 'sweep') this.store.setSweepStatus(job.id, 'failed', message)
+      else this.jobs.setWalkForwardStatus(job.id, 'failed', message)
+      this.emitState(job, 'failed', message)
+    }
+  }
+
+  private async runSweepJob(id: number, active: Active): Promise<void> {
+    const stored = this.store.sweep(id)
+    if (!stored) return
+    const objective = stored.spec.objective
+    // After a restart the best so far is recomputed from the stored points (the last one may not have been counted).
+    let best = bestOf(this.store.sweepPoints(id), objective)
+    this.jobs.setBest(id, best)
+    const throttle = this.throttle()
+    let failed = this.jobs.sweepSummaryById(id)?.failed ?? 0
+    const result = await runSweep(null, {
+      store: this.store,
+      runner: this.cachingRunner(),
+      dataDir: this.options.dataDir,
+      resume: id,
+      now: () => this.now(),
+      shouldStop: () => active.stop,
+      onProgress: (done, total, point) => {
+        if (point?.error) failed++
+        const value = point ? objectiveValue(point.metrics, objective) : null
+        if (point && value !== null && (best === null || value > best.value)) {
+          best = { index: point.index, params: point.params, value }
+          this.jobs.setBest(id, best)
+        }
+        if (throttle(done === total)) this.options.emitSweep({ sweepId: id, state: 'running', done: done - failed, failed, total, best })
+      }
+    })
+    if (result.stopped === 'paused') return
+    const summary = this.jobs.sweepSummaryById(id)
+    if (summary) this.options.emitSweep({ sweepId: id, state: summary.state, done: summary.done, failed: summary.failed, total: summary.total, best: summary.best })
+  }
+
+  private async runWalkForwardJob(id: number, active: Active): Promise<void> {
+    const throttle = this.throttle()
+    let windows = this.jobs.walkForward(id)?.windows ?? 0
+    const result = await runWalkForward(null, {
+      store: this.store,
+      runner: this.cachingRunner(),
+      dataDir: this.options.dataDir,
+      resume: id,
+      now: () => this.now(),
+      shouldStop: () => active.stop,
+      onProgress: (done, total, window) => {
+        windows = this.jobs.walkForward(id)?.windows ?? windows
+        if (throttle(done === total)) this.options.emitWalkForward({ walkForwardId: id, state: 'running', window, windows, done, total })
+      }
+    })
+    if (result.stopped === 'paused') return
+    const trials = this.jobs.walkForward(id)?.trials ?? 0
+    const state = result.stopped === 'cancelled' ? 'cancelled' : 'done'
+    this.options.emitWalkForward({ walkForwardId: id, state, window: Math.max(0, result.windows.length - 1), windows, done: state === 'done' ? trials : result.totalTrials, total: trials })
+  }
+
+  private emitState(job: JobRef, state: 'cancelled' | 'failed', error?: string): void {
+    if (job.kind === 'sweep') {
+      const s = this.jobs.sweepSummaryById(job.id)
+      if (s) this.options.emitSweep({ sweepId: job.id, state, done: s.done, failed: s.failed, total: s.total, best: s.best, ...(error ? { error } : {}) })
+    } else {
+      const w = this.jobs.walkForwardSummaryById(job.id)
+      if (w) this.options.emitWalkForward({ walkForwardId: job.id, state, window: w.windowsDone, windows: w.windows, done: 0, total: w.trialsTotal, ...(error ? { error } : {}) })
+    }
+  }
+
+  /** true when an event is due: the first, the last, or one at least progressEveryMs after the previous. */
+  private throttle(): (last: boolean) => boolean {
+    let sentAt = Number.NEGATIVE_INFINITY
+    return (last) => {
+      const now = Date.now()
+      if (!last && now - sentAt < (this.options.progressEveryMs ?? 200)) return false
+      sentAt = now
+      return true
+    }
+  }
+}
+
+/** The best stored point as events and summaries carry it. */
+function bestOf(points: readonly SweepPointResult[], objective: SweepSpec['objective']): BestPoint | null {
+  const index = bestPoint(points, objective)
+  const point = index === null ? undefined : points.find((p) => p.index === index)
+  const value = point ? objectiveValue(point.metrics, objective) : null
+  return point && value !== null ? { index: point.index, params: point.params, value } : null
+}
+
+/**
+ * A point whose thread died (out of memory, a crash in native code) is recorded as failed with
+ * the reason, and the sweep goes on; while closing, the error propagates so the point stays pending.
+ */
+function guarded(runner: TaskRunner, closing: () => boolean): TaskRunner {
+  return {
+    ...runner,
+    run: async (task) => {
+      try {
+        return await runner.run(task)
+      } catch (err) {
+        if (closing()) throw err
+        return { index: task.index, params: task.request.params, metrics: null, error: `the point's thread failed: ${err instanceof Error ? err.message : String(err)}` }
+      }
+    }
+  }
+}
