@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Objective, ParamValues, SweepPointResult, SweepSpec, WalkForwardSpec, WalkForwardWindow, type ParamAxis } from './backtest'
+import { Objective, ParamValues, type BacktestMetrics, SweepPointResult, SweepSpec, WalkForwardSpec, WalkForwardWindow, type ParamAxis } from './backtest'
 
 /**
  * Sweeps and walk-forward as the API offers them: started, listed, read and cancelled as jobs
@@ -34,6 +34,14 @@ function checkSweep(spec: SweepSpec, ctx: z.RefinementCtx, path: (string | numbe
     const what = spec.mode === 'grid' ? `the grid has ${Number.isFinite(size) ? size.toLocaleString('en-US') : 'unboundedly many'} points` : `${size} samples`
     ctx.addIssue({ code: 'custom', path: [...path, spec.mode === 'grid' ? 'axes' : 'samples'], message: `${what}; at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')} per sweep (coarsen the steps or use random search)` })
   }
+}
+
+/** The objective's value for ranking (higher is better): maxDrawdown counts negatively. */
+export function objectiveValue(metrics: BacktestMetrics | null, objective: Objective): number | null {
+  if (!metrics) return null
+  const value = metrics[objective]
+  if (value === null || !Number.isFinite(value)) return null
+  return objective === 'maxDrawdown' ? -value : value
 }
 
 /** "5..20:5" (a range with a step; step 1 when left out) or "10,20,30" (a list) → an axis. */

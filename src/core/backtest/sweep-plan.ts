@@ -1,6 +1,8 @@
-import type { BacktestMetrics, Objective, ParamAxis, SweepPointResult, SweepSpec } from '../../shared/backtest'
+import type { Objective, ParamAxis, SweepPointResult, SweepSpec } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
-import { axisLength } from '../../shared/optimization'
+import { axisLength, objectiveValue } from '../../shared/optimization'
+
+export { objectiveValue }
 import type { ParamValue, ParamValues } from '../strategy/contract'
 
 /**
@@ -77,14 +79,6 @@ export function randomPoints(axes: SweepSpec['axes'], samples: number, seed: num
 
 export function planPoints(spec: SweepSpec): ParamValues[] {
   return spec.mode === 'grid' ? gridPoints(spec.axes) : randomPoints(spec.axes, spec.samples, spec.seed)
-}
-
-/** The objective's value for ranking (higher is better): maxDrawdown counts negatively. */
-export function objectiveValue(metrics: BacktestMetrics | null, objective: Objective): number | null {
-  if (!metrics) return null
-  const value = metrics[objective]
-  if (value === null || !Number.isFinite(value)) return null
-  return objective === 'maxDrawdown' ? -value : value
 }
 
 export function bestPoint(points: readonly SweepPointResult[], objective: Objective): number | null {
