@@ -47,12 +47,14 @@ export const BACKTEST_MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID`,
   // 3: sweeps as API jobs (queued, counted, best kept, failures named) and walk-forwards whose
   // windows are each an in-sample sweep: a restarted worker resumes both where they stopped.
+  // origin: 'app' jobs are the strategy worker's to resume; 'cli' ones the command line's (--resume).
   `ALTER TABLE sweeps ADD COLUMN done_points INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE sweeps ADD COLUMN failed_points INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE sweeps ADD COLUMN best_idx INTEGER;
    ALTER TABLE sweeps ADD COLUMN best_value REAL;
    ALTER TABLE sweeps ADD COLUMN error TEXT;
    ALTER TABLE sweeps ADD COLUMN walk_forward_id INTEGER;
+   ALTER TABLE sweeps ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli';
    ALTER TABLE sweep_points ADD COLUMN finished_at INTEGER;
    UPDATE sweeps SET
      done_points = (SELECT COUNT(*) FROM sweep_points p WHERE p.sweep_id = sweeps.id AND p.status = 'done'),
@@ -64,7 +66,8 @@ export const BACKTEST_MIGRATIONS: readonly string[] = [
      status     TEXT    NOT NULL,
      windows    INTEGER NOT NULL,
      trials     INTEGER NOT NULL,
-     error      TEXT
+     error      TEXT,
+     origin     TEXT    NOT NULL
    );
    CREATE TABLE walk_forward_windows (
      walk_forward_id INTEGER NOT NULL REFERENCES walk_forwards (id),
@@ -94,6 +97,9 @@ interface SummaryRow {
 
 const SUMMARY_COLUMNS =
   'id, created_at, strategy, strategy_name, params, data, symbol, timeframe, data_from, data_to, candles, cash, metrics, sweep_id'
+
+/** Who runs a job and resumes it: the app's strategy worker, or the command line that started it. */
+export type JobOrigin = 'app' | 'cli'
 
 export class BacktestStore {
   readonly db: Database.Database
@@ -146,12 +152,17 @@ export class BacktestStore {
   }
 
   /** A sweep and all its points, pending; `status` queued waits for the job runner, running starts now. */
-  createSweep(spec: SweepSpec, points: readonly ParamValues[], at: number, options: { status?: 'queued' | 'running'; walkForwardId?: number } = {}): number {
+  createSweep(
+    spec: SweepSpec,
+    points: readonly ParamValues[],
+    at: number,
+    options: { status?: 'queued' | 'running'; walkForwardId?: number; origin?: JobOrigin } = {}
+  ): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
-          .prepare('INSERT INTO sweeps (created_at, spec, status, total, walk_forward_id) VALUES (?, ?, ?, ?, ?)')
-          .run(at, JSON.stringify(spec), options.status ?? 'running', points.length, options.walkForwardId ?? null).lastInsertRowid
+          .prepare('INSERT INTO sweeps (created_at, spec, status, total, walk_forward_id, origin) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(at, JSON.stringify(spec), options.status ?? 'running', points.length, options.walkForwardId ?? null, options.origin ?? 'cli').lastInsertRowid
       )
       const insert = this.db.prepare("INSERT INTO sweep_points (sweep_id, idx, params, status) VALUES (?, ?, ?, 'pending')")
       points.forEach((params, idx) => insert.run(id, idx, JSON.stringify(params)))

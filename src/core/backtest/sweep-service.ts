@@ -52,7 +52,7 @@ export class SweepService {
 
   async startSweep(spec: SweepSpec): Promise<{ sweepId: number; total: number }> {
     const prepared = await prepareSweep(spec, this.cachingRunner(), this.options.dataDir)
-    const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued' })
+    const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued', origin: 'app' })
     this.options.emitSweep({ sweepId, state: 'queued', done: 0, failed: 0, total: prepared.points.length, best: null })
     this.pump()
     return { sweepId, total: prepared.points.length }
@@ -62,7 +62,7 @@ export class SweepService {
     const prepared = await prepareWalkForward(spec, this.cachingRunner(), this.options.dataDir)
     const windows = prepared.bounds.length
     const total = windows * (prepared.points.length + 1)
-    const walkForwardId = this.jobs.createWalkForward(prepared.spec, windows, total, this.now())
+    const walkForwardId = this.jobs.createWalkForward(prepared.spec, windows, total, this.now(), 'app')
     this.options.emitWalkForward({ walkForwardId, state: 'queued', window: 0, windows, done: 0, total })
     this.pump()
     return { walkForwardId, windows, total }

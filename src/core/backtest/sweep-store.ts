@@ -1,7 +1,7 @@
 import { SweepSpec, WalkForwardSpec } from '../../shared/backtest'
 import { StoredWindow, type BestPoint, type JobState, type SweepSummary, type WalkForwardSummary } from '../../shared/optimization'
 import type { ParamValues } from '../strategy/contract'
-import type { BacktestStore } from './store'
+import type { BacktestStore, JobOrigin } from './store'
 
 /**
  * Sweeps and walk-forwards as jobs in backtests.db (tables from BACKTEST_MIGRATIONS): listing,
@@ -82,10 +82,11 @@ export class SweepJobs {
     this.db.prepare('UPDATE sweeps SET best_idx = ?, best_value = ? WHERE id = ?').run(best?.index ?? null, best?.value ?? null, id)
   }
 
-  createWalkForward(spec: WalkForwardSpec, windows: number, trials: number, at: number): number {
+  createWalkForward(spec: WalkForwardSpec, windows: number, trials: number, at: number, origin: JobOrigin): number {
     return Number(
-      this.db.prepare("INSERT INTO walk_forwards (created_at, spec, status, windows, trials) VALUES (?, ?, 'queued', ?, ?)").run(at, JSON.stringify(spec), windows, trials)
-        .lastInsertRowid
+      this.db
+        .prepare("INSERT INTO walk_forwards (created_at, spec, status, windows, trials, origin) VALUES (?, ?, 'queued', ?, ?, ?)")
+        .run(at, JSON.stringify(spec), windows, trials, origin).lastInsertRowid
     )
   }
 
@@ -151,14 +152,14 @@ export class SweepJobs {
     }
   }
 
-  /** The job to run next: one interrupted while running first, then the oldest queued. */
+  /** The app's job to run next: one interrupted while running first, then the oldest queued. */
   nextJob(): JobRef | undefined {
     const row = this.db
       .prepare(
         `SELECT kind, id FROM (
-           SELECT 'sweep' AS kind, id, status, created_at FROM sweeps WHERE walk_forward_id IS NULL AND status IN ('queued', 'running')
+           SELECT 'sweep' AS kind, id, status, created_at FROM sweeps WHERE walk_forward_id IS NULL AND origin = 'app' AND status IN ('queued', 'running')
            UNION ALL
-           SELECT 'walkForward' AS kind, id, status, created_at FROM walk_forwards WHERE status IN ('queued', 'running')
+           SELECT 'walkForward' AS kind, id, status, created_at FROM walk_forwards WHERE origin = 'app' AND status IN ('queued', 'running')
          ) ORDER BY status = 'running' DESC, created_at, id LIMIT 1`
       )
       .get() as JobRef | undefined

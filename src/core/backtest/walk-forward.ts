@@ -87,7 +87,7 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a walk-forward needs a spec or an id to resume')
     prepared = await prepareWalkForward(specOrNull, options.runner, options.dataDir)
-    id = jobs.createWalkForward(prepared.spec, prepared.bounds.length, prepared.bounds.length * (prepared.points.length + 1), now())
+    id = jobs.createWalkForward(prepared.spec, prepared.bounds.length, prepared.bounds.length * (prepared.points.length + 1), now(), 'cli')
   }
   jobs.setWalkForwardStatus(id, 'running')
   const { spec, bounds, shared } = prepared
