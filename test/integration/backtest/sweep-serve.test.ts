@@ -97,6 +97,57 @@ describe('sweeps through keel serve', () => {
     expect(result.sweep.best?.index).toBe(returns.indexOf(Math.max(...returns)))
   }, 240_000)
 
+  it('SIGKILL mid-walk-forward: it resumes, finished windows and points are kept, and a cancel stops a running sweep', async () => {
+    const s = await server.start([])
+    const strategy = join(server.dataDir, 'slow-cross.js')
+    writeFileSync(strategy, SLOW_CROSS)
+    const { walkForwardId, windows, total } = RunWalkForwardResult.parse(
+      await ok(s, 'runWalkForward', { sweep: { base: { strategy, ...DATA }, axes: { fast: [3, 5, 8], slow: [20, 40] }, objective: 'totalReturn' }, inSample: 400, outOfSample: 200 })
+    )
+    // 1000 candles: OOS windows end at 600, 800, 1000; 3 × (6 points + 1 OOS run) trials.
+    expect([windows, total]).toEqual([3, 21])
+    const windowRows = () => {
+      const db = new Database(join(server.dataDir, 'backtests.db'), { readonly: true, fileMustExist: true })
+      try {
+        return db.prepare('SELECT idx, sweep_id AS sweepId, result FROM walk_forward_windows WHERE walk_forward_id = ? ORDER BY idx').all(walkForwardId) as { idx: number; sweepId: number; result: string | null }[]
+      } finally {
+        db.close()
+      }
+    }
+    // Killed inside the second window's sweep, once the first window is stored.
+    const second = await waitFor('window 2 under way', () => {
+      const rows = windowRows()
+      return rows.length === 2 && rows[0].result !== null && pointRows(server.dataDir, rows[1].sweepId).some((r) => r.status === 'done') ? rows : undefined
+    }, 90_000, 20)
+    process.kill(await workerPid(s, 'strategy'), 'SIGKILL')
+    const killedAt = Date.now()
+    const pointsBefore = pointRows(server.dataDir, second[1].sweepId).filter((r) => r.status !== 'pending')
+    const firstWindow = second[0].result
+    const wf = await waitFor('walk-forward done after the restart', async () => {
+      const r = GetWalkForwardResult.parse(await ok(s, 'getWalkForward', { id: walkForwardId }))
+      return r.walkForward.state === 'done' ? r : undefined
+    }, 120_000, 200)
+    expect(wf.windows).toHaveLength(3)
+    const after = windowRows()
+    expect(after[0].result).toBe(firstWindow)
+    expect(after.map((r) => r.sweepId)).toEqual(second.map((r) => r.sweepId).concat(after[2].sweepId))
+    const secondAfter = pointRows(server.dataDir, second[1].sweepId)
+    for (const row of pointsBefore) expect(secondAfter[row.idx]).toEqual(row)
+    for (const row of secondAfter.filter((r) => !pointsBefore.some((b) => b.idx === r.idx))) expect(row.finished_at).toBeGreaterThanOrEqual(killedAt)
+    expect(secondAfter.every((r) => r.status === 'done')).toBe(true)
+
+    // Cancel: the sweep stops, its finished points stay, the rest stay pending.
+    const { sweepId } = RunSweepResult.parse(await ok(s, 'runSweep', { base: { strategy, ...DATA }, axes: { fast: [2, 3, 4, 5, 6, 7, 8, 9], slow: [20, 30, 40] } }))
+    await waitFor('a point done', () => pointRows(server.dataDir, sweepId).some((r) => r.status === 'done'), 60_000, 20)
+    expect(await ok(s, 'cancelSweep', { id: sweepId })).toEqual({ cancelled: true })
+    const cancelled = await sweepDone(s, sweepId)
+    expect(cancelled.sweep.state).toBe('cancelled')
+    const rows = pointRows(server.dataDir, sweepId)
+    expect(rows.filter((r) => r.status === 'done').length).toBe(cancelled.sweep.done)
+    expect(rows.some((r) => r.status === 'pending')).toBe(true)
+    expect(await ok(s, 'cancelSweep', { id: sweepId })).toEqual({ cancelled: false })
+  }, 300_000)
+
   it('hostile or wrong specs are refused with a 400 and the reason; nothing is stored', async () => {
     const s = await server.start([])
     const base = { strategy: 'sma-cross', ...DATA, config: { warmup: 30 } }
