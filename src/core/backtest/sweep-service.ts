@@ -26,11 +26,18 @@ export interface SweepServiceOptions {
   now?: () => number
   /** Least time between two progress events of one job (the last one is always sent). */
   progressEveryMs?: number
+  /** A point running longer is stopped (its thread ended) and stored as failed: a strategy that never returns cannot hold a sweep forever. */
+  pointTimeoutMs?: number
 }
+
+/** Ten minutes: far beyond any sane point (1 M candles run in about a second), short of forever. */
+export const DEFAULT_POINT_TIMEOUT_MS = 600_000
 
 interface Active {
   job: JobRef
   stop: StopRequest
+  /** Aborted by a cancel: the points under way end at once. */
+  abort: AbortController
 }
 
 export class SweepService {
@@ -46,7 +53,7 @@ export class SweepService {
   constructor(private readonly options: SweepServiceOptions) {
     this.store = new BacktestStore(join(options.dataDir, 'backtests.db'))
     this.jobs = new SweepJobs(this.store)
-    this.runner = guarded(options.runner ?? threadPool(), () => this.closing)
+    this.runner = guarded(options.runner ?? threadPool(), () => this.closing, options.pointTimeoutMs ?? DEFAULT_POINT_TIMEOUT_MS)
     this.pump()
   }
 
@@ -92,10 +99,11 @@ export class SweepService {
     return { walkForward, spec: stored.spec, windows, totalTrials: report.totalTrials, efficiency: report.efficiency }
   }
 
-  /** A queued job is cancelled at once; a running one after the points under way finish. */
+  /** A queued job is cancelled at once; a running one too, its points under way stopped (they stay pending). */
   cancel(job: JobRef): { cancelled: boolean } {
     if (this.active && this.active.job.kind === job.kind && this.active.job.id === job.id) {
       this.active.stop = true
+      this.active.abort.abort()
       return { cancelled: true }
     }
     const state = job.kind === 'sweep' ? this.jobs.sweepSummaryById(job.id)?.state : this.jobs.walkForwardSummaryById(job.id)?.state
@@ -141,7 +149,7 @@ export class SweepService {
       this.loaded = null
       return
     }
-    const active: Active = { job, stop: false }
+    const active: Active = { job, stop: false, abort: new AbortController() }
     this.active = active
     this.running = this.runJob(active).finally(() => {
       this.active = null
@@ -157,6 +165,11 @@ export class SweepService {
     } catch (err) {
       // Closing aborts the points under way: the job stays running, to resume.
       if (this.closing) return
+      if (active.stop === true) {
+        if (job.kind === 'sweep') this.store.setSweepStatus(job.id, 'cancelled')
+        else this.jobs.setWalkForwardStatus(job.id, 'cancelled')
+        return this.emitState(job, 'cancelled')
+      }
       const message = err instanceof Error ? err.message : String(err)
       if (job.kind === 'sweep') this.store.setSweepStatus(job.id, 'failed', message)
       else this.jobs.setWalkForwardStatus(job.id, 'failed', message)
@@ -180,6 +193,7 @@ export class SweepService {
       resume: id,
       now: () => this.now(),
       shouldStop: () => active.stop,
+      signal: active.abort.signal,
       onProgress: (done, total, point) => {
         if (point?.error) failed++
         const value = point ? objectiveValue(point.metrics, objective) : null
@@ -205,6 +219,7 @@ export class SweepService {
       resume: id,
       now: () => this.now(),
       shouldStop: () => active.stop,
+      signal: active.abort.signal,
       onProgress: (done, total, window) => {
         windows = this.jobs.walkForward(id)?.windows ?? windows
         if (throttle(done === total)) this.options.emitWalkForward({ walkForwardId: id, state: 'running', window, windows, done, total })
@@ -247,18 +262,23 @@ function bestOf(points: readonly SweepPointResult[], objective: SweepSpec['objec
 }
 
 /**
- * A point whose thread died (out of memory, a crash in native code) is recorded as failed with
- * the reason, and the sweep goes on; while closing, the error propagates so the point stays pending.
+ * A point whose thread died (out of memory, a crash in native code) or that ran past its time
+ * budget is recorded as failed with the reason, and the sweep goes on; while closing or
+ * cancelling, the error propagates so the point stays pending.
  */
-function guarded(runner: TaskRunner, closing: () => boolean): TaskRunner {
+function guarded(runner: TaskRunner, closing: () => boolean, timeoutMs: number): TaskRunner {
   return {
     ...runner,
-    run: async (task) => {
+    run: async (task, signal) => {
+      const timeout = AbortSignal.timeout(timeoutMs)
       try {
-        return await runner.run(task)
+        return await runner.run(task, signal ? AbortSignal.any([signal, timeout]) : timeout)
       } catch (err) {
-        if (closing()) throw err
-        return { index: task.index, params: task.request.params, metrics: null, error: `the point's thread failed: ${err instanceof Error ? err.message : String(err)}` }
+        if (closing() || signal?.aborted) throw err
+        const error = timeout.aborted
+          ? `stopped after ${timeoutMs / 1000} s: a point may take at most that long`
+          : `the point's thread failed: ${err instanceof Error ? err.message : String(err)}`
+        return { index: task.index, params: task.request.params, metrics: null, error }
       }
     }
   }

@@ -26,6 +26,8 @@ export interface SweepOptions {
   resume?: number
   onProgress?: (done: number, total: number, point?: SweepPointResult) => void
   shouldStop?: () => StopRequest
+  /** Aborting it stops the points under way too (runSweep then rejects; they stay pending). */
+  signal?: AbortSignal
   now?: () => number
   /** Candles already loaded on shared memory (walk-forward passes windows of one load). */
   shared?: SharedCandles
@@ -92,7 +94,7 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
         return
       }
       const point = pending[next++]
-      const result = await options.runner.run({ index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared })
+      const result = await options.runner.run({ index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared }, options.signal)
       store.finishPoint(id, result, (options.now ?? Date.now)())
       options.onProgress?.(++done, total, result)
     }

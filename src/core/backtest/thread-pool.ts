@@ -19,7 +19,8 @@ import {
 /** Runs sweep tasks: on worker threads (piscina), or in this thread (one thread, tests). */
 export interface TaskRunner {
   readonly threads: number
-  run(task: SweepTask): Promise<SweepPointResult>
+  /** An aborted signal ends the point at once (its thread is stopped) and rejects. */
+  run(task: SweepTask, signal?: AbortSignal): Promise<SweepPointResult>
   /** The strategy's ref, param specs and warm-up (loading a strategy file runs user code). */
   describe(ref: string): Promise<StrategyOutline>
   /** The request's candles on shared memory, read once for every point. */
@@ -30,7 +31,10 @@ export interface TaskRunner {
 export function inThisThread(): TaskRunner {
   return {
     threads: 1,
-    run: runSweepTask,
+    run: async (task, signal) => {
+      signal?.throwIfAborted()
+      return runSweepTask(task)
+    },
     describe: async (ref) => unwrapTask(describeStrategyTask(ref)),
     load: async (request, dataDir) => unwrapTask(loadSharedTask({ request, dataDir })),
     close: async () => undefined
@@ -64,7 +68,7 @@ export function threadPool(options: PoolOptions = {}): TaskRunner {
   })
   return {
     threads,
-    run: (task) => pool.run(task) as Promise<SweepPointResult>,
+    run: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<SweepPointResult>,
     describe: async (ref) => StrategyOutlineSchema.parse(unwrapTask((await pool.run({ describe: ref })) as StrategyOutline | TaskFailure)) as StrategyOutline,
     load: async (request, dataDir) => unwrapTask((await pool.run({ load: { request, dataDir } })) as SharedCandles | TaskFailure),
     close: () => pool.destroy()

@@ -27,6 +27,7 @@ export interface WalkForwardOptions {
   /** Trials done and planned over the whole walk-forward, and the window under way. */
   onProgress?: (done: number, total: number, window: number) => void
   shouldStop?: () => StopRequest
+  signal?: AbortSignal
   now?: () => number
 }
 
@@ -111,6 +112,7 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
       resume: sweepId,
       shared: window(b.isStart, b.isEnd),
       shouldStop: options.shouldStop,
+      signal: options.signal,
       now,
       onProgress: (done) => options.onProgress?.(k * perWindow + done, total, k)
     })
@@ -127,7 +129,7 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
         request: { ...sweepSpec.base, params: best.params },
         dataDir: options.dataDir,
         shared: window(Math.max(0, b.isEnd - prepared.warmup), b.oosEnd)
-      })
+      }, options.signal)
       if (oos.error) throw new KeelError('rejected', `out-of-sample run of window ${k + 1} failed: ${oos.error}`)
       oosMetrics = oos.metrics
     }
