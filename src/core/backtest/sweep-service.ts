@@ -187,13 +187,7 @@ export class SweepService {
     const throttle = this.throttle()
     let failed = this.jobs.sweepSummaryById(id)?.failed ?? 0
     const result = await runSweep(null, {
-      store: this.store,
-      runner: this.cachingRunner(),
-      dataDir: this.options.dataDir,
-      resume: id,
-      now: () => this.now(),
-      shouldStop: () => active.stop,
-      signal: active.abort.signal,
+      ...this.jobOptions(id, active),
       onProgress: (done, total, point) => {
         if (point?.error) failed++
         const value = point ? objectiveValue(point.metrics, objective) : null
@@ -213,13 +207,7 @@ export class SweepService {
     const throttle = this.throttle()
     let windows = this.jobs.walkForward(id)?.windows ?? 0
     const result = await runWalkForward(null, {
-      store: this.store,
-      runner: this.cachingRunner(),
-      dataDir: this.options.dataDir,
-      resume: id,
-      now: () => this.now(),
-      shouldStop: () => active.stop,
-      signal: active.abort.signal,
+      ...this.jobOptions(id, active),
       onProgress: (done, total, window) => {
         windows = this.jobs.walkForward(id)?.windows ?? windows
         if (throttle(done === total)) this.options.emitWalkForward({ walkForwardId: id, state: 'running', window, windows, done, total })
@@ -229,6 +217,19 @@ export class SweepService {
     const trials = this.jobs.walkForward(id)?.trials ?? 0
     const state = result.stopped === 'cancelled' ? 'cancelled' : 'done'
     this.options.emitWalkForward({ walkForwardId: id, state, window: Math.max(0, result.windows.length - 1), windows, done: state === 'done' ? trials : result.totalTrials, total: trials })
+  }
+
+  /** What a sweep and a walk-forward job are both run with. */
+  private jobOptions(id: number, active: Active) {
+    return {
+      store: this.store,
+      runner: this.cachingRunner(),
+      dataDir: this.options.dataDir,
+      resume: id,
+      now: () => this.now(),
+      shouldStop: () => active.stop,
+      signal: active.abort.signal
+    }
   }
 
   private emitState(job: JobRef, state: 'cancelled' | 'failed', error?: string): void {

@@ -78,3 +78,30 @@ export function formatObjective(objective: string, value: number | null): string
   if (value === null) return '—'
   return ['totalReturn', 'cagr', 'winRate', 'maxDrawdown'].includes(objective) ? `${(value * 100).toFixed(2)} %` : value.toFixed(3)
 }
+
+/** A jobs table's head: the given columns and an empty one for the Cancel button. */
+export function JobsHead({ columns }: { columns: string[] }): JSX.Element {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c}>{c}</th>
+        ))}
+        <th />
+      </tr>
+    </thead>
+  )
+}
+
+/** The last cell of a job's row: Cancel while it is queued or running (the click does not open the row). */
+export function CancelCell({ state, onCancel }: { state: string; onCancel(): void }): JSX.Element {
+  return (
+    <td onClick={(e) => e.stopPropagation()}>
+      {state === 'running' || state === 'queued' ? (
+        <button type="button" className="link danger-text" onClick={onCancel}>
+          Cancel
+        </button>
+      ) : null}
+    </td>
+  )
+}

@@ -3,7 +3,7 @@ import type { Objective, SweepPointResult } from '../../../../shared/backtest'
 import { objectiveValue, parseAxesText, type GetSweepResult } from '../../../../shared/optimization'
 import { useClient } from '../../client-context'
 import { bindSweeps, useSweepStore } from '../../stores/sweep'
-import { formatObjective, OBJECTIVES, useBaseRequestForm } from './BaseRequestFields'
+import { CancelCell, formatObjective, JobsHead, OBJECTIVES, useBaseRequestForm } from './BaseRequestFields'
 import { SweepHeatmap } from './SweepHeatmap'
 
 /** The Backtest panel's Sweep view: vary params over a grid or at random, watch it run, read the results. */
@@ -73,17 +73,7 @@ function SweepList(): JSX.Element {
   if (sweeps.length === 0) return <p className="muted">No sweeps yet.</p>
   return (
     <table className="data-table" aria-label="Sweeps">
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>Strategy</th>
-          <th>Varied</th>
-          <th>State</th>
-          <th>Points</th>
-          <th>Best</th>
-          <th />
-        </tr>
-      </thead>
+      <JobsHead columns={['#', 'Strategy', 'Varied', 'State', 'Points', 'Best']} />
       <tbody>
         {sweeps.map((s) => {
           const live = sweepProgress[s.id]
@@ -100,13 +90,7 @@ function SweepList(): JSX.Element {
                 {state === 'running' ? <progress max={s.total} value={done} aria-label={`Sweep ${s.id} progress`} /> : null} {done}/{s.total}
               </td>
               <td>{best ? `${formatObjective(s.objective, best.value)} ${Object.entries(best.params).filter(([k]) => s.axes.includes(k)).map(([k, v]) => `${k}=${String(v)}`).join(' ')}` : '—'}</td>
-              <td onClick={(e) => e.stopPropagation()}>
-                {state === 'running' || state === 'queued' ? (
-                  <button type="button" className="link danger-text" onClick={() => void cancelSweep(client, s.id)}>
-                    Cancel
-                  </button>
-                ) : null}
-              </td>
+              <CancelCell state={state} onCancel={() => void cancelSweep(client, s.id)} />
             </tr>
           )
         })}

@@ -3,7 +3,7 @@ import type { Objective } from '../../../../shared/backtest'
 import { parseAxesText } from '../../../../shared/optimization'
 import { useClient } from '../../client-context'
 import { bindSweeps, useSweepStore } from '../../stores/sweep'
-import { formatObjective, OBJECTIVES, useBaseRequestForm } from './BaseRequestFields'
+import { CancelCell, formatObjective, JobsHead, OBJECTIVES, useBaseRequestForm } from './BaseRequestFields'
 
 /** The Backtest panel's Walk-forward view: optimise in sample, test out of sample, window by window. */
 
@@ -86,17 +86,7 @@ function WalkForwardList(): JSX.Element {
   if (walkForwards.length === 0) return <p className="muted">No walk-forwards yet.</p>
   return (
     <table className="data-table" aria-label="Walk-forwards">
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>Strategy</th>
-          <th>Scheme</th>
-          <th>State</th>
-          <th>Windows</th>
-          <th>Overfit</th>
-          <th />
-        </tr>
-      </thead>
+      <JobsHead columns={['#', 'Strategy', 'Scheme', 'State', 'Windows', 'Overfit']} />
       <tbody>
         {walkForwards.map((w) => {
           const live = walkForwardProgress[w.id]
@@ -111,13 +101,7 @@ function WalkForwardList(): JSX.Element {
                 {state === 'running' && live ? <progress max={live.total} value={live.done} aria-label={`Walk-forward ${w.id} progress`} /> : null} {w.windowsDone}/{w.windows}
               </td>
               <td>{w.overfitWindows}</td>
-              <td onClick={(e) => e.stopPropagation()}>
-                {state === 'running' || state === 'queued' ? (
-                  <button type="button" className="link danger-text" onClick={() => void cancelWalkForward(client, w.id)}>
-                    Cancel
-                  </button>
-                ) : null}
-              </td>
+              <CancelCell state={state} onCancel={() => void cancelWalkForward(client, w.id)} />
             </tr>
           )
         })}
