@@ -23,6 +23,9 @@ export interface SweepServiceOptions {
   emitWalkForward: (progress: WalkForwardProgress) => void
   /** Default: piscina threads, one per core. */
   runner?: TaskRunner
+  /** Describes strategies and loads candles for requests being checked: its own thread by default,
+   * so a runSweep call is answered while every point thread is busy. */
+  planner?: TaskRunner
   now?: () => number
   /** Least time between two progress events of one job (the last one is always sent). */
   progressEveryMs?: number
@@ -44,6 +47,7 @@ export class SweepService {
   private readonly store: BacktestStore
   private readonly jobs: SweepJobs
   private readonly runner: TaskRunner
+  private readonly planner: TaskRunner
   private active: Active | null = null
   private running: Promise<void> = Promise.resolve()
   private closing = false
@@ -54,6 +58,7 @@ export class SweepService {
     this.store = new BacktestStore(join(options.dataDir, 'backtests.db'))
     this.jobs = new SweepJobs(this.store)
     this.runner = guarded(options.runner ?? threadPool(), () => this.closing, options.pointTimeoutMs ?? DEFAULT_POINT_TIMEOUT_MS)
+    this.planner = options.planner ?? (options.runner ? this.runner : threadPool({ threads: 1 }))
     this.pump()
   }
 
@@ -119,7 +124,7 @@ export class SweepService {
   async close(): Promise<void> {
     this.closing = true
     if (this.active) this.active.stop = 'pause'
-    await this.runner.close()
+    await Promise.all([this.runner.close(), this.planner === this.runner ? undefined : this.planner.close()])
     await this.running
     this.store.close()
   }
@@ -128,14 +133,15 @@ export class SweepService {
     return (this.options.now ?? Date.now)()
   }
 
-  /** The runner, with the loaded candles kept for the job that is about to run on them. */
+  /** The runner, planning on the planner's thread, with the loaded candles kept for the job that is about to run on them. */
   private cachingRunner(): TaskRunner {
     return {
       ...this.runner,
+      describe: (ref) => this.planner.describe(ref),
       load: async (request, dataDir) => {
         const key = JSON.stringify([request.data, request.from, request.to, request.config.symbol, request.config.timeframe])
         if (this.loaded?.key === key) return this.loaded.shared
-        const shared = await this.runner.load(request, dataDir)
+        const shared = await this.planner.load(request, dataDir)
         this.loaded = { key, shared }
         return shared
       }

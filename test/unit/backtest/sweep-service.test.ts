@@ -33,9 +33,10 @@ writeFileSync(
 )
 const spec = (fast: number[]) => SweepSpec.parse({ base: { strategy, data: csv }, axes: { fast, slow: [20] }, objective: 'totalReturn' })
 
+/** Two point threads and, as in the app, a planning thread of its own. */
 function service(pointTimeoutMs = 60_000) {
   const events: SweepProgress[] = []
-  const s = new SweepService({ dataDir: dir, runner: threadPool({ threads: 2 }), emitSweep: (e) => events.push(e), emitWalkForward: () => undefined, pointTimeoutMs })
+  const s = new SweepService({ dataDir: dir, runner: threadPool({ threads: 2 }), planner: threadPool({ threads: 1 }), emitSweep: (e) => events.push(e), emitWalkForward: () => undefined, pointTimeoutMs })
   return { s, events }
 }
 
@@ -72,18 +73,23 @@ describe('SweepService', () => {
     }
   }, 120_000)
 
-  it('cancel ends the points under way at once; they stay pending', async () => {
+  it('a sweep is accepted while every point thread is stuck; cancel ends the points under way at once, they stay pending', async () => {
     const { s, events } = service()
     try {
       const { sweepId } = await s.startSweep(spec([3, 3, 3, 3]))
       await until(() => store.sweep(sweepId)?.status === 'running')
       await new Promise((r) => setTimeout(r, 300))
+      // Both point threads loop (for up to a minute): checking the next request runs on the planning thread.
+      const next = await s.startSweep(spec([5]))
+      expect(store.pendingPoints(sweepId)).toHaveLength(4)
+      expect(store.sweep(next.sweepId)?.status).toBe('queued')
       expect(s.cancel({ kind: 'sweep', id: sweepId })).toEqual({ cancelled: true })
       await until(() => events.some((e) => e.sweepId === sweepId && e.state === 'cancelled'), 10_000)
       expect(store.sweep(sweepId)?.status).toBe('cancelled')
       expect(store.pendingPoints(sweepId)).toHaveLength(4)
       expect(s.cancel({ kind: 'sweep', id: sweepId })).toEqual({ cancelled: false })
       expect(() => s.cancel({ kind: 'sweep', id: 99_999 })).toThrow(/not found/)
+      await until(() => store.sweep(next.sweepId)?.status === 'done')
     } finally {
       await s.close()
     }

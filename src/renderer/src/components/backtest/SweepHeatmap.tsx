@@ -38,7 +38,7 @@ export function SweepHeatmap(props: { axes: string[]; points: SweepPointResult[]
       <div
         role="grid"
         aria-label="Sweep heatmap"
-        style={{ display: 'grid', gridTemplateColumns: `auto repeat(${map.xs.length}, minmax(44px, 1fr))`, gap: 2, fontSize: 11, maxWidth: 900 }}
+        style={{ display: 'grid', gridTemplateColumns: `auto repeat(${map.xs.length}, minmax(44px, 96px))`, gap: 2, fontSize: 11, width: 'max-content' }}
       >
         <div role="row" style={{ display: 'contents' }}>
           <span role="columnheader" className="muted">
