@@ -7,7 +7,8 @@ import { prepareSweep, runSweep, type StopRequest } from './sweep'
 import { bestPoint, objectiveValue } from './sweep-plan'
 import { SweepJobs, type JobRef } from './sweep-store'
 import type { SharedCandles } from './sweep-task'
-import { threadPool, type TaskRunner } from './thread-pool'
+import { availableParallelism } from 'node:os'
+import { onDemand, threadPool, type TaskRunner } from './thread-pool'
 import { prepareWalkForward, runWalkForward, summarise } from './walk-forward'
 
 /**
@@ -46,8 +47,11 @@ interface Active {
 export class SweepService {
   private readonly store: BacktestStore
   private readonly jobs: SweepJobs
+  private readonly points: TaskRunner & { release?(): Promise<void> }
   private readonly runner: TaskRunner
-  private readonly planner: TaskRunner
+  private readonly planner: TaskRunner & { release?(): Promise<void> }
+  /** Requests being checked on the planner right now (it is not released under them). */
+  private planning = 0
   private active: Active | null = null
   private running: Promise<void> = Promise.resolve()
   private closing = false
@@ -57,27 +61,35 @@ export class SweepService {
   constructor(private readonly options: SweepServiceOptions) {
     this.store = new BacktestStore(join(options.dataDir, 'backtests.db'))
     this.jobs = new SweepJobs(this.store)
-    this.runner = guarded(options.runner ?? threadPool(), () => this.closing, options.pointTimeoutMs ?? DEFAULT_POINT_TIMEOUT_MS)
-    this.planner = options.planner ?? (options.runner ? this.runner : threadPool({ threads: 1 }))
+    // The default pools hold threads only while there is work: the strategy worker idles light.
+    const threads = Math.max(1, availableParallelism())
+    this.points = options.runner ?? onDemand(threads, () => threadPool({ threads }))
+    this.runner = guarded(this.points, () => this.closing, options.pointTimeoutMs ?? DEFAULT_POINT_TIMEOUT_MS)
+    this.planner = options.planner ?? (options.runner ? this.runner : onDemand(1, () => threadPool({ threads: 1 })))
     this.pump()
   }
 
   async startSweep(spec: SweepSpec): Promise<{ sweepId: number; total: number }> {
-    const prepared = await prepareSweep(spec, this.cachingRunner(), this.options.dataDir)
-    const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued', origin: 'app' })
-    this.options.emitSweep({ sweepId, state: 'queued', done: 0, failed: 0, total: prepared.points.length, best: null })
+    const started = await this.planned(async () => {
+      const prepared = await prepareSweep(spec, this.cachingRunner(), this.options.dataDir)
+      const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued', origin: 'app' })
+      return { sweepId, total: prepared.points.length }
+    })
+    this.options.emitSweep({ sweepId: started.sweepId, state: 'queued', done: 0, failed: 0, total: started.total, best: null })
     this.pump()
-    return { sweepId, total: prepared.points.length }
+    return started
   }
 
   async startWalkForward(spec: WalkForwardSpec): Promise<{ walkForwardId: number; windows: number; total: number }> {
-    const prepared = await prepareWalkForward(spec, this.cachingRunner(), this.options.dataDir)
-    const windows = prepared.bounds.length
-    const total = windows * (prepared.points.length + 1)
-    const walkForwardId = this.jobs.createWalkForward(prepared.spec, windows, total, this.now(), 'app')
-    this.options.emitWalkForward({ walkForwardId, state: 'queued', window: 0, windows, done: 0, total })
+    const started = await this.planned(async () => {
+      const prepared = await prepareWalkForward(spec, this.cachingRunner(), this.options.dataDir)
+      const windows = prepared.bounds.length
+      const total = windows * (prepared.points.length + 1)
+      return { walkForwardId: this.jobs.createWalkForward(prepared.spec, windows, total, this.now(), 'app'), windows, total }
+    })
+    this.options.emitWalkForward({ walkForwardId: started.walkForwardId, state: 'queued', window: 0, windows: started.windows, done: 0, total: started.total })
     this.pump()
-    return { walkForwardId, windows, total }
+    return started
   }
 
   listSweeps(limit: number, before?: number) {
@@ -148,13 +160,29 @@ export class SweepService {
     }
   }
 
+  /** Checks (and stores) a request with the planner held. */
+  private async planned<T>(check: () => Promise<T>): Promise<T> {
+    this.planning++
+    try {
+      return await check()
+    } finally {
+      this.planning--
+      this.releaseIfIdle()
+    }
+  }
+
+  /** With no job to run and nothing being checked, the threads and the kept candles go. */
+  private releaseIfIdle(): void {
+    if (this.active || this.closing || this.planning > 0 || this.jobs.nextJob()) return
+    this.loaded = null
+    void this.points.release?.()
+    void this.planner.release?.()
+  }
+
   private pump(): void {
     if (this.active || this.closing) return
     const job = this.jobs.nextJob()
-    if (!job) {
-      this.loaded = null
-      return
-    }
+    if (!job) return this.releaseIfIdle()
     const active: Active = { job, stop: false, abort: new AbortController() }
     this.active = active
     this.running = this.runJob(active).finally(() => {

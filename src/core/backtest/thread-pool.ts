@@ -74,3 +74,22 @@ export function threadPool(options: PoolOptions = {}): TaskRunner {
     close: () => pool.destroy()
   }
 }
+
+/** A runner started on first use and ended by release() (or close()): idle, it holds no threads. */
+export function onDemand(threads: number, start: () => TaskRunner): TaskRunner & { release(): Promise<void> } {
+  let runner: TaskRunner | null = null
+  const get = () => (runner ??= start())
+  const release = async () => {
+    const current = runner
+    runner = null
+    await current?.close()
+  }
+  return {
+    threads,
+    run: (task, signal) => get().run(task, signal),
+    describe: (ref) => get().describe(ref),
+    load: (request, dataDir) => get().load(request, dataDir),
+    release,
+    close: release
+  }
+}

@@ -55,16 +55,16 @@ describe('SweepService', () => {
   afterAll(() => store.close())
 
   it('a point that never returns is stopped by its time budget and stored as failed; the others finish; a second sweep waits its turn', async () => {
-    const { s, events } = service(2_000)
+    // The budget is well above a normal point here (0.4 s of work), even on a loaded machine.
+    const { s, events } = service(10_000)
     try {
       const first = await s.startSweep(spec([2, 3, 4]))
       const second = await s.startSweep(spec([5, 6]))
       expect(s.listSweeps(10, undefined).sweeps.find((x) => x.id === second.sweepId)?.state).toBe('queued')
       await until(() => s.listSweeps(10).sweeps.every((x) => x.state === 'done'))
       const points = s.getSweep(first.sweepId, 0, 100).points
-      expect(points.map((p) => p.error === undefined)).toEqual([true, false, true])
-      expect(points[1].error).toMatch(/stopped after 2 s/)
-      expect(events.filter((e) => e.sweepId === first.sweepId).at(-1)).toMatchObject({ state: 'done', done: 2, failed: 1, total: 3 })
+      expect(points.map((p) => p.error ?? 'ok')).toEqual(['ok', expect.stringMatching(/stopped after 10 s/), 'ok'])
+        expect(events.filter((e) => e.sweepId === first.sweepId).at(-1)).toMatchObject({ state: 'done', done: 2, failed: 1, total: 3 })
       // The second started only after the first ended.
       const firstDone = events.findIndex((e) => e.sweepId === first.sweepId && e.state === 'done')
       expect(events.findIndex((e) => e.sweepId === second.sweepId && e.state === 'running')).toBeGreaterThan(firstDone)
