@@ -1,5 +1,5 @@
 import { useState, type JSX } from 'react'
-import type { BacktestRequestInput } from '../../../../shared/backtest'
+import type { BacktestRequestInput, Objective } from '../../../../shared/backtest'
 import { parseParamText } from './params-text'
 
 /** The fields every sweep and walk-forward starts from: strategy, fixed params, data, range, fills, warm-up. */
@@ -104,4 +104,25 @@ export function CancelCell({ state, onCancel }: { state: string; onCancel(): voi
       ) : null}
     </td>
   )
+}
+
+export function ObjectiveSelect({ value, onChange }: { value: Objective; onChange(objective: Objective): void }): JSX.Element {
+  return (
+    <label>
+      Objective
+      <select value={value} onChange={(e) => onChange(e.target.value as Objective)}>
+        {OBJECTIVES.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
+export function FormError({ error }: { error: string | null }): JSX.Element | null {
+  return error ? (
+    <p role="alert" className="danger-text">
+      {error}
+    </p>
+  ) : null
 }

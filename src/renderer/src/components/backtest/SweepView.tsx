@@ -3,7 +3,7 @@ import type { Objective, SweepPointResult } from '../../../../shared/backtest'
 import { objectiveValue, parseAxesText, type GetSweepResult } from '../../../../shared/optimization'
 import { useClient } from '../../client-context'
 import { bindSweeps, useSweepStore } from '../../stores/sweep'
-import { CancelCell, formatObjective, JobsHead, OBJECTIVES, useBaseRequestForm } from './BaseRequestFields'
+import { CancelCell, formatObjective, FormError, JobsHead, ObjectiveSelect, useBaseRequestForm } from './BaseRequestFields'
 import { SweepHeatmap } from './SweepHeatmap'
 
 /** The Backtest panel's Sweep view: vary params over a grid or at random, watch it run, read the results. */
@@ -49,20 +49,9 @@ function SweepForm(): JSX.Element {
           <input inputMode="numeric" value={samples} onChange={(e) => setSamples(e.target.value)} />
         </label>
       ) : null}
-      <label>
-        Objective
-        <select value={objective} onChange={(e) => setObjective(e.target.value as Objective)}>
-          {OBJECTIVES.map((o) => (
-            <option key={o}>{o}</option>
-          ))}
-        </select>
-      </label>
+      <ObjectiveSelect value={objective} onChange={setObjective} />
       <button type="submit">Run sweep</button>
-      {formError ? (
-        <p role="alert" className="danger-text">
-          {formError}
-        </p>
-      ) : null}
+      <FormError error={formError} />
     </form>
   )
 }

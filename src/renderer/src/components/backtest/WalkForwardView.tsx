@@ -3,7 +3,7 @@ import type { Objective } from '../../../../shared/backtest'
 import { parseAxesText } from '../../../../shared/optimization'
 import { useClient } from '../../client-context'
 import { bindSweeps, useSweepStore } from '../../stores/sweep'
-import { CancelCell, formatObjective, JobsHead, OBJECTIVES, useBaseRequestForm } from './BaseRequestFields'
+import { CancelCell, formatObjective, FormError, JobsHead, ObjectiveSelect, useBaseRequestForm } from './BaseRequestFields'
 
 /** The Backtest panel's Walk-forward view: optimise in sample, test out of sample, window by window. */
 
@@ -43,14 +43,7 @@ function WalkForwardForm(): JSX.Element {
         Vary
         <input value={axes} onChange={(e) => setAxes(e.target.value)} style={{ minWidth: 200 }} />
       </label>
-      <label>
-        Objective
-        <select value={objective} onChange={(e) => setObjective(e.target.value as Objective)}>
-          {OBJECTIVES.map((o) => (
-            <option key={o}>{o}</option>
-          ))}
-        </select>
-      </label>
+      <ObjectiveSelect value={objective} onChange={setObjective} />
       <label>
         Windows
         <select value={scheme} onChange={(e) => setScheme(e.target.value as 'rolling' | 'anchored')}>
@@ -71,11 +64,7 @@ function WalkForwardForm(): JSX.Element {
         <input inputMode="decimal" value={ratio} onChange={(e) => setRatio(e.target.value)} title="OOS objective below this share of IS flags the window" />
       </label>
       <button type="submit">Run walk-forward</button>
-      {formError ? (
-        <p role="alert" className="danger-text">
-          {formError}
-        </p>
-      ) : null}
+      <FormError error={formError} />
     </form>
   )
 }
@@ -175,9 +164,5 @@ export function WalkForwardView(): JSX.Element {
 
 export function OptimizationError(): JSX.Element | null {
   const error = useSweepStore((s) => s.error)
-  return error ? (
-    <p role="alert" className="danger-text">
-      {error}
-    </p>
-  ) : null
+  return <FormError error={error} />
 }
