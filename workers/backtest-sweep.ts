@@ -1,4 +1,5 @@
-import { runSweepTask } from '../src/core/backtest/sweep-task'
+import { runThreadTask } from '../src/core/backtest/sweep-task'
 
-// A piscina worker thread running sweep points (src/core/backtest/thread-pool.ts starts it).
-export default runSweepTask
+// A piscina worker thread (src/core/backtest/thread-pool.ts starts it): runs sweep points, and
+// describes strategies and loads candles off the coordinator's thread.
+export default runThreadTask

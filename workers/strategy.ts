@@ -6,6 +6,8 @@ import { FillCreated, OrderUpdated } from '../src/shared/trading'
 import { BacktestService } from '../src/core/backtest/service'
 import { backtestHandlers } from '../src/core/backtest/handlers'
 import { RunCandles } from '../src/core/backtest/run-candles'
+import { SweepService } from '../src/core/backtest/sweep-service'
+import { sweepHandlers } from '../src/core/backtest/sweep-handlers'
 import { BotManager } from '../src/core/strategy/bot-manager'
 import { runWorker } from './runtime/worker'
 
@@ -25,6 +27,9 @@ runWorker('strategy', async (ctx) => {
   const backtests = new BacktestService({ dataDir: ctx.dataDir, emit: (progress) => ctx.emit('backtestProgress', progress) })
   ctx.onShutdown(() => backtests.close())
   const runCandles = new RunCandles(ctx.dataDir, (id) => backtests.get(id).report)
+  // Sweeps and walk-forwards resume here after a restart, from backtests.db.
+  const sweeps = new SweepService({ dataDir: ctx.dataDir, emitSweep: (p) => ctx.emit('sweepProgress', p), emitWalkForward: (p) => ctx.emit('walkForwardProgress', p) })
+  ctx.onShutdown(() => sweeps.close())
 
   ctx.onNotify('candle', CandleEvent, (e) => manager.candle(e))
   ctx.onNotify('ticker', Ticker, (t) => manager.ticker(t))
@@ -45,6 +50,7 @@ runWorker('strategy', async (ctx) => {
     listBots: () => manager.listBots(),
     botLog: (p) => manager.botLog(p),
     ...backtestHandlers(backtests),
-    backtestCandles: (p) => runCandles.page(p)
+    backtestCandles: (p) => runCandles.page(p),
+    ...sweepHandlers(sweeps)
   }
 })

@@ -11,6 +11,7 @@ import * as T from './trading'
 import { UpdateStatus } from './update'
 import * as BT from './backtest'
 import * as BC from './backtest-chart'
+import * as OPT from './optimization'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -132,7 +133,17 @@ export const methods = {
   runBacktest: method({ owner: 'strategy', params: BT.RunBacktestParams, result: BT.RunBacktestResult, summary: 'Start a backtest on a worker thread (strategy, params, data, range, settings); progress and the stored run id arrive as backtestProgress events.' }),
   listBacktests: method({ owner: 'strategy', params: BT.ListBacktestsParams, result: BT.ListBacktestsResult, summary: 'Stored backtests with their metrics, newest first (before: an id, for older pages).' }),
   getBacktest: method({ owner: 'strategy', params: BT.GetBacktestParams, result: BT.GetBacktestResult, summary: 'One stored backtest: trades, open trades, equity and drawdown curves, metrics.' }),
-  cancelBacktest: method({ owner: 'strategy', params: BT.CancelBacktestParams, result: BT.CancelBacktestResult, summary: 'Stop a running backtest; cancelled: false when it is not running.' })
+  cancelBacktest: method({ owner: 'strategy', params: BT.CancelBacktestParams, result: BT.CancelBacktestResult, summary: 'Stop a running backtest; cancelled: false when it is not running.' }),
+
+  // ── sweep ──
+  runSweep: method({ owner: 'strategy', params: OPT.RunSweepParams, result: OPT.RunSweepResult, summary: 'Queue a grid or random search over a strategy\'s params (at most 10,000 points, 8 params); checked and stored at once, run on worker threads, resumed after a restart; progress arrives as sweepProgress events.' }),
+  listSweeps: method({ owner: 'strategy', params: OPT.ListSweepsParams, result: OPT.ListSweepsResult, summary: 'Sweeps, newest first: state, points done/failed/total, the best point so far.' }),
+  getSweep: method({ owner: 'strategy', params: OPT.GetSweepParams, result: OPT.GetSweepResult, summary: 'One sweep: its spec and each point\'s params and metrics (offset/limit page through large sweeps).' }),
+  cancelSweep: method({ owner: 'strategy', params: OPT.CancelSweepParams, result: OPT.CancelResult, summary: 'Cancel a queued or running sweep (finished points are kept); cancelled: false when it had ended.' }),
+  runWalkForward: method({ owner: 'strategy', params: OPT.RunWalkForwardParams, result: OPT.RunWalkForwardResult, summary: 'Queue a rolling or anchored walk-forward: a sweep per in-sample window, its best params run on the next out-of-sample window; progress arrives as walkForwardProgress events.' }),
+  listWalkForwards: method({ owner: 'strategy', params: OPT.ListWalkForwardsParams, result: OPT.ListWalkForwardsResult, summary: 'Walk-forwards, newest first: state, windows done, overfit windows.' }),
+  getWalkForward: method({ owner: 'strategy', params: OPT.GetWalkForwardParams, result: OPT.GetWalkForwardResult, summary: 'One walk-forward: each finished window\'s IS and OOS result side by side, trials, the overfit flag, efficiency.' }),
+  cancelWalkForward: method({ owner: 'strategy', params: OPT.CancelWalkForwardParams, result: OPT.CancelResult, summary: 'Cancel a queued or running walk-forward (finished windows are kept).' })
 } satisfies Record<string, MethodDef>
 
 export const events = {
@@ -171,7 +182,11 @@ export const events = {
   trainingProgress: A.TrainingRun,
 
   // ── backtest ──
-  backtestProgress: BT.BacktestProgress
+  backtestProgress: BT.BacktestProgress,
+
+  // ── sweep ──
+  sweepProgress: OPT.SweepProgress,
+  walkForwardProgress: OPT.WalkForwardProgress
 } satisfies Record<string, z.ZodType>
 
 /**
@@ -204,7 +219,11 @@ export const eventOwners = {
   trainingProgress: 'ai',
 
   // ── backtest ──
-  backtestProgress: 'strategy'
+  backtestProgress: 'strategy',
+
+  // ── sweep ──
+  sweepProgress: 'strategy',
+  walkForwardProgress: 'strategy'
 } as const satisfies Record<EventName, Owner>
 
 /** Events that describe a latest state: per client they are coalesced to one per frame. */

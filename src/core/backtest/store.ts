@@ -44,6 +44,37 @@ export const BACKTEST_MIGRATIONS: readonly string[] = [
      metrics  TEXT,
      error    TEXT,
      PRIMARY KEY (sweep_id, idx)
+   ) WITHOUT ROWID`,
+  // 3: sweeps as API jobs (queued, counted, best kept, failures named) and walk-forwards whose
+  // windows are each an in-sample sweep: a restarted worker resumes both where they stopped.
+  // origin: 'app' jobs are the strategy worker's to resume; 'cli' ones the command line's (--resume).
+  `ALTER TABLE sweeps ADD COLUMN done_points INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sweeps ADD COLUMN failed_points INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sweeps ADD COLUMN best_idx INTEGER;
+   ALTER TABLE sweeps ADD COLUMN best_value REAL;
+   ALTER TABLE sweeps ADD COLUMN error TEXT;
+   ALTER TABLE sweeps ADD COLUMN walk_forward_id INTEGER;
+   ALTER TABLE sweeps ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli';
+   ALTER TABLE sweep_points ADD COLUMN finished_at INTEGER;
+   UPDATE sweeps SET
+     done_points = (SELECT COUNT(*) FROM sweep_points p WHERE p.sweep_id = sweeps.id AND p.status = 'done'),
+     failed_points = (SELECT COUNT(*) FROM sweep_points p WHERE p.sweep_id = sweeps.id AND p.status = 'failed');
+   CREATE TABLE walk_forwards (
+     id         INTEGER PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     spec       TEXT    NOT NULL,
+     status     TEXT    NOT NULL,
+     windows    INTEGER NOT NULL,
+     trials     INTEGER NOT NULL,
+     error      TEXT,
+     origin     TEXT    NOT NULL
+   );
+   CREATE TABLE walk_forward_windows (
+     walk_forward_id INTEGER NOT NULL REFERENCES walk_forwards (id),
+     idx             INTEGER NOT NULL,
+     sweep_id        INTEGER NOT NULL,
+     result          TEXT,
+     PRIMARY KEY (walk_forward_id, idx)
    ) WITHOUT ROWID`
 ]
 
@@ -66,6 +97,9 @@ interface SummaryRow {
 
 const SUMMARY_COLUMNS =
   'id, created_at, strategy, strategy_name, params, data, symbol, timeframe, data_from, data_to, candles, cash, metrics, sweep_id'
+
+/** Who runs a job and resumes it: the app's strategy worker, or the command line that started it. */
+export type JobOrigin = 'app' | 'cli'
 
 export class BacktestStore {
   readonly db: Database.Database
@@ -117,11 +151,18 @@ export class BacktestStore {
     return BacktestReport.parse(JSON.parse(strFromU8(gunzipSync(new Uint8Array(row.report)))))
   }
 
-  createSweep(spec: SweepSpec, points: readonly ParamValues[], at: number): number {
+  /** A sweep and all its points, pending; `status` queued waits for the job runner, running starts now. */
+  createSweep(
+    spec: SweepSpec,
+    points: readonly ParamValues[],
+    at: number,
+    options: { status?: 'queued' | 'running'; walkForwardId?: number; origin?: JobOrigin } = {}
+  ): number {
     return this.db.transaction(() => {
       const id = Number(
-        this.db.prepare('INSERT INTO sweeps (created_at, spec, status, total) VALUES (?, ?, ?, ?)').run(at, JSON.stringify(spec), 'running', points.length)
-          .lastInsertRowid
+        this.db
+          .prepare('INSERT INTO sweeps (created_at, spec, status, total, walk_forward_id, origin) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(at, JSON.stringify(spec), options.status ?? 'running', points.length, options.walkForwardId ?? null, options.origin ?? 'cli').lastInsertRowid
       )
       const insert = this.db.prepare("INSERT INTO sweep_points (sweep_id, idx, params, status) VALUES (?, ?, ?, 'pending')")
       points.forEach((params, idx) => insert.run(id, idx, JSON.stringify(params)))
@@ -141,14 +182,18 @@ export class BacktestStore {
   }
 
   /** One point's outcome, durable before the next is counted as done. */
-  finishPoint(id: number, result: SweepPointResult): void {
-    this.db
-      .prepare('UPDATE sweep_points SET status = ?, metrics = ?, error = ? WHERE sweep_id = ? AND idx = ?')
-      .run(result.metrics ? 'done' : 'failed', result.metrics ? JSON.stringify(result.metrics) : null, result.error ?? null, id, result.index)
+  finishPoint(id: number, result: SweepPointResult, at = Date.now()): void {
+    this.db.transaction(() => {
+      const changed = this.db
+        .prepare("UPDATE sweep_points SET status = ?, metrics = ?, error = ?, finished_at = ? WHERE sweep_id = ? AND idx = ? AND status = 'pending'")
+        .run(result.metrics ? 'done' : 'failed', result.metrics ? JSON.stringify(result.metrics) : null, result.error ?? null, at, id, result.index).changes
+      if (changed === 0) return
+      this.db.prepare(`UPDATE sweeps SET ${result.metrics ? 'done_points = done_points' : 'failed_points = failed_points'} + 1 WHERE id = ?`).run(id)
+    })()
   }
 
-  setSweepStatus(id: number, status: 'running' | 'done' | 'cancelled'): void {
-    this.db.prepare('UPDATE sweeps SET status = ? WHERE id = ?').run(status, id)
+  setSweepStatus(id: number, status: 'queued' | 'running' | 'done' | 'cancelled' | 'failed', error: string | null = null): void {
+    this.db.prepare('UPDATE sweeps SET status = ?, error = ? WHERE id = ?').run(status, error, id)
   }
 
   sweepPoints(id: number): SweepPointResult[] {

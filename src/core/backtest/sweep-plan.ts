@@ -1,5 +1,8 @@
-import type { BacktestMetrics, Objective, ParamAxis, SweepPointResult, SweepSpec } from '../../shared/backtest'
+import type { Objective, ParamAxis, SweepPointResult, SweepSpec } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
+import { axisLength, objectiveValue } from '../../shared/optimization'
+
+export { objectiveValue }
 import type { ParamValue, ParamValues } from '../strategy/contract'
 
 /**
@@ -12,7 +15,7 @@ export const MAX_GRID_POINTS = 100_000
 
 function axisValues(name: string, axis: ParamAxis): ParamValue[] {
   if (Array.isArray(axis)) return axis
-  const count = Math.floor((axis.max - axis.min) / axis.step + 1e-9) + 1
+  const count = axisLength(axis)
   if (count > MAX_GRID_POINTS) throw new KeelError('bad_request', `axis ${name} has ${count} values; at most ${MAX_GRID_POINTS}`)
   const decimals = Math.max(decimalsOf(axis.min), decimalsOf(axis.step))
   return Array.from({ length: count }, (_, k) => Number((axis.min + k * axis.step).toFixed(decimals)))
@@ -64,7 +67,7 @@ export function randomPoints(axes: SweepSpec['axes'], samples: number, seed: num
     for (const [name, axis] of Object.entries(axes)) {
       if (Array.isArray(axis)) point[name] = axis[Math.floor(rand() * axis.length)]
       else {
-        const steps = Math.floor((axis.max - axis.min) / axis.step + 1e-9)
+        const steps = axisLength(axis) - 1
         const decimals = Math.max(decimalsOf(axis.min), decimalsOf(axis.step))
         point[name] = Number((axis.min + Math.round(rand() * steps) * axis.step).toFixed(decimals))
       }
@@ -76,14 +79,6 @@ export function randomPoints(axes: SweepSpec['axes'], samples: number, seed: num
 
 export function planPoints(spec: SweepSpec): ParamValues[] {
   return spec.mode === 'grid' ? gridPoints(spec.axes) : randomPoints(spec.axes, spec.samples, spec.seed)
-}
-
-/** The objective's value for ranking (higher is better): maxDrawdown counts negatively. */
-export function objectiveValue(metrics: BacktestMetrics | null, objective: Objective): number | null {
-  if (!metrics) return null
-  const value = metrics[objective]
-  if (value === null || !Number.isFinite(value)) return null
-  return objective === 'maxDrawdown' ? -value : value
 }
 
 export function bestPoint(points: readonly SweepPointResult[], objective: Objective): number | null {

@@ -1,13 +1,19 @@
+import { z } from 'zod'
 import type { BacktestRequest, SweepPointResult } from '../../shared/backtest'
+import { KeelError } from '../../shared/errors'
+import type { ParamSpecs } from '../strategy/contract'
 import { loadRequestData, resolveStrategy, runRequest, type ResolvedStrategy } from './job'
 import type { LoadedData } from './data'
-import { seriesOnBuffer, sliceByIndex } from './series'
+import { bufferOf, seriesOnBuffer, sliceByIndex } from './series'
 
 /**
  * One sweep point as an independent, serializable task: a full BacktestRequest plus, when the
  * coordinator already loaded the candles, a window onto its shared memory. A task without
  * `shared` loads its data itself, so the same task could be handed to a job queue and run on
  * another machine (see docs/backtesting.md); here it runs in a worker thread of this one.
+ *
+ * The coordinator also asks a thread to describe the strategy and to load the data, so neither
+ * the user's strategy code nor a long read of market.db ever runs on its own event loop.
  */
 export interface SweepTask {
   index: number
@@ -25,13 +31,32 @@ export interface SharedCandles {
   info: LoadedData['info']
 }
 
+/** What planning needs from a strategy: its normalised ref, param specs and warm-up. */
+export interface StrategyOutline {
+  ref: string
+  params?: ParamSpecs
+  warmup?: number
+}
+
+/** Checked where a thread's answer arrives: the shape the coordinator relies on. */
+export const StrategyOutlineSchema = z.object({
+  ref: z.string(),
+  params: z.record(z.string(), z.looseObject({ type: z.enum(['int', 'float', 'bool', 'enum']) })).optional(),
+  warmup: z.number().int().min(0).optional()
+})
+
 const strategies = new Map<string, ResolvedStrategy>()
+
+function cachedStrategy(ref: string): ResolvedStrategy {
+  let strategy = strategies.get(ref)
+  if (!strategy) strategies.set(ref, (strategy = resolveStrategy(ref)))
+  return strategy
+}
 
 /** Strategies are loaded once per thread; a point that fails carries its error instead of stopping the sweep. */
 export async function runSweepTask(task: SweepTask): Promise<SweepPointResult> {
   try {
-    let strategy = strategies.get(task.request.strategy)
-    if (!strategy) strategies.set(task.request.strategy, (strategy = resolveStrategy(task.request.strategy)))
+    const strategy = cachedStrategy(task.request.strategy)
     const data = task.shared ? sharedData(task.shared) : loadRequestData(task.request, task.dataDir)
     const report = await runRequest(task.request, { dataDir: task.dataDir, data, strategy })
     return { index: task.index, params: report.strategy.params, metrics: report.metrics }
@@ -40,6 +65,50 @@ export async function runSweepTask(task: SweepTask): Promise<SweepPointResult> {
   }
 }
 
+/** A thrown KeelError crosses a thread as a plain object: its code is kept in the message's body. */
+export interface TaskFailure {
+  failure: { code: KeelError['code']; message: string }
+}
+
+function failure(err: unknown): TaskFailure {
+  const error = KeelError.from(err)
+  return { failure: { code: err instanceof KeelError ? error.code : 'bad_request', message: error.message } }
+}
+
+export function describeStrategyTask(ref: string): StrategyOutline | TaskFailure {
+  try {
+    const { ref: normalised, definition } = cachedStrategy(ref)
+    // Only plain data leaves the thread (a spec may sit beside functions in the user's object).
+    return JSON.parse(JSON.stringify({ ref: normalised, params: definition.params, warmup: definition.warmup })) as StrategyOutline
+  } catch (err) {
+    return failure(err)
+  }
+}
+
+export function loadSharedTask(input: { request: BacktestRequest; dataDir: string }): SharedCandles | TaskFailure {
+  try {
+    const data = loadRequestData(input.request, input.dataDir, true)
+    return { buffer: bufferOf(data.series) as SharedArrayBuffer, length: data.series.length, start: 0, end: data.series.length, info: data.info }
+  } catch (err) {
+    return failure(err)
+  }
+}
+
+/** Rethrows a failure a thread reported, with its code (bad input stays a 4xx). */
+export function unwrapTask<T>(result: T | TaskFailure): T {
+  if (result !== null && typeof result === 'object' && 'failure' in result) throw new KeelError(result.failure.code, result.failure.message)
+  return result
+}
+
 function sharedData(shared: SharedCandles): LoadedData {
   return { series: sliceByIndex(seriesOnBuffer(shared.buffer, shared.length), shared.start, shared.end), info: shared.info }
+}
+
+/** What a pool thread is handed: a sweep point, or one of the two planning chores. */
+export type ThreadTask = SweepTask | { describe: string } | { load: { request: BacktestRequest; dataDir: string } }
+
+export function runThreadTask(task: ThreadTask): Promise<SweepPointResult> | StrategyOutline | SharedCandles | TaskFailure {
+  if ('describe' in task) return describeStrategyTask(task.describe)
+  if ('load' in task) return loadSharedTask(task.load)
+  return runSweepTask(task)
 }

@@ -1,11 +1,12 @@
 import type { SweepPointResult, SweepResult, SweepSpec } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
+import { TIMEFRAME_MS } from '../../shared/market-data'
+import type { ParamValues } from '../strategy/contract'
 import { resolveParams } from '../strategy/params'
-import { loadRequestData, resolveStrategy } from './job'
-import { bufferOf } from './series'
+import { seriesOnBuffer } from './series'
 import type { BacktestStore } from './store'
 import { bestPoint, planPoints } from './sweep-plan'
-import type { SharedCandles } from './sweep-task'
+import type { SharedCandles, StrategyOutline } from './sweep-task'
 import type { TaskRunner } from './thread-pool'
 
 /**
@@ -14,6 +15,9 @@ import type { TaskRunner } from './thread-pool'
  * crashed or was stopped resumes with `resume: id` from its pending points.
  */
 
+/** true: stop and mark the sweep cancelled; 'pause': stop and leave it running, to resume later. */
+export type StopRequest = boolean | 'pause'
+
 export interface SweepOptions {
   store: BacktestStore
   runner: TaskRunner
@@ -21,16 +25,47 @@ export interface SweepOptions {
   /** Resume this sweep instead of starting one from the spec. */
   resume?: number
   onProgress?: (done: number, total: number, point?: SweepPointResult) => void
-  shouldStop?: () => boolean
+  shouldStop?: () => StopRequest
+  /** Aborting it stops the points under way too (runSweep then rejects; they stay pending). */
+  signal?: AbortSignal
   now?: () => number
   /** Candles already loaded on shared memory (walk-forward passes windows of one load). */
   shared?: SharedCandles
 }
 
-export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptions): Promise<SweepResult> {
+export interface SweepOutcome extends SweepResult {
+  /** Why the sweep ended before its last point, if it did. */
+  stopped: false | 'cancelled' | 'paused'
+}
+
+export interface PreparedSweep {
+  /** The spec as stored: the strategy ref normalised, the data range pinned to the candles loaded. */
+  spec: SweepSpec
+  points: ParamValues[]
+  shared: SharedCandles
+  outline: StrategyOutline
+}
+
+/**
+ * Everything checked before a sweep is stored: the strategy (described on a pool thread), the
+ * data (loaded there too), and every planned point against the strategy's params. The range is
+ * pinned so a resumed sweep, or one resumed on another day, runs on the same candles.
+ */
+export async function prepareSweep(spec: SweepSpec, runner: TaskRunner, dataDir: string, shared?: SharedCandles): Promise<PreparedSweep> {
+  const outline = await runner.describe(spec.base.strategy)
+  const candles = shared ?? (await runner.load(spec.base, dataDir))
+  const time = seriesOnBuffer(candles.buffer, candles.length).time
+  const base = { ...spec.base, strategy: outline.ref, from: time[candles.start], to: time[candles.end - 1] + TIMEFRAME_MS[candles.info.timeframe] }
+  const points = planPoints(spec).map((p) => ({ ...base.params, ...p }))
+  for (const point of points) resolveParams(outline.params, point)
+  return { spec: { ...spec, base }, points, shared: candles, outline }
+}
+
+export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptions): Promise<SweepOutcome> {
   const { store } = options
   let id: number
   let spec: SweepSpec
+  let shared = options.shared
   if (options.resume !== undefined) {
     const stored = store.sweep(options.resume)
     if (!stored) throw new KeelError('not_found', `sweep ${options.resume} not found`)
@@ -39,41 +74,35 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
     store.setSweepStatus(id, 'running')
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a sweep needs a spec or a sweep id to resume')
-    spec = specOrNull
-    const { definition } = resolveStrategy(spec.base.strategy)
-    const points = planPoints(spec).map((p) => ({ ...spec.base.params, ...p }))
-    // Every point is checked against the strategy's params before anything runs.
-    for (const point of points) resolveParams(definition.params, point)
-    id = store.createSweep(spec, points, (options.now ?? Date.now)())
+    const prepared = await prepareSweep(specOrNull, options.runner, options.dataDir, shared)
+    spec = prepared.spec
+    shared = prepared.shared
+    id = store.createSweep(spec, prepared.points, (options.now ?? Date.now)())
   }
   const pending = store.pendingPoints(id)
   const total = store.sweep(id)?.total ?? pending.length
   let done = total - pending.length
   options.onProgress?.(done, total)
-  const shared = options.shared ?? shareData(spec, options.dataDir)
-  const base = { ...spec.base, strategy: resolveStrategy(spec.base.strategy).ref }
+  if (pending.length > 0) shared ??= await options.runner.load(spec.base, options.dataDir)
   let next = 0
-  let stopped = false
+  let stopped: SweepOutcome['stopped'] = false
   const worker = async (): Promise<void> => {
-    while (next < pending.length) {
-      if (options.shouldStop?.()) {
-        stopped = true
+    while (next < pending.length && !stopped) {
+      const stop = options.shouldStop?.()
+      if (stop) {
+        stopped = stop === 'pause' ? 'paused' : 'cancelled'
         return
       }
       const point = pending[next++]
-      const result = await options.runner.run({ index: point.index, request: { ...base, params: point.params }, dataDir: options.dataDir, shared })
-      store.finishPoint(id, result)
+      const result = await options.runner.run({ index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared }, options.signal)
+      store.finishPoint(id, result, (options.now ?? Date.now)())
       options.onProgress?.(++done, total, result)
     }
   }
   await Promise.all(Array.from({ length: Math.min(options.runner.threads, Math.max(1, pending.length)) }, worker))
-  store.setSweepStatus(id, stopped ? 'cancelled' : 'done')
+  // Set inside the workers: read through a cast so the compiler does not narrow it to false.
+  const outcome = stopped as SweepOutcome['stopped']
+  if (outcome !== 'paused') store.setSweepStatus(id, outcome ? 'cancelled' : 'done')
   const points = store.sweepPoints(id)
-  return { sweepId: id, objective: spec.objective, points, best: bestPoint(points, spec.objective) }
-}
-
-/** Loads the sweep's candles once onto shared memory: every thread reads them without a copy. */
-function shareData(spec: SweepSpec, dataDir: string): SharedCandles {
-  const data = loadRequestData(spec.base, dataDir, true)
-  return { buffer: bufferOf(data.series) as SharedArrayBuffer, length: data.series.length, start: 0, end: data.series.length, info: data.info }
+  return { sweepId: id, objective: spec.objective, points, best: bestPoint(points, spec.objective), stopped: outcome }
 }

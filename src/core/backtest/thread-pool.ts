@@ -2,18 +2,43 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Piscina } from 'piscina'
-import type { SweepPointResult } from '../../shared/backtest'
-import { runSweepTask, type SweepTask } from './sweep-task'
+import type { BacktestRequest, SweepPointResult } from '../../shared/backtest'
+import {
+  describeStrategyTask,
+  loadSharedTask,
+  runSweepTask,
+  StrategyOutlineSchema,
+  unwrapTask,
+  type SharedCandles,
+  type StrategyOutline,
+  type SweepTask,
+  type TaskFailure,
+  type ThreadTask
+} from './sweep-task'
 
 /** Runs sweep tasks: on worker threads (piscina), or in this thread (one thread, tests). */
 export interface TaskRunner {
   readonly threads: number
-  run(task: SweepTask): Promise<SweepPointResult>
+  /** An aborted signal ends the point at once (its thread is stopped) and rejects. */
+  run(task: SweepTask, signal?: AbortSignal): Promise<SweepPointResult>
+  /** The strategy's ref, param specs and warm-up (loading a strategy file runs user code). */
+  describe(ref: string): Promise<StrategyOutline>
+  /** The request's candles on shared memory, read once for every point. */
+  load(request: BacktestRequest, dataDir: string): Promise<SharedCandles>
   close(): Promise<void>
 }
 
 export function inThisThread(): TaskRunner {
-  return { threads: 1, run: runSweepTask, close: async () => undefined }
+  return {
+    threads: 1,
+    run: async (task, signal) => {
+      signal?.throwIfAborted()
+      return runSweepTask(task)
+    },
+    describe: async (ref) => unwrapTask(describeStrategyTask(ref)),
+    load: async (request, dataDir) => unwrapTask(loadSharedTask({ request, dataDir })),
+    close: async () => undefined
+  }
 }
 
 export interface PoolOptions {
@@ -33,7 +58,7 @@ export function defaultWorkerEntry(): { filename: string; execArgv: string[] } {
 export function threadPool(options: PoolOptions = {}): TaskRunner {
   const threads = Math.max(1, options.threads ?? availableParallelism())
   const entry = options.filename ? { filename: options.filename, execArgv: options.execArgv ?? [] } : defaultWorkerEntry()
-  const pool = new Piscina<SweepTask, SweepPointResult>({
+  const pool = new Piscina<ThreadTask, unknown>({
     filename: entry.filename,
     execArgv: entry.execArgv,
     minThreads: threads,
@@ -43,7 +68,28 @@ export function threadPool(options: PoolOptions = {}): TaskRunner {
   })
   return {
     threads,
-    run: (task) => pool.run(task),
+    run: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<SweepPointResult>,
+    describe: async (ref) => StrategyOutlineSchema.parse(unwrapTask((await pool.run({ describe: ref })) as StrategyOutline | TaskFailure)) as StrategyOutline,
+    load: async (request, dataDir) => unwrapTask((await pool.run({ load: { request, dataDir } })) as SharedCandles | TaskFailure),
     close: () => pool.destroy()
+  }
+}
+
+/** A runner started on first use and ended by release() (or close()): idle, it holds no threads. */
+export function onDemand(threads: number, start: () => TaskRunner): TaskRunner & { release(): Promise<void> } {
+  let runner: TaskRunner | null = null
+  const get = () => (runner ??= start())
+  const release = async () => {
+    const current = runner
+    runner = null
+    await current?.close()
+  }
+  return {
+    threads,
+    run: (task, signal) => get().run(task, signal),
+    describe: (ref) => get().describe(ref),
+    load: (request, dataDir) => get().load(request, dataDir),
+    release,
+    close: release
   }
 }

@@ -1,24 +1,39 @@
-import type { BacktestMetrics, WalkForwardReport, WalkForwardSpec, WalkForwardWindow } from '../../shared/backtest'
+import type { BacktestMetrics, WalkForwardReport, WalkForwardSpec } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
-import { loadRequestData, resolveStrategy } from './job'
-import { bufferOf } from './series'
+import type { StoredWindow } from '../../shared/optimization'
+import type { ParamValues } from '../strategy/contract'
+import { seriesOnBuffer } from './series'
 import type { BacktestStore } from './store'
-import { runSweep } from './sweep'
+import { prepareSweep, runSweep, type StopRequest } from './sweep'
 import { objectiveValue } from './sweep-plan'
+import { SweepJobs } from './sweep-store'
 import type { SharedCandles } from './sweep-task'
 import type { TaskRunner } from './thread-pool'
 
 /**
  * Walk-forward optimisation: the params are chosen by a sweep over each in-sample window and
  * judged on the out-of-sample window right after it, which the choice never saw. A window whose
- * OOS result falls well short of its IS result is flagged as overfit.
+ * OOS result falls well short of its IS result is flagged as overfit. Each window's sweep and
+ * result are stored as they finish, so a walk-forward interrupted anywhere resumes (`resume: id`)
+ * without running a finished point or window again.
  */
 
 export interface WalkForwardOptions {
   store: BacktestStore
   runner: TaskRunner
   dataDir: string
-  onProgress?: (done: number, total: number) => void
+  /** Resume this walk-forward instead of starting one from the spec. */
+  resume?: number
+  /** Trials done and planned over the whole walk-forward, and the window under way. */
+  onProgress?: (done: number, total: number, window: number) => void
+  shouldStop?: () => StopRequest
+  signal?: AbortSignal
+  now?: () => number
+}
+
+export interface WalkForwardOutcome extends WalkForwardReport {
+  walkForwardId: number
+  stopped: false | 'cancelled' | 'paused'
 }
 
 export interface WindowBounds {
@@ -39,52 +54,90 @@ export function windowBounds(candles: number, scheme: WalkForwardSpec['scheme'],
   return out
 }
 
-export async function runWalkForward(spec: WalkForwardSpec, options: WalkForwardOptions): Promise<WalkForwardReport> {
-  const { sweep } = spec
-  const data = loadRequestData(sweep.base, options.dataDir, true)
-  const n = data.series.length
+export interface PreparedWalkForward {
+  spec: WalkForwardSpec
+  bounds: WindowBounds[]
+  /** Every window sweeps these points; each window also has one OOS run. */
+  points: ParamValues[]
+  shared: SharedCandles
+  warmup: number
+}
+
+/** Checks a walk-forward before it is stored: data, strategy, points and at least one window. */
+export async function prepareWalkForward(spec: WalkForwardSpec, runner: TaskRunner, dataDir: string): Promise<PreparedWalkForward> {
+  const sweep = await prepareSweep(spec.sweep, runner, dataDir)
+  const n = sweep.shared.length
   const bounds = windowBounds(n, spec.scheme, spec.inSample, spec.outOfSample)
   if (bounds.length === 0) {
     throw new KeelError('bad_request', `${n} candles hold no window of ${spec.inSample} in-sample + ${spec.outOfSample} out-of-sample candles`)
   }
-  const { definition, ref } = resolveStrategy(sweep.base.strategy)
-  const warmup = sweep.base.config.warmup ?? definition.warmup ?? 0
-  const window = (start: number, end: number): SharedCandles => ({
-    buffer: bufferOf(data.series) as SharedArrayBuffer,
-    length: n,
-    start,
-    end,
-    info: data.info
-  })
-  const time = data.series.time
-  const step = n > 1 ? time[1] - time[0] : 0
-  const windows: WalkForwardWindow[] = []
-  let totalTrials = 0
+  const warmup = spec.sweep.base.config.warmup ?? sweep.outline.warmup ?? 0
+  return { spec: { ...spec, sweep: sweep.spec }, bounds, points: sweep.points, shared: sweep.shared, warmup }
+}
+
+export async function runWalkForward(specOrNull: WalkForwardSpec | null, options: WalkForwardOptions): Promise<WalkForwardOutcome> {
+  const jobs = new SweepJobs(options.store)
+  const now = options.now ?? Date.now
+  let id: number
+  let prepared: PreparedWalkForward
+  if (options.resume !== undefined) {
+    const stored = jobs.walkForward(options.resume)
+    if (!stored) throw new KeelError('not_found', `walk-forward ${options.resume} not found`)
+    id = options.resume
+    prepared = await prepareWalkForward(stored.spec, options.runner, options.dataDir)
+  } else {
+    if (!specOrNull) throw new KeelError('bad_request', 'a walk-forward needs a spec or an id to resume')
+    prepared = await prepareWalkForward(specOrNull, options.runner, options.dataDir)
+    id = jobs.createWalkForward(prepared.spec, prepared.bounds.length, prepared.bounds.length * (prepared.points.length + 1), now(), 'cli')
+  }
+  jobs.setWalkForwardStatus(id, 'running')
+  const { spec, bounds, shared } = prepared
+  const sweepSpec = spec.sweep
+  const window = (start: number, end: number): SharedCandles => ({ ...shared, start, end })
+  const time = seriesOnBuffer(shared.buffer, shared.length).time
+  const step = shared.length > 1 ? time[1] - time[0] : 0
+  const perWindow = prepared.points.length + 1
+  const total = bounds.length * perWindow
+  const windows = jobs.windows(id)
+  let stopped: WalkForwardOutcome['stopped'] = false
   for (const [k, b] of bounds.entries()) {
-    const result = await runSweep(sweep, {
+    if (windows.some((w) => w.index === k)) continue
+    const sweepId =
+      jobs.windowSweep(id, k) ??
+      jobs.startWindow(id, k, () => options.store.createSweep(sweepSpec, prepared.points, now(), { status: 'running', walkForwardId: id }))
+    const result = await runSweep(null, {
       store: options.store,
       runner: options.runner,
       dataDir: options.dataDir,
+      resume: sweepId,
       shared: window(b.isStart, b.isEnd),
-      onProgress: (done, total) => options.onProgress?.(k * (total + 1) + done, bounds.length * (total + 1))
+      shouldStop: options.shouldStop,
+      signal: options.signal,
+      now,
+      onProgress: (done) => options.onProgress?.(k * perWindow + done, total, k)
     })
-    totalTrials += result.points.length
+    if (result.stopped) {
+      stopped = result.stopped
+      break
+    }
     const best = result.best === null ? undefined : result.points[result.best]
     let oosMetrics: BacktestMetrics | null = null
     if (best) {
       // The OOS run starts `warmup` candles early so the strategy is warm at the window's first candle.
       const oos = await options.runner.run({
         index: 0,
-        request: { ...sweep.base, strategy: ref, params: best.params },
+        request: { ...sweepSpec.base, params: best.params },
         dataDir: options.dataDir,
-        shared: window(Math.max(0, b.isEnd - warmup), b.oosEnd)
-      })
+        shared: window(Math.max(0, b.isEnd - prepared.warmup), b.oosEnd)
+      }, options.signal)
       if (oos.error) throw new KeelError('rejected', `out-of-sample run of window ${k + 1} failed: ${oos.error}`)
       oosMetrics = oos.metrics
     }
-    const isObjective = objectiveValue(best?.metrics ?? null, sweep.objective)
-    const oosObjective = objectiveValue(oosMetrics, sweep.objective)
-    windows.push({
+    const isObjective = objectiveValue(best?.metrics ?? null, sweepSpec.objective)
+    const oosObjective = objectiveValue(oosMetrics, sweepSpec.objective)
+    const stored: StoredWindow = {
+      index: k,
+      sweepId,
       inSample: { from: time[b.isStart], to: time[b.isEnd - 1] + step },
       outOfSample: { from: time[b.isEnd], to: time[b.oosEnd - 1] + step },
       trials: result.points.length,
@@ -94,16 +147,25 @@ export async function runWalkForward(spec: WalkForwardSpec, options: WalkForward
       isMetrics: best?.metrics ?? null,
       oosMetrics,
       overfit: isObjective !== null && isObjective > 0 && (oosObjective === null || oosObjective < spec.overfitRatio * isObjective)
-    })
+    }
+    jobs.finishWindow(id, stored)
+    windows.push(stored)
+    options.onProgress?.((k + 1) * perWindow, total, k)
   }
+  if (stopped !== 'paused') jobs.setWalkForwardStatus(id, stopped ? 'cancelled' : 'done')
+  return { walkForwardId: id, stopped, ...summarise(spec, windows) }
+}
+
+/** The report over the windows finished so far. */
+export function summarise(spec: WalkForwardSpec, windows: readonly StoredWindow[]): WalkForwardReport {
   const scored = windows.filter((w) => w.isObjective !== null && w.oosObjective !== null)
   const meanIs = scored.reduce((s, w) => s + (w.isObjective ?? 0), 0) / (scored.length || 1)
   const meanOos = scored.reduce((s, w) => s + (w.oosObjective ?? 0), 0) / (scored.length || 1)
   return {
-    objective: sweep.objective,
+    objective: spec.sweep.objective,
     scheme: spec.scheme,
-    windows,
-    totalTrials,
+    windows: [...windows].sort((a, b) => a.index - b.index),
+    totalTrials: windows.reduce((n, w) => n + w.trials, 0),
     efficiency: scored.length > 0 && meanIs > 0 ? meanOos / meanIs : null,
     overfitWindows: windows.filter((w) => w.overfit).length
   }

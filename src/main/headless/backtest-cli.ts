@@ -8,6 +8,7 @@ import { resolveStrategy, runRequest } from '../../core/backtest/job'
 import { BacktestStore } from '../../core/backtest/store'
 import type { ParamSpecs, ParamValue } from '../../core/strategy/contract'
 import { defaultDataDir } from './cli-args'
+import { isSweepArgv, sweepCli, SWEEP_USAGE } from './sweep-cli'
 
 /**
  * `keel backtest`: one backtest in this process, a summary table on stdout (or the whole report
@@ -33,7 +34,9 @@ export const BACKTEST_USAGE = `Usage: keel backtest --strategy <file|builtin> --
   --data-dir DIR     where market.db and backtests.db live (default: the app's folder)
   --no-save          do not store the run in backtests.db
   --progress         draw the progress bar even when stderr is not a terminal
-  --json             print the whole report as JSON on stdout`
+  --json             print the whole report as JSON on stdout
+
+${SWEEP_USAGE}`
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -41,7 +44,7 @@ export interface CliIo {
   stderrIsTty: boolean
 }
 
-const PROCESS_IO: CliIo = {
+export const PROCESS_IO: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stderrIsTty: process.stderr.isTTY === true
@@ -60,6 +63,7 @@ interface CliRun {
 
 /** Runs `keel backtest …` (argv without the command); resolves to the process exit code. */
 export async function backtestCli(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
+  if (isSweepArgv(argv)) return sweepCli(argv, io)
   let run: CliCommand
   try {
     run = parseBacktestArgs(argv)
@@ -186,7 +190,7 @@ function rawParams(pairs: string[]): Record<string, string> {
 }
 
 /** Text from the command line, typed by the strategy's specs (resolveParams then checks ranges). */
-function typedParams(specs: ParamSpecs | undefined, raw: Record<string, ParamValue>): Record<string, ParamValue> {
+export function typedParams(specs: ParamSpecs | undefined, raw: Record<string, ParamValue>): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {}
   for (const [name, value] of Object.entries(raw)) {
     const spec = specs?.[name]
@@ -208,22 +212,23 @@ function typedParams(specs: ParamSpecs | undefined, raw: Record<string, ParamVal
   return out
 }
 
-function messageOf(err: unknown): string {
+export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
 /** A bar on stderr, drawn only for runs that last (over half a second) and at most 10 times a second. */
-class ProgressBar {
+export class ProgressBar {
   private readonly started = Date.now()
   private lastDraw = 0
   private drawn = false
 
   constructor(
     private readonly io: CliIo,
-    private readonly enabled: boolean
+    private readonly enabled: boolean,
+    private readonly unit = 'candles'
   ) {}
 
-  update(done: number, total: number): void {
+  update(done: number, total: number, note = ''): void {
     if (!this.enabled || total === 0) return
     const now = Date.now()
     if (now - this.started < 500 || (now - this.lastDraw < 100 && done < total)) return
@@ -231,7 +236,7 @@ class ProgressBar {
     const width = 30
     const filled = Math.round((done / total) * width)
     const pct = Math.floor((done / total) * 100)
-    this.io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} candles`)
+    this.io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${this.unit}${note}`)
     this.drawn = true
   }
 

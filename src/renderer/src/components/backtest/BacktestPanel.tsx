@@ -3,7 +3,10 @@ import type { BacktestMetrics, BacktestReport, BacktestRequestInput } from '../.
 import { useClient } from '../../client-context'
 import { useBacktestStore } from '../../stores/backtest'
 import { BacktestPriceChart } from './BacktestPriceChart'
+import { useSweepStore } from '../../stores/sweep'
+import { BacktestViewSwitch, OptimizationView } from './BacktestViews'
 import { CurveChart } from './CurveChart'
+import { parseParamText } from './params-text'
 
 /** The Backtest tab: run a strategy over history with progress, read its report, compare runs. */
 
@@ -27,18 +30,6 @@ const METRIC_ROWS: [string, (m: BacktestMetrics) => string][] = [
   ['Fees paid', (m) => num(m.feesPaid)],
   ['End equity', (m) => num(m.endEquity)]
 ]
-
-/** "fast=10, slow=30, flag=true" → typed values (numbers and booleans where they read as such). */
-export function parseParamText(text: string): Record<string, number | boolean | string> {
-  const out: Record<string, number | boolean | string> = {}
-  for (const part of text.split(/[,\s]+/).filter(Boolean)) {
-    const eq = part.indexOf('=')
-    if (eq <= 0) throw new Error(`"${part}" is not name=value`)
-    const raw = part.slice(eq + 1)
-    out[part.slice(0, eq)] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw
-  }
-  return out
-}
 
 function RunForm(): JSX.Element {
   const client = useClient()
@@ -237,8 +228,18 @@ function Report(): JSX.Element | null {
 
 export function BacktestPanel(): JSX.Element {
   const error = useBacktestStore((s) => s.error)
+  const view = useSweepStore((s) => s.view)
+  if (view !== 'run') {
+    return (
+      <div className="backtest-panel">
+        <BacktestViewSwitch />
+        <OptimizationView />
+      </div>
+    )
+  }
   return (
     <div className="backtest-panel">
+      <BacktestViewSwitch />
       <RunForm />
       <Progress />
       {error ? (

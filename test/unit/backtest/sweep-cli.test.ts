@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runRequest } from '../../../src/core/backtest/job'
+import { backtestCli } from '../../../src/main/headless/backtest-cli'
+import { splitSweepArgs } from '../../../src/main/headless/sweep-cli'
+import { BacktestRequest } from '../../../src/shared/backtest'
+import { parseAxesText, sweepSize } from '../../../src/shared/optimization'
+import { walkCandles } from './fixtures'
+
+function capture() {
+  const out = { stdout: '', stderr: '' }
+  return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), stderrIsTty: false } }
+}
+
+describe('keel backtest --sweep / --walk-forward (in process)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-sweep-cli-'))
+  const candles = walkCandles(900, 7)
+  const csv = join(dir, 'walk.csv')
+  writeFileSync(csv, `timestamp,open,high,low,close,volume\n${candles.map((c) => c.join(',')).join('\n')}\n`)
+  const base = ['--strategy', 'sma-cross', '--data', csv, '--param', 'amount=2', '--warmup', '20', '--fill', 'next-open', '--amount-step', '1', '--data-dir', dir]
+
+  it('axes text: ranges with steps, lists, and sizes counted without listing', () => {
+    expect(parseAxesText('fast=5..20:5 slow=30,40 on=true,false')).toEqual({ fast: { min: 5, max: 20, step: 5 }, slow: [30, 40], on: [true, false] })
+    expect(parseAxesText('x=1..3')).toEqual({ x: { min: 1, max: 3, step: 1 } })
+    expect(sweepSize({ mode: 'grid', samples: 1, axes: parseAxesText('fast=5..20:5 slow=30,40') })).toBe(8)
+    expect(sweepSize({ mode: 'grid', samples: 1, axes: { x: { min: 0, max: 1e308, step: 1e-300 } } })).toBe(Infinity)
+    expect(() => parseAxesText('fast=20..5')).toThrow(/end is below its start/)
+    expect(() => parseAxesText('fast')).toThrow(/not name=range/)
+    expect(splitSweepArgs(['--sweep', 'fast=1,2', '--json', '--random=5', '--strategy', 'x'])).toEqual({ flags: { axes: { fast: [1, 2] }, random: 5 }, rest: ['--json', '--strategy', 'x'] })
+  })
+
+  it('--sweep --json: every point equals its own single backtest; the best is the highest objective', async () => {
+    const { out, io } = capture()
+    const code = await backtestCli([...base, '--sweep', 'fast=3..9:3', '--sweep', 'slow=20,30', '--objective', 'totalReturn', '--threads', '2', '--json'], io)
+    expect(out.stderr).toBe('')
+    expect(code).toBe(0)
+    const result = JSON.parse(out.stdout) as { points: { params: Record<string, number>; metrics: { totalReturn: number } }[]; best: number }
+    expect(result.points.map((p) => [p.params.fast, p.params.slow])).toEqual([[3, 20], [3, 30], [6, 20], [6, 30], [9, 20], [9, 30]])
+    for (const point of result.points) {
+      const single = await runRequest(
+        BacktestRequest.parse({ strategy: 'sma-cross', data: csv, params: point.params, config: { warmup: 20, fill: 'next-open', amountStep: 1 } }),
+        { dataDir: dir }
+      )
+      expect(point.metrics).toEqual(single.metrics)
+    }
+    const returns = result.points.map((p) => p.metrics.totalReturn)
+    expect(result.best).toBe(returns.indexOf(Math.max(...returns)))
+  }, 120_000)
+
+  it('--walk-forward rolling:IS:OOS: the windows fall on the candles computed by hand', async () => {
+    const { out, io } = capture()
+    const code = await backtestCli([...base, '--sweep', 'fast=3,6', '--sweep', 'slow=20', '--walk-forward', 'rolling:300:200', '--threads', '1', '--json'], io)
+    expect(out.stderr).toBe('')
+    expect(code).toBe(0)
+    const report = JSON.parse(out.stdout) as { windows: { inSample: { from: number; to: number }; outOfSample: { from: number; to: number }; trials: number }[] }
+    // 900 candles: IS [0,300) OOS [300,500); IS [200,500) OOS [500,700); IS [400,700) OOS [700,900).
+    const step = candles[1][0] - candles[0][0]
+    const at = (k: number) => (k < candles.length ? candles[k][0] : candles[candles.length - 1][0] + step)
+    expect(report.windows.map((w) => [w.inSample.from, w.inSample.to, w.outOfSample.from, w.outOfSample.to])).toEqual([
+      [at(0), at(300), at(300), at(500)],
+      [at(200), at(500), at(500), at(700)],
+      [at(400), at(700), at(700), at(900)]
+    ])
+    expect(report.windows.every((w) => w.trials === 2)).toBe(true)
+  }, 120_000)
+
+  it('bad sweep flags exit 2 with the reason', async () => {
+    for (const [args, reason] of [
+      [['--sweep', 'fast'], /--sweep must be name=/],
+      [['--sweep', 'fast=5,10', '--objective', 'luck'], /--objective must be one of/],
+      [['--sweep', 'fast=5,10', '--walk-forward', 'rolling:300'], /--walk-forward must be/],
+      [['--sweep', 'fast=0,5'], /fast must be at least 1/],
+      [['--resume', '999'], /sweep 999 not found/]
+    ] as const) {
+      const { out, io } = capture()
+      expect(await backtestCli([...base, ...args], io)).toBe(2)
+      expect(out.stderr).toMatch(reason)
+    }
+  }, 60_000)
+})
