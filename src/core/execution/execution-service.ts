@@ -34,7 +34,7 @@ import type { ExchangeState } from '../exchange/state'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
-import { Executor } from './executor'
+import { Executor, type ExecutorTap } from './executor'
 import { WarmupGate } from './warmup-gate'
 
 type ExecutionEvent = 'orderUpdated' | 'fillCreated' | 'balanceChanged'
@@ -137,6 +137,11 @@ export class ExecutionService {
   }
   resetAccount(params: ResetAccountParams): Promise<AccountSummary> {
     return this.command({ kind: 'resetAccount', at: this.now(), params })
+  }
+
+  /** Hands every applied input to `tap` from now on (the paper-session recorder). */
+  record(tap: ExecutorTap): void {
+    this.executor.setTap(tap)
   }
 
   /** Protections (src/core/protections) judge every new order; a re-send of a journaled one passes. */

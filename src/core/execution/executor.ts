@@ -4,9 +4,19 @@ import {
   hydrateOrder,
   type ApplyResult,
   type EngineInput,
-  type ExchangeState
+  type ExchangeState,
+  type OrderRecord
 } from '../exchange'
 import type { TradingStore } from '../storage/trading'
+
+/** Sees exactly what the engine applied and kept (src/core/backtest/replay-recorder.ts records it).
+ * Its methods never throw and never block for long: order handling does not wait on it. */
+export interface ExecutorTap {
+  /** The state the following inputs apply to; called when tapped and after every reload. */
+  began(state: ExchangeState): void
+  /** Inputs just committed, in order; `hydrated`: an order fetched from the journal before it. */
+  committed(entries: readonly { input: EngineInput; hydrated?: OrderRecord }[]): void
+}
 
 /**
  * The paper exchange made durable: owns the engine state, applies commands and market events
@@ -19,6 +29,7 @@ import type { TradingStore } from '../storage/trading'
  */
 export class Executor {
   private engineState: ExchangeState
+  private tap: ExecutorTap | undefined
 
   constructor(private readonly store: TradingStore) {
     this.engineState = store.loadState()
@@ -27,6 +38,11 @@ export class Executor {
   /** The live engine state (read it; change it only through applyAndPersist / applyBatch). */
   get state(): ExchangeState {
     return this.engineState
+  }
+
+  setTap(tap: ExecutorTap): void {
+    this.tap = tap
+    tap.began(this.engineState)
   }
 
   applyAndPersist(input: EngineInput): ApplyResult {
@@ -41,18 +57,19 @@ export class Executor {
    */
   applyBatch(inputs: readonly EngineInput[]): ApplyResult[] {
     const results: ApplyResult[] = []
-    let pending: { input: EngineInput; result: ApplyResult }[] = []
+    let pending: { input: EngineInput; result: ApplyResult; hydrated?: OrderRecord }[] = []
     for (const input of inputs) {
-      this.hydrateReferencedOrder(input)
+      const hydrated = this.hydrateReferencedOrder(input)
       const result = apply(this.engineState, input)
       if (result.rollback) {
         this.commit(pending)
         pending = []
         this.engineState = this.store.loadState()
+        this.tap?.began(this.engineState)
         results.push({ reply: result.reply, effects: [] })
         continue
       }
-      pending.push({ input, result })
+      pending.push({ input, result, hydrated })
       results.push(result)
     }
     this.commit(pending)
@@ -64,19 +81,21 @@ export class Executor {
     return this.engineState.byClientId.has(clientKey(account, clientOrderId)) || this.store.findOrder({ account, clientOrderId }) !== undefined
   }
 
-  private commit(batch: readonly { input: EngineInput; result: ApplyResult }[]): void {
+  private commit(batch: readonly { input: EngineInput; result: ApplyResult; hydrated?: OrderRecord }[]): void {
     try {
       this.store.write(batch)
     } catch (err) {
       this.engineState = this.store.loadState()
+      this.tap?.began(this.engineState)
       throw err
     }
+    if (batch.length > 0) this.tap?.committed(batch)
   }
 
   /** Orders older than the engine's memory window are fetched before a command names them,
    * so idempotent re-sends and cancels of old orders behave as if they were in memory. */
-  private hydrateReferencedOrder(input: EngineInput): void {
-    if (input.kind !== 'placeOrder' && input.kind !== 'cancelOrder' && input.kind !== 'amendOrder') return
+  private hydrateReferencedOrder(input: EngineInput): OrderRecord | undefined {
+    if (input.kind !== 'placeOrder' && input.kind !== 'cancelOrder' && input.kind !== 'amendOrder') return undefined
     const { account, clientOrderId } = input.params
     const orderId = input.kind === 'placeOrder' ? undefined : input.params.orderId
     const state = this.engineState
@@ -86,6 +105,11 @@ export class Executor {
     } else if (clientOrderId !== undefined && !state.byClientId.has(clientKey(account, clientOrderId))) {
       order = this.store.findOrder({ account, clientOrderId })
     }
-    if (order) hydrateOrder(state, order)
+    if (order && !state.orders.has(order.id)) {
+      hydrateOrder(state, order)
+      // As fetched: the engine is about to change it.
+      return structuredClone(order)
+    }
+    return undefined
   }
 }
