@@ -146,10 +146,10 @@ export class SessionRecorder implements ExecutorTap {
     }
   }
 
-  /** Deletes the oldest segments (never the open one) until the rest fit in `budget` bytes. */
+  /** Deletes the oldest segments (called while none is open) until the rest fit in `budget` bytes. */
   private prune(budget: number): void {
     const files = readdirSync(this.options.dir)
-      .filter((f) => SESSION_FILE.test(f) && f !== this.file)
+      .filter((f) => SESSION_FILE.test(f))
       .map((f) => ({ f, ...statOf(join(this.options.dir, f)) }))
       .sort((a, b) => a.mtime - b.mtime || a.f.localeCompare(b.f))
     let total = files.reduce((sum, x) => sum + x.size, 0)
@@ -179,6 +179,7 @@ export class SessionRecorder implements ExecutorTap {
       // The descriptor is gone either way.
     }
     this.fd = undefined
+    this.file = undefined
   }
 }
 

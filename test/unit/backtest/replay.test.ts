@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseInput, type EngineInput, type RawEngineInput } from '../../../src/core/exchange'
+import { parseInput, type RawEngineInput } from '../../../src/core/exchange'
 import { Executor } from '../../../src/core/execution/executor'
 import { TradingStore } from '../../../src/core/storage/trading'
 import { SessionRecorder, type RecorderOptions } from '../../../src/core/backtest/replay-recorder'
@@ -146,6 +146,96 @@ describe('paper session recording and replay', () => {
     // G: placed in the last candle: no next open.
     expect(codes(byClient(cmp.orders, 'G'))).toEqual(['after_data'])
     expect(cmp.summary).toMatchObject({ next_open: 1, not_touched: 1, partial_volume: 1, gap_open: 1, fee: 1, cancelled_first: 1, after_data: 1, timing: 4 })
+    store.close()
+  })
+
+  it('rotates segments under the cap, deletes the oldest, and each kept segment replays alone to the journal', async () => {
+    const dataDir = tmp()
+    const { store, send } = session(dataDir, { segmentBytes: 2_000, maxBytes: 12_000 })
+    playScenario(send)
+    for (let i = 0; i < 40; i++) send(trade(180_000 + i * 1_000, 104 + (i % 3), 1))
+    send(place(230_000, 'H', { side: 'sell', type: 'market', amount: 0.3 }))
+    const files = readdirSync(join(dataDir, 'recordings'))
+    const sizes = recordingIds(dataDir).map((id) => readFileSync(join(dataDir, 'recordings', `${id}.jsonl`)).length)
+    expect(files.length).toBeGreaterThan(2)
+    // The cap: the closed segments fit in the cap less one segment, left for the open one.
+    expect(sizes.slice(0, -1).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(12_000 - 2_000)
+    expect(files).not.toContain('session-1680000000000-4242-1.jsonl')
+    const live = await allFills(store)
+    const fetchLive = async (account: string, fromSeq: number) => live.filter((f) => f.account === account && Number(f.id.slice(1)) >= fromSeq)
+    let checked = 0
+    for (const id of recordingIds(dataDir)) {
+      const report = await compareReplay(dataDir, { id, timeframe: '1m', fill: 'book', intrabar: 'pessimistic' }, fetchLive)
+      expect(report.faithful.differences).toEqual([])
+      expect(report.faithful.onlyLive).toEqual([])
+      expect(report.faithful.onlyReplay).toEqual([])
+      checked += report.faithful.live.matched
+    }
+    // Together the kept segments cover every journal fill from the first kept one on (H's at least).
+    const firstSeq = readRecording(dataDir, recordingIds(dataDir)[0]).state.nextFillSeq
+    const covered = live.filter((f) => Number(f.id.slice(1)) >= firstSeq)
+    expect(covered.some((f) => f.clientOrderId === 'H')).toBe(true)
+    expect(checked).toBe(covered.length)
+    store.close()
+  })
+
+  it('a full disk stops the recording, never the orders; it resumes in a new segment a minute later', async () => {
+    const dataDir = tmp()
+    const dir = join(dataDir, 'recordings')
+    mkdirSync(dir)
+    // The first segment's file is /dev/full: every write to it fails with ENOSPC.
+    symlinkSync('/dev/full', join(dir, 'session-1680000000000-4242-1.jsonl'))
+    let now = T
+    const { store, send, recorder, logs } = session(dataDir, {}, () => now)
+    expect(recorder.status.recording).toBe(false)
+    expect(recorder.status.stopped).toMatch(/ENOSPC|no space/i)
+    expect(logs.join('\n')).toMatch(/recording stopped/)
+    playScenario(send)
+    // Every order went through: the journal has all six fills.
+    expect((await allFills(store)).length).toBe(6)
+    unlinkSync(join(dir, 'session-1680000000000-4242-1.jsonl'))
+    now += 61_000
+    send(trade(240_000, 104, 1))
+    expect(recorder.status.recording).toBe(true)
+    send(place(241_000, 'H', { side: 'sell', type: 'market', amount: 0.3 }))
+    const [id] = recordingIds(dataDir)
+    expect(id).toBe('session-1680000000000-4242-2')
+    const rec = readRecording(dataDir, id)
+    expect(rec.head.start).toBe('resume')
+    const live = await allFills(store)
+    const report = await compareReplay(dataDir, { id, timeframe: '1m', fill: 'book', intrabar: 'pessimistic' }, async (a, from) => live.filter((f) => f.account === a && Number(f.id.slice(1)) >= from))
+    expect(report.faithful.live).toEqual({ checked: true, fills: 1, matched: 1 })
+    expect(report.faithful.fills[0]).toEqual(live.find((f) => f.clientOrderId === 'H'))
+    store.close()
+  })
+
+  it('a recording cut mid-line is read up to its last whole line; a damaged line in the middle names its number', () => {
+    const dataDir = tmp()
+    const { store, send } = session(dataDir)
+    playScenario(send)
+    store.close()
+    const [id] = recordingIds(dataDir)
+    const file = join(dataDir, 'recordings', `${id}.jsonl`)
+    const whole = readRecording(dataDir, id)
+    appendFileSync(file, '{"t":"in","i":{"kind":"trade","tra')
+    const cut = readRecording(dataDir, id)
+    expect(cut.truncated).toBe(true)
+    expect(cut.entries.length).toBe(whole.entries.length)
+    const lines = readFileSync(file, 'utf8').split('\n')
+    lines[4] = '{"t":"in","i":{"kind":"placeOrder","at":1,"params":{"account":"a","symbol":"BTC/USDT","side":"buy","type":"market","amount":-1}}}'
+    writeFileSync(file, lines.join('\n'))
+    expect(() => readRecording(dataDir, id)).toThrow(/damaged at line 5: .*amount/)
+    expect(() => readRecording(dataDir, '../../etc/passwd')).toThrow(/not a recording id/)
+    expect(() => readRecording(dataDir, 'session-1-2-3')).toThrow(/not found/)
+    expect(existsSync(file)).toBe(true)
+  })
+
+  it('KEEL_RECORDING_MB=0 records nothing', () => {
+    const dataDir = tmp()
+    const { store, send, recorder } = session(dataDir, { maxBytes: 0 })
+    playScenario(send)
+    expect(recorder.status).toMatchObject({ recording: false, stopped: expect.stringMatching(/off/) })
+    expect(existsSync(join(dataDir, 'recordings'))).toBe(false)
     store.close()
   })
 })
