@@ -5,6 +5,7 @@ import { Ticker } from '../src/shared/market-data'
 import { FillCreated, OrderUpdated } from '../src/shared/trading'
 import { BacktestService } from '../src/core/backtest/service'
 import { backtestHandlers } from '../src/core/backtest/handlers'
+import { replayHandlers } from '../src/core/backtest/replay-handlers'
 import { BotManager } from '../src/core/strategy/bot-manager'
 import { runWorker } from './runtime/worker'
 
@@ -42,6 +43,7 @@ runWorker('strategy', async (ctx) => {
     deleteBot: (p) => manager.deleteBot(p.id),
     listBots: () => manager.listBots(),
     botLog: (p) => manager.botLog(p),
-    ...backtestHandlers(backtests)
+    ...backtestHandlers(backtests),
+    ...replayHandlers(ctx.dataDir, (method, params) => ctx.call(method, params))
   }
 })

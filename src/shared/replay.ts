@@ -43,7 +43,8 @@ export const CompareReplayParams = z
   .strict()
 export type CompareReplayParams = z.output<typeof CompareReplayParams>
 
-export const FillDifference = z.object({ fillId: z.string(), field: z.string(), live: z.unknown(), replay: z.unknown() })
+const FieldValue = z.union([z.string(), z.number()]).optional()
+export const FillDifference = z.object({ fillId: z.string(), field: z.string(), live: FieldValue, replay: FieldValue })
 export type FillDifference = z.infer<typeof FillDifference>
 
 export const FaithfulReplay = z.object({
