@@ -18,7 +18,8 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   dist: () => import('./dist.bench'),
   strategy: () => import('./strategy.bench'),
   ai: () => import('./ai.bench'),
-  backtest: () => import('./backtest.bench')
+  backtest: () => import('./backtest.bench'),
+  replay: () => import('./replay.bench')
 }
 
 async function main(): Promise<void> {
