@@ -9,6 +9,7 @@ import { readRecording, recordingIds } from '../src/core/backtest/replay-read'
 import { replayRecording } from '../src/core/backtest/replay-run'
 import { compareReplay } from '../src/core/backtest/replay-service'
 import type { MarketInfo } from '../src/shared/market-data'
+import { CompareReplayParams } from '../src/shared/replay'
 import { summarize } from './stats'
 
 /**
@@ -118,7 +119,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const outcome = await replayRecording(recording)
   const replayMs = performance.now() - replayStarted
   const compareStarted = performance.now()
-  const report = await compareReplay(dir, { id, timeframe: '1m', fill: 'book', intrabar: 'pessimistic' }, async (account, fromSeq) =>
+  const report = await compareReplay(dir, CompareReplayParams.parse({ id, fill: 'book' }), async (account, fromSeq) =>
     store.listFills({ account, limit: 1000 } as never).fills.filter((f) => Number(f.id.slice(1)) >= fromSeq)
   )
   const compareMs = performance.now() - compareStarted

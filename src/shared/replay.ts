@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { FillModel, IntrabarOrder } from './backtest'
+import { ClosedTrade, FillModel, IntrabarOrder, ParamValues } from './backtest'
 import { Side, Timeframe } from './market-data'
 import { Fill, Liquidity, OrderType } from './trading'
 
@@ -38,9 +38,21 @@ export const CompareReplayParams = z
     fill: FillModel.default('book'),
     intrabar: IntrabarOrder.default('pessimistic'),
     /** Only this account's orders (default: every account that traded). */
-    account: z.string().min(1).max(64).optional()
+    account: z.string().min(1).max(64).optional(),
+    /** Also run this strategy (a built-in; files only from the CLI) over the candles and compare its
+     * round trips with the account's (the bot's) live ones. Needs `account`. */
+    strategy: z.string().min(1).max(500).optional(),
+    params: ParamValues.default({}),
+    /** The market the strategy trades (default: the one the account traded). */
+    symbol: z.string().min(3).max(64).optional(),
+    /** Candles for the strategy run: the recording's trades (default) or a backtest data spec
+     * (e.g. demo:BTC/USDT:1m, exchange:SYMBOL:tf from market.db) — the history a live bot warms up on. */
+    data: z.string().min(1).max(500).optional(),
+    /** Candles before the recording's first input the strategy warms up on (with `data`). */
+    warmup: z.number().int().min(0).max(100_000).optional()
   })
   .strict()
+  .refine((p) => p.strategy === undefined || p.account !== undefined, { message: 'a strategy comparison needs the bot\'s account', path: ['account'] })
 export type CompareReplayParams = z.output<typeof CompareReplayParams>
 
 const FieldValue = z.union([z.string(), z.number()]).optional()
@@ -76,7 +88,9 @@ export const ReasonCode = z.enum([
   'rejected',
   'after_data',
   'start_balance',
-  'not_comparable'
+  'not_comparable',
+  'live_only',
+  'backtest_only'
 ])
 export type ReasonCode = z.infer<typeof ReasonCode>
 
@@ -129,6 +143,31 @@ export const CandleComparison = z.object({
 })
 export type CandleComparison = z.infer<typeof CandleComparison>
 
+export const TradeComparison = z.object({
+  /** The round trip the account made on the recorded ticks. */
+  live: ClosedTrade.nullable(),
+  /** The strategy's round trip over candles, paired by entry time. */
+  backtest: ClosedTrade.nullable(),
+  /** backtest − live, where both exist. */
+  diff: z.object({ entryPrice: finite, exitPrice: finite, entryTimeMs: finite, exitTimeMs: finite, size: finite, pnl: finite }).nullable(),
+  reasons: z.array(Reason)
+})
+export type TradeComparison = z.infer<typeof TradeComparison>
+
+export const StrategyComparison = z.object({
+  strategy: z.string(),
+  params: ParamValues,
+  account: z.string(),
+  symbol: z.string(),
+  candles: z.number().int(),
+  source: z.string(),
+  trades: z.array(TradeComparison),
+  /** Round trips still open at the end (live, backtest). */
+  open: z.object({ live: z.number().int(), backtest: z.number().int() }),
+  summary: z.record(z.string(), z.number().int())
+})
+export type StrategyComparison = z.infer<typeof StrategyComparison>
+
 export const ReplayReport = z.object({
   recording: z.object({
     id: z.string(),
@@ -139,6 +178,7 @@ export const ReplayReport = z.object({
     end: z.object({ at: finite, reason: z.string() }).optional()
   }),
   faithful: FaithfulReplay,
-  candles: z.array(CandleComparison)
+  candles: z.array(CandleComparison),
+  strategy: StrategyComparison.optional()
 })
 export type ReplayReport = z.infer<typeof ReplayReport>

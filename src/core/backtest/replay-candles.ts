@@ -2,7 +2,7 @@ import { BacktestConfig, type FillModel, type IntrabarOrder } from '../../shared
 import { TIMEFRAME_MS, type Candle, type Timeframe } from '../../shared/market-data'
 import type { CandleComparison, FillSummary, OrderComparison, Reason } from '../../shared/replay'
 import type { Fill, Order, PlaceOrderParams } from '../../shared/trading'
-import { accountExchange, marketKey } from '../exchange'
+import { accountExchange, marketKey, type ExchangeState } from '../exchange'
 import { tidy } from '../exchange/numeric'
 import type { StrategyContext, StrategyDefinition } from '../strategy/contract'
 import { indicators } from '../strategy/indicators'
@@ -68,7 +68,6 @@ async function compareGroup(recording: Recording, outcome: ReplayOutcome, accoun
   const { state } = outcome
   const exchange = accountExchange(state, account)
   const market = state.markets.get(marketKey(exchange, symbol))
-  const acct = state.accounts.get(account)
   const { candles, source } = candlesFromRecording(recording, exchange, symbol, options.timeframe)
   const series = seriesFromCandles(candles)
   const tf = TIMEFRAME_MS[options.timeframe]
@@ -81,22 +80,8 @@ async function compareGroup(recording: Recording, outcome: ReplayOutcome, accoun
   let candleFills = new Map<string, Fill[]>()
   let btRejections = new Map<string, string>()
   const base: Omit<CandleComparison, 'orders' | 'summary'> = { account, symbol, timeframe: options.timeframe, fill: options.fill, intrabar: options.intrabar, candles: series.length, source, cash }
-  if (market && cash > 0 && series.length > 0) {
-    const taker = acct?.fees.taker ?? market.taker
-    const maker = acct?.fees.maker ?? market.maker
-    const config = BacktestConfig.parse({
-      symbol,
-      timeframe: options.timeframe,
-      cash,
-      fee: Math.max(0, taker),
-      makerFee: maker,
-      amountStep: market.precision.amount,
-      priceTick: market.precision.price,
-      fill: options.fill,
-      intrabar: options.intrabar,
-      queueModel: state.config.queueModel,
-      warmup: 0
-    })
+  const config = candleConfig(state, account, symbol, cash, options)
+  if (config && series.length > 0) {
     await runBacktest({
       definition: script.definition(),
       params: {},
@@ -121,6 +106,30 @@ async function compareGroup(recording: Recording, outcome: ReplayOutcome, accoun
   const summary: Record<string, number> = {}
   for (const o of orders) for (const r of o.reasons) summary[r.code] = (summary[r.code] ?? 0) + 1
   return { ...base, orders, summary }
+}
+
+/**
+ * The backtest settings that match the recorded market and account: its fees (the account's
+ * own if it has them), precision and queue model, the cash it held. undefined when the market
+ * is not in the recording or the account had no cash.
+ */
+export function candleConfig(state: ExchangeState, account: string, symbol: string, cash: number, options: CandleRunOptions, warmup = 0): BacktestConfig | undefined {
+  const market = state.markets.get(marketKey(accountExchange(state, account), symbol))
+  if (!market || !(cash > 0)) return undefined
+  const acct = state.accounts.get(account)
+  return BacktestConfig.parse({
+    symbol,
+    timeframe: options.timeframe,
+    cash,
+    fee: Math.max(0, acct?.fees.taker ?? market.taker),
+    makerFee: acct?.fees.maker ?? market.maker,
+    amountStep: market.precision.amount,
+    priceTick: market.precision.price,
+    fill: options.fill,
+    intrabar: options.intrabar,
+    queueModel: state.config.queueModel,
+    warmup
+  })
 }
 
 /** The recorded commands of one account and market, issued at the close of the candle each was sent in. */

@@ -1,6 +1,10 @@
 import type { CompareReplayParams, RecordingInfo, ReplayReport } from '../../shared/replay'
 import type { Fill } from '../../shared/trading'
+import { KeelError } from '../../shared/errors'
+import { builtinStrategy } from '../strategy/builtins'
+import { resolveStrategy, type ResolvedStrategy } from './job'
 import { compareWithCandles } from './replay-candles'
+import { compareStrategy } from './replay-strategy'
 import { readRecording, readRecordingState, recordingIds, recordingInfo } from './replay-read'
 import { compareFills, fillSeq, replayRecording } from './replay-run'
 
@@ -26,7 +30,23 @@ export function listRecordings(dataDir: string): { recordings: RecordingInfo[] }
   return { recordings }
 }
 
-export async function compareReplay(dataDir: string, params: CompareReplayParams, liveFills?: LiveFills): Promise<ReplayReport> {
+/**
+ * Which strategies may run: the CLI (its own process) any file or built-in; the app's strategy
+ * worker only built-ins, since user code runs there only caged in a bot's or a backtest's thread.
+ */
+export type StrategyPolicy = 'any' | 'builtin'
+
+function strategyFor(ref: string, policy: StrategyPolicy): ResolvedStrategy {
+  if (policy === 'any') return resolveStrategy(ref)
+  const id = ref.replace(/^builtin:/, '')
+  const definition = builtinStrategy(id)
+  if (!definition) throw new KeelError('bad_request', `strategy "${ref}": only built-in strategies run here; compare a strategy file with \`keel replay <id> --strategy <file>\``)
+  return { ref: `builtin:${id}`, definition }
+}
+
+export async function compareReplay(dataDir: string, params: CompareReplayParams, liveFills?: LiveFills, policy: StrategyPolicy = 'builtin'): Promise<ReplayReport> {
+  // Refused before any work: a bad strategy name is a 400 at once.
+  const strategy = params.strategy === undefined ? undefined : strategyFor(params.strategy, policy)
   const recording = readRecording(dataDir, params.id)
   const outcome = await replayRecording(recording)
   const startSeq = recording.state.nextFillSeq
@@ -52,10 +72,15 @@ export async function compareReplay(dataDir: string, params: CompareReplayParams
   const replayed = params.account === undefined ? outcome.fills : outcome.fills.filter((f) => f.account === params.account)
   const faithful = compareFills(replayed, live, outcome.problems, recording.entries.length)
   const candles = await compareWithCandles(recording, outcome, params)
+  const strategyComparison =
+    strategy && params.account !== undefined
+      ? await compareStrategy(recording, outcome, { ...params, account: params.account, strategy, params: params.params, dataDir })
+      : undefined
   return {
     recording: { id: recording.id, from: outcome.from, to: outcome.to, inputs: recording.entries.length, truncated: recording.truncated, end: recording.end },
     faithful,
-    candles
+    candles,
+    ...(strategyComparison && { strategy: strategyComparison })
   }
 }
 

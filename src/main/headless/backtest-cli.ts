@@ -175,7 +175,7 @@ export function parseTime(flag: string, text: string): number {
   return parsed
 }
 
-function rawParams(pairs: string[]): Record<string, string> {
+export function rawParams(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {}
   for (const pair of pairs) {
     const eq = pair.indexOf('=')
@@ -186,7 +186,7 @@ function rawParams(pairs: string[]): Record<string, string> {
 }
 
 /** Text from the command line, typed by the strategy's specs (resolveParams then checks ranges). */
-function typedParams(specs: ParamSpecs | undefined, raw: Record<string, ParamValue>): Record<string, ParamValue> {
+export function typedParams(specs: ParamSpecs | undefined, raw: Record<string, ParamValue>): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {}
   for (const [name, value] of Object.entries(raw)) {
     const spec = specs?.[name]

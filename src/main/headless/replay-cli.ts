@@ -2,11 +2,14 @@ import { parseArgs } from 'node:util'
 import { FillModel, IntrabarOrder } from '../../shared/backtest'
 import { describeZodError } from '../../shared/errors'
 import { Timeframe } from '../../shared/market-data'
-import { CompareReplayParams, type CandleComparison, type FillSummary, type ReplayReport } from '../../shared/replay'
+import type { ClosedTrade } from '../../shared/backtest'
+import { CompareReplayParams, type CandleComparison, type FillSummary, type ReplayReport, type StrategyComparison } from '../../shared/replay'
+import { resolveStrategy } from '../../core/backtest/job'
 import { journalFills } from '../../core/backtest/replay-journal'
+import type { ParamValue } from '../../core/strategy/contract'
 import { compareReplay, listRecordings } from '../../core/backtest/replay-service'
 import { defaultDataDir } from './cli-args'
-import type { CliIo } from './backtest-cli'
+import { rawParams, typedParams, type CliIo } from './backtest-cli'
 
 /**
  * `keel replay`: the recorded paper sessions (`keel replay list`), or one of them replayed
@@ -21,6 +24,13 @@ export const REPLAY_USAGE = `Usage: keel replay list [--data-dir DIR] [--json]
   --fill M         book (default) or next-open, as in keel backtest
   --intrabar O     pessimistic (default), direction, high-first or low-first
   --account A      only this account's orders and fills
+  --strategy S     also run this strategy (built-in or .ts/.js file) over the candles and compare its
+                   round trips with the account's (the bot's); needs --account
+  --param name=value  a strategy parameter (repeatable)
+  --symbol S       the market the strategy trades (default: the one the account traded)
+  --data D         candles for the strategy: a backtest data spec (demo:BTC/USDT:1m, exchange:SYMBOL:tf)
+                   instead of the recorded trades, so it warms up on the history a bot had
+  --warmup N       candles before the session the strategy warms up on (default: its warmup)
   --data-dir DIR   where recordings/ and trading.db live (default: the app's folder)
   --json           the whole report as JSON on stdout
 
@@ -44,6 +54,11 @@ export async function replayCli(argv: string[], io: CliIo = PROCESS_IO): Promise
         fill: { type: 'string' },
         intrabar: { type: 'string' },
         account: { type: 'string' },
+        strategy: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        symbol: { type: 'string' },
+        data: { type: 'string' },
+        warmup: { type: 'string' },
         'data-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
@@ -71,8 +86,20 @@ export async function replayCli(argv: string[], io: CliIo = PROCESS_IO): Promise
     io.stderr(`keel replay: no recordings in ${dataDir}/recordings\n`)
     return 2
   }
+  let strategyParams: Record<string, ParamValue> = {}
+  try {
+    if (values.strategy !== undefined) strategyParams = typedParams(resolveStrategy(values.strategy).definition.params, rawParams(values.param ?? []))
+  } catch (err) {
+    io.stderr(`keel replay: ${err instanceof Error ? err.message : String(err)}\n`)
+    return 2
+  }
   const params = CompareReplayParams.safeParse({
     id,
+    params: strategyParams,
+    ...(values.strategy !== undefined && { strategy: values.strategy }),
+    ...(values.symbol !== undefined && { symbol: values.symbol }),
+    ...(values.data !== undefined && { data: values.data }),
+    ...(values.warmup !== undefined && { warmup: Number(values.warmup) }),
     ...(values.timeframe !== undefined && { timeframe: values.timeframe }),
     ...(values.fill !== undefined && { fill: values.fill }),
     ...(values.intrabar !== undefined && { intrabar: values.intrabar }),
@@ -85,7 +112,7 @@ export async function replayCli(argv: string[], io: CliIo = PROCESS_IO): Promise
   const journal = journalFills(dataDir)
   let report: ReplayReport
   try {
-    report = await compareReplay(dataDir, params.data, journal?.liveFills)
+    report = await compareReplay(dataDir, params.data, journal?.liveFills, 'any')
   } catch (err) {
     io.stderr(`keel replay: ${err instanceof Error ? err.message : String(err)}\n`)
     return 2
@@ -108,7 +135,15 @@ export function formatReport(report: ReplayReport): string {
   for (const d of f.differences.slice(0, 20)) lines.push(`  ${d.fillId}.${d.field}: journal ${String(d.live)} vs replay ${String(d.replay)}`)
   for (const p of f.problems) lines.push(`  problem: ${p}`)
   for (const c of report.candles) lines.push('', ...formatCandles(c))
+  if (report.strategy) lines.push('', ...formatStrategy(report.strategy))
   return `${lines.join('\n')}\n`
+}
+
+function formatStrategy(s: StrategyComparison): string[] {
+  const head = `${s.strategy} ${JSON.stringify(s.params)} for ${s.account} ${s.symbol} over ${s.source}: ${s.trades.length} round trips compared (open at the end: live ${s.open.live}, backtest ${s.open.backtest})`
+  const trade = (t: ClosedTrade | null) => (t ? `${t.size} ${t.entryPrice}→${t.exitPrice} pnl ${t.pnl}` : '—')
+  const rows = s.trades.map((t) => `  live ${trade(t.live)} | backtest ${trade(t.backtest)} | ${t.reasons.map((r) => r.message).join('; ')}`)
+  return [head, ...rows]
 }
 
 function formatCandles(c: CandleComparison): string[] {

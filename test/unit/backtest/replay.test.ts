@@ -9,7 +9,7 @@ import { SessionRecorder, type RecorderOptions } from '../../../src/core/backtes
 import { readRecording, recordingIds } from '../../../src/core/backtest/replay-read'
 import { compareReplay, listRecordings } from '../../../src/core/backtest/replay-service'
 import type { Fill } from '../../../src/shared/trading'
-import type { OrderComparison } from '../../../src/shared/replay'
+import { CompareReplayParams, type OrderComparison } from '../../../src/shared/replay'
 import { BTC } from '../exchange/fixtures'
 
 /**
@@ -103,7 +103,7 @@ describe('paper session recording and replay', () => {
 
     const [id] = recordingIds(dataDir)
     expect(listRecordings(dataDir).recordings.map((r) => r.id)).toEqual([id])
-    const report = await compareReplay(dataDir, { id, timeframe: '1m', fill: 'next-open', intrabar: 'pessimistic' }, async (account, fromSeq) =>
+    const report = await compareReplay(dataDir, CompareReplayParams.parse({ id, fill: 'next-open' }), async (account, fromSeq) =>
       (await allFills(store)).filter((f) => f.account === account && Number(f.id.slice(1)) >= fromSeq)
     )
     // Faithful replay: the same fills, every field, as the journal (compared here too, independently of the report).
@@ -165,7 +165,7 @@ describe('paper session recording and replay', () => {
     const fetchLive = async (account: string, fromSeq: number) => live.filter((f) => f.account === account && Number(f.id.slice(1)) >= fromSeq)
     let checked = 0
     for (const id of recordingIds(dataDir)) {
-      const report = await compareReplay(dataDir, { id, timeframe: '1m', fill: 'book', intrabar: 'pessimistic' }, fetchLive)
+      const report = await compareReplay(dataDir, CompareReplayParams.parse({ id, fill: 'book' }), fetchLive)
       expect(report.faithful.differences).toEqual([])
       expect(report.faithful.onlyLive).toEqual([])
       expect(report.faithful.onlyReplay).toEqual([])
@@ -203,7 +203,7 @@ describe('paper session recording and replay', () => {
     const rec = readRecording(dataDir, id)
     expect(rec.head.start).toBe('resume')
     const live = await allFills(store)
-    const report = await compareReplay(dataDir, { id, timeframe: '1m', fill: 'book', intrabar: 'pessimistic' }, async (a, from) => live.filter((f) => f.account === a && Number(f.id.slice(1)) >= from))
+    const report = await compareReplay(dataDir, CompareReplayParams.parse({ id, fill: 'book' }), async (a, from) => live.filter((f) => f.account === a && Number(f.id.slice(1)) >= from))
     expect(report.faithful.live).toEqual({ checked: true, fills: 1, matched: 1 })
     expect(report.faithful.fills[0]).toEqual(live.find((f) => f.clientOrderId === 'H'))
     store.close()
@@ -236,6 +236,54 @@ describe('paper session recording and replay', () => {
     playScenario(send)
     expect(recorder.status).toMatchObject({ recording: false, stopped: expect.stringMatching(/off/) })
     expect(existsSync(join(dataDir, 'recordings'))).toBe(false)
+    store.close()
+  })
+
+  it('runs the bot’s strategy over the recorded candles and explains each round trip’s difference', async () => {
+    const dataDir = tmp()
+    const { store, send } = session(dataDir)
+    // The bot's strategy: buy 1 at the first close, sell it at the third.
+    const file = join(dataDir, 'bot.ts')
+    writeFileSync(
+      file,
+      `export default {
+        name: 'first-and-third',
+        async onCandle(ctx) {
+          const n = ((ctx.state.n as number) ?? 0) + 1
+          ctx.state.n = n
+          if (n === 1) await ctx.order({ side: 'buy', type: 'market', amount: 1 })
+          if (n === 3) await ctx.order({ side: 'sell', type: 'market', amount: 1 })
+        }
+      }\n`
+    )
+    // Live, the bot's orders reach the engine 50 ms after each close and walk the recorded book.
+    send({ kind: 'setMarkets', at: T, markets: [BTC] }, { kind: 'resetAccount', at: T, params: { account: acct, exchange: 'demo', balances: { USDT: 10_000 } } })
+    send(trade(1_000, 100, 1), trade(30_000, 101, 1))
+    send(trade(60_000, 102, 1), book(60_010, [[101.9, 5]], [[102.1, 5]]))
+    send(place(60_050, 'bot-1', { side: 'buy', type: 'market', amount: 1 }))
+    send(trade(90_000, 103, 1), trade(120_000, 104, 1), trade(150_000, 104.5, 1))
+    send(trade(180_000, 105, 1), book(180_010, [[104.9, 5]], [[105.1, 5]]))
+    send(place(180_050, 'bot-2', { side: 'sell', type: 'market', amount: 1 }))
+    send(trade(240_000, 105.5, 1))
+    const [id] = recordingIds(dataDir)
+    const report = await compareReplay(dataDir, CompareReplayParams.parse({ id, fill: 'next-open', account: acct, strategy: file }), undefined, 'any')
+    const s = report.strategy
+    if (!s) throw new Error('no strategy comparison')
+    expect(s.candles).toBe(5)
+    expect(s.trades.length).toBe(1)
+    const [t] = s.trades
+    // Live: 102.1 → 104.9, fees 0.2 % of 207 = 0.414, pnl 2.8 − 0.414; candles: the next opens 102 → 105, pnl 3 − 0.414.
+    expect(t.live).toMatchObject({ entryPrice: 102.1, exitPrice: 104.9, size: 1, entryTime: T + 60_050, exitTime: T + 180_050 })
+    expect(t.live?.pnl).toBeCloseTo(2.386, 9)
+    expect(t.backtest).toMatchObject({ entryPrice: 102, exitPrice: 105, size: 1, entryTime: T + 60_000, exitTime: T + 180_000 })
+    expect(t.backtest?.pnl).toBeCloseTo(2.586, 9)
+    expect(t.diff).toMatchObject({ entryTimeMs: -50, exitTimeMs: -50 })
+    expect(t.diff?.pnl).toBeCloseTo(0.2, 9)
+    expect(t.reasons.map((r) => r.code)).toEqual(['next_open', 'next_open'])
+    expect(t.reasons[0].message).toContain('50 ms after that open')
+    // The API runs no strategy files: user code runs only caged in the app.
+    await expect(compareReplay(dataDir, CompareReplayParams.parse({ id, account: acct, strategy: file }))).rejects.toThrow(/only built-in/)
+    expect(CompareReplayParams.safeParse({ id, strategy: 'sma-cross' }).success).toBe(false)
     store.close()
   })
 })
