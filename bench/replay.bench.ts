@@ -113,7 +113,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const [id] = recordingIds(dir)
   const bytes = readdirSync(join(dir, 'recordings')).reduce((sum, f) => sum + statSync(join(dir, 'recordings', f)).size, 0)
   const readStarted = performance.now()
-  const recording = readRecording(dir, id)
+  const recording = await readRecording(dir, id)
   const readMs = performance.now() - readStarted
   const replayStarted = performance.now()
   const outcome = await replayRecording(recording)

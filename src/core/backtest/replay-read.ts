@@ -61,7 +61,10 @@ function pathOf(dataDir: string, id: string): string {
   return join(recordingsDir(dataDir), `${id}.jsonl`)
 }
 
-export function readRecording(dataDir: string, id: string): Recording {
+/** Lines parsed per event-loop turn: a 32 MB segment must not hold the worker's loop (and heartbeat) for seconds. */
+const LINES_PER_TURN = 2_000
+
+export async function readRecording(dataDir: string, id: string): Promise<Recording> {
   let text: string
   try {
     text = readFileSync(pathOf(dataDir, id), 'utf8')
@@ -72,7 +75,7 @@ export function readRecording(dataDir: string, id: string): Recording {
   return parseRecording(id, text)
 }
 
-export function parseRecording(id: string, text: string): Recording {
+export async function parseRecording(id: string, text: string): Promise<Recording> {
   const lines = text.split('\n')
   // A complete file ends with a newline: the last element is then empty.
   const tail = lines.pop() ?? ''
@@ -92,6 +95,7 @@ export function parseRecording(id: string, text: string): Recording {
   const entries: RecordedEntry[] = []
   let end: Recording['end']
   for (let n = 2; n < lines.length; n++) {
+    if (n % LINES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve))
     const raw = line(n)
     const ended = EndLine.safeParse(raw)
     if (ended.success) {

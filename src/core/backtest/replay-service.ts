@@ -47,7 +47,7 @@ function strategyFor(ref: string, policy: StrategyPolicy): ResolvedStrategy {
 export async function compareReplay(dataDir: string, params: CompareReplayParams, liveFills?: LiveFills, policy: StrategyPolicy = 'builtin'): Promise<ReplayReport> {
   // Refused before any work: a bad strategy name is a 400 at once.
   const strategy = params.strategy === undefined ? undefined : strategyFor(params.strategy, policy)
-  const recording = readRecording(dataDir, params.id)
+  const recording = await readRecording(dataDir, params.id)
   const outcome = await replayRecording(recording)
   const startSeq = recording.state.nextFillSeq
   const ids = recordingIds(dataDir)

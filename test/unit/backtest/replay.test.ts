@@ -172,7 +172,7 @@ describe('paper session recording and replay', () => {
       checked += report.faithful.live.matched
     }
     // Together the kept segments cover every journal fill from the first kept one on (H's at least).
-    const firstSeq = readRecording(dataDir, recordingIds(dataDir)[0]).state.nextFillSeq
+    const firstSeq = (await readRecording(dataDir, recordingIds(dataDir)[0])).state.nextFillSeq
     const covered = live.filter((f) => Number(f.id.slice(1)) >= firstSeq)
     expect(covered.some((f) => f.clientOrderId === 'H')).toBe(true)
     expect(checked).toBe(covered.length)
@@ -200,7 +200,7 @@ describe('paper session recording and replay', () => {
     send(place(241_000, 'H', { side: 'sell', type: 'market', amount: 0.3 }))
     const [id] = recordingIds(dataDir)
     expect(id).toBe('session-1680000000000-4242-2')
-    const rec = readRecording(dataDir, id)
+    const rec = await readRecording(dataDir, id)
     expect(rec.head.start).toBe('resume')
     const live = await allFills(store)
     const report = await compareReplay(dataDir, CompareReplayParams.parse({ id, fill: 'book' }), async (a, from) => live.filter((f) => f.account === a && Number(f.id.slice(1)) >= from))
@@ -209,24 +209,24 @@ describe('paper session recording and replay', () => {
     store.close()
   })
 
-  it('a recording cut mid-line is read up to its last whole line; a damaged line in the middle names its number', () => {
+  it('a recording cut mid-line is read up to its last whole line; a damaged line in the middle names its number', async () => {
     const dataDir = tmp()
     const { store, send } = session(dataDir)
     playScenario(send)
     store.close()
     const [id] = recordingIds(dataDir)
     const file = join(dataDir, 'recordings', `${id}.jsonl`)
-    const whole = readRecording(dataDir, id)
+    const whole = await readRecording(dataDir, id)
     appendFileSync(file, '{"t":"in","i":{"kind":"trade","tra')
-    const cut = readRecording(dataDir, id)
+    const cut = await readRecording(dataDir, id)
     expect(cut.truncated).toBe(true)
     expect(cut.entries.length).toBe(whole.entries.length)
     const lines = readFileSync(file, 'utf8').split('\n')
     lines[4] = '{"t":"in","i":{"kind":"placeOrder","at":1,"params":{"account":"a","symbol":"BTC/USDT","side":"buy","type":"market","amount":-1}}}'
     writeFileSync(file, lines.join('\n'))
-    expect(() => readRecording(dataDir, id)).toThrow(/damaged at line 5: .*amount/)
-    expect(() => readRecording(dataDir, '../../etc/passwd')).toThrow(/not a recording id/)
-    expect(() => readRecording(dataDir, 'session-1-2-3')).toThrow(/not found/)
+    await expect(readRecording(dataDir, id)).rejects.toThrow(/damaged at line 5: .*amount/)
+    await expect(readRecording(dataDir, '../../etc/passwd')).rejects.toThrow(/not a recording id/)
+    await expect(readRecording(dataDir, 'session-1-2-3')).rejects.toThrow(/not found/)
     expect(existsSync(file)).toBe(true)
   })
 
