@@ -50,5 +50,5 @@ runWorker('execution', (ctx) => {
     return service
   }
 
-  return executionHandlers(live, db, protections)
+  return executionHandlers(live, db, protections, recorder)
 })

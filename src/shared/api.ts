@@ -134,6 +134,7 @@ export const methods = {
 
   // ── replay ──
   listRecordings: method({ owner: 'strategy', params: RP.ListRecordingsParams, result: RP.ListRecordingsResult, summary: 'Recorded paper sessions (segments of the execution engine\'s input in <data-dir>/recordings), newest first.' }),
+  recorderStatus: method({ owner: 'execution', params: NoParams, result: RP.RecorderStatus, summary: 'Whether the paper session is being recorded now, into which segment, or why not (off, disk full, …).' }),
   compareReplay: method({ owner: 'strategy', params: RP.CompareReplayParams, result: RP.ReplayReport, summary: 'Replay a recorded session through a fresh engine (fills compared with the journal\'s, field by field) and run its orders over candles of the period: per-order differences with reasons.' })
 } satisfies Record<string, MethodDef>
 

@@ -27,6 +27,21 @@ export const RecordingInfo = z.object({
 })
 export type RecordingInfo = z.infer<typeof RecordingInfo>
 
+/** The execution worker's recorder now. */
+export const RecorderStatus = z.object({
+  recording: z.boolean(),
+  /** Why it is not recording (off, or a failed write: disk full, read-only…), when it is not. */
+  stopped: z.string().optional(),
+  /** The segment being written. */
+  file: z.string().optional(),
+  /** Bytes in that segment so far. */
+  bytes: z.number().int().nonnegative(),
+  /** The cap on all segments together (KEEL_RECORDING_MB), and the size at which a segment rotates. */
+  maxBytes: z.number().int().nonnegative(),
+  segmentBytes: z.number().int().nonnegative()
+})
+export type RecorderStatus = z.infer<typeof RecorderStatus>
+
 export const ListRecordingsParams = z.object({}).strict().default({})
 export const ListRecordingsResult = z.object({ recordings: z.array(RecordingInfo) })
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { KeelError } from '../../shared/errors'
 import { MarketInfo, OrderBook, Ticker, Trade } from '../../shared/market-data'
 import { BracketSpec, Order } from '../../shared/trading'
 import { parseCommand, type EngineInput, type ExchangeState, type OrderRecord } from '../exchange'
@@ -135,7 +136,7 @@ export function restoreState(line: StateLine): ExchangeState {
     const set = new Set<OrderRecord>()
     for (const id of ids) {
       const order = orders.get(id)
-      if (!order) throw new Error(`recording state: live order ${id} is not among the orders`)
+      if (!order) throw new KeelError('bad_request', `recording state: live order ${id} is not among the orders`)
       set.add(order)
     }
     live.set(key, set)

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { EngineInput, ExchangeState, OrderRecord } from '../exchange'
+import type { RecorderStatus } from '../../shared/replay'
 import type { ExecutorTap } from '../execution/executor'
 import { RECORDING_VERSION, snapshotState, type HeadLine, type SegmentStart } from './replay-format'
 
@@ -26,13 +27,6 @@ export interface RecorderOptions {
   pid?: number
 }
 
-export interface RecorderStatus {
-  recording: boolean
-  /** Why recording stopped, when it did. */
-  stopped?: string
-  file?: string
-  bytes: number
-}
 
 export const DEFAULT_RECORDING_MB = 256
 
@@ -68,7 +62,15 @@ export class SessionRecorder implements ExecutorTap {
   }
 
   get status(): RecorderStatus {
-    return { recording: this.fd !== undefined, stopped: this.stopped, file: this.file, bytes: this.bytes }
+    const { maxBytes, segmentBytes } = this.options
+    return {
+      recording: this.fd !== undefined,
+      ...(this.stopped !== undefined && { stopped: this.stopped }),
+      ...(this.file !== undefined && { file: this.file }),
+      bytes: this.bytes,
+      maxBytes,
+      segmentBytes
+    }
   }
 
   began(state: ExchangeState): void {

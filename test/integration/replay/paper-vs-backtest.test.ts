@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ListRecordingsResult, ReplayReport, ReasonCode } from '../../../src/shared/replay'
+import { ListRecordingsResult, RecorderStatus, ReplayReport, ReasonCode } from '../../../src/shared/replay'
 import { Fill, Order } from '../../../src/shared/trading'
 import { CLI, startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
 import { cents, mids, ok, sleep, waitAllRunning, waitTradable } from '../trading/helpers'
@@ -85,6 +85,9 @@ describe('paper vs backtest on a real paper session', () => {
     const live = await httpFills(ACCT)
     expect(live.length).toBeGreaterThanOrEqual(4)
     const id = await latestRecording()
+    const recorder = RecorderStatus.parse(await ok(serve, 'recorderStatus', {}))
+    expect(recorder).toMatchObject({ recording: true, file: `${id}.jsonl`, maxBytes: 256 * 1024 * 1024 })
+    expect(recorder.stopped).toBeUndefined()
     const { status, body } = await serve.call('compareReplay', { id, account: ACCT })
     expect(status).toBe(200)
     const report = ReplayReport.parse(body)
