@@ -3,6 +3,7 @@ import type { BacktestMetrics, BacktestReport, BacktestRequestInput } from '../.
 import { useClient } from '../../client-context'
 import { useBacktestStore } from '../../stores/backtest'
 import { CurveChart } from './CurveChart'
+import { ReplaySection } from '../replay/ReplaySection'
 
 /** The Backtest tab: run a strategy over history with progress, read its report, compare runs. */
 
@@ -248,6 +249,7 @@ export function BacktestPanel(): JSX.Element {
         <RunsTable />
         <Report />
       </div>
+      <ReplaySection />
     </div>
   )
 }
