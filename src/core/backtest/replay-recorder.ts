@@ -118,9 +118,10 @@ export class SessionRecorder implements ExecutorTap {
     this.segment++
     const name = `session-${this.session}-${this.segment}.jsonl`
     try {
-      mkdirSync(this.options.dir, { recursive: true })
+      // Private like the journal: a recording holds every order and balance.
+      mkdirSync(this.options.dir, { recursive: true, mode: 0o700 })
       this.prune(this.options.maxBytes - this.options.segmentBytes)
-      this.fd = openSync(join(this.options.dir, name), 'a')
+      this.fd = openSync(join(this.options.dir, name), 'a', 0o600)
       this.file = name
       this.bytes = 0
     } catch (err) {

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -103,6 +103,9 @@ describe('paper session recording and replay', () => {
 
     const [id] = recordingIds(dataDir)
     expect(listRecordings(dataDir).recordings.map((r) => r.id)).toEqual([id])
+    // Private like the journal.
+    expect(statSync(join(dataDir, 'recordings')).mode & 0o777).toBe(0o700)
+    expect(statSync(join(dataDir, 'recordings', `${id}.jsonl`)).mode & 0o777).toBe(0o600)
     const report = await compareReplay(dataDir, CompareReplayParams.parse({ id, fill: 'next-open' }), async (account, fromSeq) =>
       (await allFills(store)).filter((f) => f.account === account && Number(f.id.slice(1)) >= fromSeq)
     )
