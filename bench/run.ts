@@ -19,7 +19,8 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   strategy: () => import('./strategy.bench'),
   ai: () => import('./ai.bench'),
   backtest: () => import('./backtest.bench'),
-  slowclients: () => import('./slow-clients.bench')
+  slowclients: () => import('./slow-clients.bench'),
+  replay: () => import('./replay.bench')
 }
 
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { SessionRecorder } from '../src/core/backtest/replay-recorder'
 import type { ExecutionService } from '../src/core/execution/execution-service'
 import type { ProtectionsService } from '../src/core/protections/protections-service'
 import type { TradingDatabase } from '../src/core/storage/trading/trading-database'
@@ -9,7 +10,12 @@ import type { WorkerHandlers } from './runtime/contract'
  * the storage methods answer from the database keeper itself, so recovery works when trading can't;
  * the protections (always on, whatever the caller) answer from their own settings.
  */
-export function executionHandlers(live: () => ExecutionService, db: TradingDatabase, protections: ProtectionsService): WorkerHandlers<'execution'> {
+export function executionHandlers(
+  live: () => ExecutionService,
+  db: TradingDatabase,
+  protections: ProtectionsService,
+  recorder: Pick<SessionRecorder, 'status'>
+): WorkerHandlers<'execution'> {
   return {
     placeOrder: (p) => live().placeOrder(p),
     cancelOrder: (p) => live().cancelOrder(p),
@@ -25,6 +31,7 @@ export function executionHandlers(live: () => ExecutionService, db: TradingDatab
     backupNow: () => db.backupNow(),
     restoreBackup: (p) => db.restore(p),
     startFreshAccount: () => db.startFresh(),
+    recorderStatus: () => recorder.status,
     ...protections.handlers()
   }
 }

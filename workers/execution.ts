@@ -1,6 +1,7 @@
 import { executionFeed } from '../src/shared/internal-events'
 import { ExecutionService } from '../src/core/execution/execution-service'
 import { openProtections } from '../src/core/protections'
+import { recorderOptionsFromEnv, SessionRecorder } from '../src/core/backtest/replay-recorder'
 import { TradingDatabase } from '../src/core/storage/trading/trading-database'
 import { executionHandlers } from './execution-handlers'
 import { FeedMemory } from './execution-feed-memory'
@@ -15,6 +16,7 @@ const MINUTE = 60_000
 runWorker('execution', (ctx) => {
   let service: ExecutionService | undefined
   const memory = new FeedMemory(Date.now)
+  const recorder = new SessionRecorder(recorderOptionsFromEnv(ctx.dataDir, (why) => ctx.log.error(why)))
   const protections = openProtections(ctx.dataDir, () => live(), (event, payload) => ctx.emit(event, payload), (why) => ctx.log.error(why))
   const db = new TradingDatabase({
     dataDir: ctx.dataDir,
@@ -24,12 +26,16 @@ runWorker('execution', (ctx) => {
     onOpen: (store) => {
       service = new ExecutionService(store, { event: (name, payload) => ctx.emit(name, payload) }, Date.now)
       service.setOrderGuard((params) => protections.refusal(params))
+      service.record(recorder)
       memory.replayInto(service)
     }
   })
   db.open()
   db.scheduleBackups(Number(process.env.KEEL_BACKUP_INTERVAL_MS ?? 10 * MINUTE))
-  ctx.onShutdown(() => db.close(true))
+  ctx.onShutdown(() => {
+    recorder.close()
+    return db.close(true)
+  })
 
   const feedTarget = () => service ?? memory
   ctx.onNotify('markets', executionFeed.markets, (m) => feedTarget().setMarkets(m.exchange, m.markets))
@@ -44,5 +50,5 @@ runWorker('execution', (ctx) => {
     return service
   }
 
-  return executionHandlers(live, db, protections)
+  return executionHandlers(live, db, protections, recorder)
 })

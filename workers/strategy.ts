@@ -8,6 +8,7 @@ import { backtestHandlers } from '../src/core/backtest/handlers'
 import { RunCandles } from '../src/core/backtest/run-candles'
 import { SweepService } from '../src/core/backtest/sweep-service'
 import { sweepHandlers } from '../src/core/backtest/sweep-handlers'
+import { replayHandlers } from '../src/core/backtest/replay-handlers'
 import { BotManager } from '../src/core/strategy/bot-manager'
 import { runWorker } from './runtime/worker'
 
@@ -51,6 +52,7 @@ runWorker('strategy', async (ctx) => {
     botLog: (p) => manager.botLog(p),
     ...backtestHandlers(backtests),
     backtestCandles: (p) => runCandles.page(p),
-    ...sweepHandlers(sweeps)
+    ...sweepHandlers(sweeps),
+    ...replayHandlers(ctx.dataDir, (method, params) => ctx.call(method, params))
   }
 })

@@ -12,6 +12,7 @@ import { UpdateStatus } from './update'
 import * as BT from './backtest'
 import * as BC from './backtest-chart'
 import * as OPT from './optimization'
+import * as RP from './replay'
 import { WorkerName } from './worker-protocol'
 
 /**
@@ -143,7 +144,12 @@ export const methods = {
   runWalkForward: method({ owner: 'strategy', params: OPT.RunWalkForwardParams, result: OPT.RunWalkForwardResult, summary: 'Queue a rolling or anchored walk-forward: a sweep per in-sample window, its best params run on the next out-of-sample window; progress arrives as walkForwardProgress events.' }),
   listWalkForwards: method({ owner: 'strategy', params: OPT.ListWalkForwardsParams, result: OPT.ListWalkForwardsResult, summary: 'Walk-forwards, newest first: state, windows done, overfit windows.' }),
   getWalkForward: method({ owner: 'strategy', params: OPT.GetWalkForwardParams, result: OPT.GetWalkForwardResult, summary: 'One walk-forward: each finished window\'s IS and OOS result side by side, trials, the overfit flag, efficiency.' }),
-  cancelWalkForward: method({ owner: 'strategy', params: OPT.CancelWalkForwardParams, result: OPT.CancelResult, summary: 'Cancel a queued or running walk-forward (finished windows are kept).' })
+  cancelWalkForward: method({ owner: 'strategy', params: OPT.CancelWalkForwardParams, result: OPT.CancelResult, summary: 'Cancel a queued or running walk-forward (finished windows are kept).' }),
+
+  // ── replay ──
+  listRecordings: method({ owner: 'strategy', params: RP.ListRecordingsParams, result: RP.ListRecordingsResult, summary: 'Recorded paper sessions (segments of the execution engine\'s input in <data-dir>/recordings), newest first.' }),
+  recorderStatus: method({ owner: 'execution', params: NoParams, result: RP.RecorderStatus, summary: 'Whether the paper session is being recorded now, into which segment, or why not (off, disk full, …).' }),
+  compareReplay: method({ owner: 'strategy', params: RP.CompareReplayParams, result: RP.ReplayReport, summary: 'Replay a recorded session through a fresh engine (fills compared with the journal\'s, field by field) and run its orders over candles of the period: per-order differences with reasons.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {

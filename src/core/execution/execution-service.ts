@@ -35,7 +35,7 @@ import type { ExchangeState } from '../exchange/state'
 import { DEFAULT_STALE_AFTER_MS, StalenessWatchdog } from '../market/staleness'
 import type { TradingStore } from '../storage/trading'
 import { CommandBatcher } from './command-batcher'
-import { Executor } from './executor'
+import { Executor, type ExecutorTap } from './executor'
 import { WarmupGate } from './warmup-gate'
 
 type ExecutionEvent = 'orderUpdated' | 'fillCreated' | 'balanceChanged'
@@ -142,6 +142,11 @@ export class ExecutionService {
   }
   resetAccount(params: ResetAccountParams): Promise<AccountSummary> {
     return this.command({ kind: 'resetAccount', at: this.now(), params })
+  }
+
+  /** Hands every applied input to `tap` from now on (the paper-session recorder). */
+  record(tap: ExecutorTap): void {
+    this.executor.setTap(tap)
   }
 
   /**

@@ -179,7 +179,7 @@ export function parseTime(flag: string, text: string): number {
   return parsed
 }
 
-function rawParams(pairs: string[]): Record<string, string> {
+export function rawParams(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {}
   for (const pair of pairs) {
     const eq = pair.indexOf('=')

@@ -7,6 +7,7 @@ import { preparePrivateDataDir } from '../data-dir'
 import { parseCli, USAGE, type ServeOptions } from './cli-args'
 import { headlessDist } from './dist-serve'
 import { backtestCli } from './backtest-cli'
+import { replayCli } from './replay-cli'
 import { ForkSpawner } from './fork-spawner'
 import { HttpBridge } from './http-bridge'
 import { chooseToken } from './token-source'
@@ -86,6 +87,7 @@ function main(): void {
     // exitCode, not exit(): a long --json report on a pipe must be written out in full.
     return void backtestCli(process.argv.slice(3)).then((code) => (process.exitCode = code))
   }
+  if (process.argv[2] === 'replay') return void replayCli(process.argv.slice(3)).then((code) => (process.exitCode = code))
   let command
   try {
     command = parseCli(process.argv.slice(2))

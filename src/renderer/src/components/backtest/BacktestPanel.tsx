@@ -7,6 +7,7 @@ import { useSweepStore } from '../../stores/sweep'
 import { BacktestViewSwitch, OptimizationView } from './BacktestViews'
 import { CurveChart } from './CurveChart'
 import { parseParamText } from './params-text'
+import { ReplaySection } from '../replay/ReplaySection'
 
 /** The Backtest tab: run a strategy over history with progress, read its report, compare runs. */
 
@@ -251,6 +252,7 @@ export function BacktestPanel(): JSX.Element {
         <RunsTable />
         <Report />
       </div>
+      <ReplaySection />
     </div>
   )
 }
