@@ -182,6 +182,15 @@ describe('AI worker under keel serve', () => {
     // Cost from the fake's reported usage (400 + 60 tokens) at the prices set through updateSettings: 0.4 + 0.12.
     expect(task.costUsd).toBeCloseTo(0.52, 9)
 
+    // The schedule, switched on through the same section: one analysis per watched symbol at 'scheduled' priority, the first round at once.
+    expect((await s.call('updateSettings', { llm: { scheduleMinutes: 60, scheduleTimeframe: '4h' } })).status).toBe(200)
+    const scheduled = await waitFor('a scheduled round', async () => {
+      const tasks = AiTask.array().parse((await s.call('aiTasks')).body).filter((t) => t.priority === 'scheduled')
+      return tasks.length === 3 && tasks.every((t) => t.state === 'done') ? tasks : undefined
+    }, 60_000, 100)
+    expect(scheduled.map((t) => `${t.symbol} ${t.timeframe}`).sort()).toEqual(['BTC/USDT 4h', 'ETH/USDT 4h', 'SOL/USDT 4h'])
+    expect(fake.requests).toHaveLength(4)
+
     // Turned off through the Settings API: the analyst refuses at once.
     expect((await s.call('updateSettings', { llm: { enabled: false } })).status).toBe(200)
     const off = await s.call('analyze', { symbol: 'BTC/USDT' })
