@@ -59,7 +59,7 @@ runWorker('ai', (ctx) => {
   ctx.onShutdown(async () => {
     schedule.stop()
     tasks.stop()
-    await training.stop()
+    training.stop()
     db.close()
   })
 

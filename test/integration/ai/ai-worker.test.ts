@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AiTask, ListModelsResult, LlmSettingsView, TrainingRun, type TrainModelParams } from '../../../src/shared/ai'
@@ -23,6 +23,15 @@ async function start(): Promise<ServeProcess> {
 
 async function aiWorker(s: ServeProcess) {
   return HealthReport.parse((await s.call('health')).body).workers.find((w) => w.name === 'ai')!
+}
+
+/** Child pids of a process (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
+  } catch {
+    return []
+  }
 }
 
 async function run(s: ServeProcess, id: string): Promise<TrainingRun> {
@@ -80,8 +89,11 @@ describe('AI worker under keel serve', () => {
     const id = TrainingRun.parse((await s.call('trainModel', LONG_TRAINING)).body).id
     await waitFor('training under way', async () => (await run(s, id)).progress > 0.2, 120_000, 50)
     const victim = (await aiWorker(s)).pid!
+    // The fit runs in a child process of the AI worker: it must not outlive it.
+    const trainer = await waitFor('the training process', () => childrenOf(victim)[0], 10_000, 50)
     process.kill(victim, 'SIGKILL')
     await waitFor('the killed AI worker to be gone', () => !isAlive(victim), 10_000)
+    await waitFor('its training process to be gone', () => !isAlive(trainer), 30_000, 100)
     await waitFor('a new AI worker', async () => {
       const ai = await aiWorker(s)
       return ai.state === 'running' && ai.pid !== victim
