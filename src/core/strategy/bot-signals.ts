@@ -19,9 +19,10 @@ const TIMING: BotSignalsTiming = { callTimeoutMs: 1_500, catchUpMs: 1_000, retry
 /**
  * What a bot's ctx.signals holds: the AI worker's signal on the very candle the bot is about
  * to see, fetched from the host before each onCandle (the strategy reads it synchronously).
- * A replayed candle older than the latest signal gets none (a later signal would be look-ahead);
- * an AI worker that is down, slow or has no signal costs the bot at most one short wait and
- * leaves ctx.signals undefined, never an error.
+ * An AI worker one candle behind is waited for, briefly; a replayed candle older than the latest
+ * signal gets none (a later signal would be look-ahead); an AI worker that is down, slow or has
+ * no signal for the series costs the bot at most one short wait and leaves ctx.signals
+ * undefined, never an error.
  */
 export class BotSignals {
   private cached: { key: string; signals: StrategySignals | undefined } | undefined
@@ -50,9 +51,10 @@ export class BotSignals {
     const giveUpAt = this.clock() + this.timing.catchUpMs
     for (;;) {
       const latest = await this.latest(series)
-      if (latest === null) return undefined
-      if (latest && latest.time === candleTime) return strategySignalsOf(latest)
-      if (latest && latest.time > candleTime) return undefined
+      // Down, or not following the series yet (it starts when the series' candles reach it): no wait.
+      if (!latest) return undefined
+      if (latest.time === candleTime) return strategySignalsOf(latest)
+      if (latest.time > candleTime) return undefined
       if (this.clock() >= giveUpAt) return undefined
       await new Promise((resolve) => setTimeout(resolve, this.timing.retryMs))
     }

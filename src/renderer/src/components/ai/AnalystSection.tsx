@@ -17,7 +17,8 @@ function SettingsForm(): JSX.Element {
     </label>
   )
   return (
-    <form className="ai-form" aria-label="LLM settings" onSubmit={(e) => e.preventDefault()}>
+    // Keyed on the values: a change made elsewhere (the Settings panel) refills the uncontrolled fields.
+    <form key={JSON.stringify(settings)} className="ai-form" aria-label="LLM settings" onSubmit={(e) => e.preventDefault()}>
       <label>
         <input type="checkbox" checked={settings.enabled} onChange={(e) => void save(client, { enabled: e.target.checked })} /> LLM analyst on
       </label>
