@@ -1,5 +1,5 @@
+import { fork, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
 import { z } from 'zod'
 import { ModelInfo, type TrainModelParams, type TrainingRun } from '../src/shared/ai'
 import type { Candle } from '../src/shared/market-data'
@@ -26,7 +26,7 @@ const ThreadMessage = z.discriminatedUnion('t', [
 export interface TrainingJobsOptions {
   store: ModelStore
   call: HostCall
-  /** Folder of the built training thread (worker-ai-train.js). */
+  /** Folder of the built training process entry (worker-ai-train.js). */
   threadDir: string
   onProgress(run: TrainingRun): void
   onModel(model: ModelInfo): void
@@ -34,14 +34,15 @@ export interface TrainingJobsOptions {
 }
 
 /**
- * Training runs as persisted jobs, one at a time, each fit in a worker_thread. A run that a
+ * Training runs as persisted jobs, one at a time, each fit in a child process (workers/ai-train.ts
+ * says why not a worker_thread: the memory of its peak comes back when it exits). A run that a
  * crash interrupted is started again from the beginning (training is deterministic), up to
  * MAX_RUN_ATTEMPTS, then failed with the reason.
  */
 export class TrainingJobs {
   private readonly queue: string[] = []
   private busy = false
-  private thread: Worker | undefined
+  private child: ChildProcess | undefined
 
   constructor(private readonly options: TrainingJobsOptions) {}
 
@@ -59,9 +60,9 @@ export class TrainingJobs {
     return run
   }
 
-  stop(): Promise<number> | undefined {
+  stop(): void {
     this.queue.length = 0
-    return this.thread?.terminate()
+    this.child?.kill('SIGKILL')
   }
 
   private enqueue(id: string): void {
@@ -101,26 +102,34 @@ export class TrainingJobs {
 
   private fit(id: string, candles: Candle[], request: TrainModelParams): Promise<z.infer<typeof Outcome>> {
     return new Promise((resolve, reject) => {
-      const thread = new Worker(join(this.options.threadDir, 'worker-ai-train.js'), { workerData: { candles, request } })
-      this.thread = thread
+      // Structured clone over the channel ('advanced'): no JSON text of 200,000 candles. In the
+      // desktop app process.execPath is Electron's binary: it runs the entry as plain Node.
+      const child = fork(join(this.options.threadDir, 'worker-ai-train.js'), [], {
+        serialization: 'advanced',
+        execArgv: [],
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+      })
+      this.child = child
       let settled = false
       const settle = (fn: () => void): void => {
         if (settled) return
         settled = true
-        this.thread = undefined
-        void thread.terminate()
+        this.child = undefined
+        if (child.exitCode === null) child.kill('SIGKILL')
         fn()
       }
-      thread.on('message', (raw: unknown) => {
+      child.send({ candles, request })
+      child.on('message', (raw: unknown) => {
         const parsed = ThreadMessage.safeParse(raw)
-        if (!parsed.success) return settle(() => reject(new Error('the training thread sent a malformed message')))
+        if (!parsed.success) return settle(() => reject(new Error('the training process sent a malformed message')))
         const message = parsed.data
         if (message.t === 'progress') this.options.onProgress(this.options.store.progress(id, FETCH_SHARE + message.fraction * (1 - FETCH_SHARE), message.phase))
         else if (message.t === 'done') settle(() => resolve(message.outcome))
         else settle(() => reject(new Error(message.message)))
       })
-      thread.on('error', (err) => settle(() => reject(err)))
-      thread.on('exit', (code) => settle(() => reject(new Error(`the training thread exited (code ${code})`))))
+      child.on('error', (err) => settle(() => reject(err)))
+      child.on('exit', (code, signal) => settle(() => reject(new Error(`the training process exited (${signal ?? `code ${code}`})`))))
     })
   }
 }

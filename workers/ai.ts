@@ -1,9 +1,10 @@
 import { join } from 'node:path'
-import { LlmKeyNotice, WorkerLlmSettingsParams } from '../src/shared/ai'
+import { WorkerLlmSettingsParams, type AnalyzeParams } from '../src/shared/ai'
 import { CandleEvent } from '../src/shared/market'
 import type { Timeframe } from '../src/shared/market-data'
 import { DEMO_SYMBOLS } from '../src/core/market/demo-symbols'
 import { OpenAiProvider } from '../src/core/ai/llm/openai-provider'
+import { AnalysisSchedule } from '../src/core/ai/tasks/schedule'
 import { TaskManager } from '../src/core/ai/tasks/task-manager'
 import { ModelStore } from '../src/core/storage/ai/model-store'
 import { openAiDb } from '../src/core/storage/ai/open'
@@ -35,18 +36,30 @@ runWorker('ai', (ctx) => {
     },
     log: ctx.log
   })
-  const tasks = new TaskManager({ store: new TaskStore(db), provider: new OpenAiProvider(), onTask: (t) => ctx.emit('aiTask', t) })
+  const taskStore = new TaskStore(db)
+  const tasks = new TaskManager({ store: taskStore, provider: new OpenAiProvider(), onTask: (t) => ctx.emit('aiTask', t) })
+  const analyze = async (p: AnalyzeParams) => {
+    tasks.assertEnabled()
+    const signal = signals.signals(p).at(0) ?? null
+    return tasks.submit(await analysisRequest(call, p, signal))
+  }
+  const schedule = new AnalysisSchedule({
+    store: taskStore,
+    submit: (exchange, symbol, timeframe) => analyze({ exchange, symbol, timeframe, priority: 'scheduled' }),
+    log: ctx.log
+  })
 
   ctx.onNotify('candle', CandleEvent, (event) => signals.onCandle(event))
-  ctx.onNotify('llmKey', LlmKeyNotice, (notice) => tasks.setKey(notice))
-  // The host's aiSetLlmSettings splits the key off (it keeps it encrypted) and forwards this.
+  // The host owns the settings (settings.json `llm`) and the key: it sends both at every start
+  // of this worker and on every change; until then the analyst is off.
   ctx.onHostRequest('setLlmSettings', WorkerLlmSettingsParams, (p) => {
-    tasks.setKey(p.key)
-    return tasks.updateSettings(p.settings)
+    schedule.configure(p.settings, p.watch)
+    return tasks.configure(p.settings, p.key)
   })
   ctx.onShutdown(async () => {
+    schedule.stop()
     tasks.stop()
-    await training.stop()
+    training.stop()
     db.close()
   })
 
@@ -59,16 +72,11 @@ runWorker('ai', (ctx) => {
     aiSignals: (p) => signals.signals(p),
     trainModel: (p) => training.submit(p),
     listModels: (p) => ({ models: models.models(p.symbol), runs: models.runs() }),
-    analyze: async (p) => {
-      tasks.assertEnabled()
-      const signal = signals.signals(p).at(0) ?? null
-      return tasks.submit(await analysisRequest(call, p, signal))
-    },
+    analyze,
     aiTasks: (p) => tasks.list(p.state, p.limit),
     aiTaskAudit: (p) => tasks.audit(p.id),
     aiRetryTask: (p) => tasks.retry(p.id),
     aiDiscardTask: (p) => tasks.discard(p.id),
-    aiBudget: () => tasks.budget(),
-    aiLlmSettings: () => tasks.settingsView()
+    aiBudget: () => tasks.budget()
   }
 })

@@ -6,13 +6,14 @@ import { EventBus } from './bus'
 import { HostFaults, residentBytes } from './host-faults'
 import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
-import { AiKeyRelay } from './ai-key-relay'
+import { AiLlmRelay } from './ai-key-relay'
 import { Disposables } from '../core/util/disposables'
 import { MarketRelay } from './market-relay'
 import { StorageStatus } from './storage-status'
 import { WorkerLinks } from './worker-links'
 import { FileSecretStore, type SecretStore } from './secret-store'
 import { Router, type HostHandlers } from './router'
+import { SettingsStore } from './settings-store'
 import type { Spawner, WorkerSpec } from './supervisor/spawner'
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor'
 
@@ -29,6 +30,8 @@ export interface AppCoreOptions {
   hostHandlers?: (core: AppCore) => HostHandlers
   /** Where the LLM API key is kept; a 0600 file in the data dir unless the host brings its own (Electron: safeStorage). */
   secrets?: SecretStore
+  /** The host's settings.json; one is opened in the data dir unless the host brings its own. */
+  settings?: SettingsStore
 }
 
 /**
@@ -69,7 +72,7 @@ export class AppCore {
   readonly faults: HostFaults
   private readonly storage: StorageStatus
   private readonly links: WorkerLinks
-  private readonly aiKeys: AiKeyRelay
+  private readonly aiLlm: AiLlmRelay
   private readonly monitor = new HostMonitor()
   private readonly startedAt = performance.now()
   private healthTimer: NodeJS.Timeout | undefined
@@ -84,7 +87,8 @@ export class AppCore {
     this.relay = new MarketRelay(this.supervisor, options.log)
     this.storage = new StorageStatus(options.log)
     this.links = new WorkerLinks(this.supervisor, this.router)
-    this.aiKeys = new AiKeyRelay(this.supervisor, options.secrets ?? FileSecretStore.inDataDir(options.dataDir))
+    const settings = options.settings ?? new SettingsStore(options.dataDir, options.log)
+    this.aiLlm = new AiLlmRelay(this.supervisor, options.secrets ?? FileSecretStore.inDataDir(options.dataDir), settings, options.log)
     this.disposables.add(() => this.relay.dispose())
     this.disposables.add(this.supervisor.listen({
       onWorkerEvent: (worker, name, payload) => {
@@ -141,7 +145,8 @@ export class AppCore {
         return { ok: true }
       },
       ping: ({ worker }) => this.supervisor.request(worker, 'ping', {}),
-      aiSetLlmSettings: (params) => this.aiKeys.setSettings(params)
+      aiLlmSettings: () => this.aiLlm.view(),
+      aiSetLlmSettings: (params) => this.aiLlm.setSettings(params)
     }
   }
 

@@ -20,9 +20,10 @@ interface WorkerLink {
 }
 
 const LINKS: Partial<Record<WorkerName, WorkerLink>> = {
-  // Bots trade through execution (which enforces protections) and read the market.
+  // Bots trade through execution (which enforces protections), read the market and the AI's
+  // signals (ctx.signals; read-only, so no path from a bot reaches the AI's models or queue).
   strategy: {
-    calls: ['placeOrder', 'cancelOrder', 'cancelAll', 'listOrders', 'listFills', 'balances', 'positions', 'accountSummary', 'resetAccount', 'setProtections', 'candles', 'ticker', 'markets'],
+    calls: ['placeOrder', 'cancelOrder', 'cancelAll', 'listOrders', 'listFills', 'balances', 'positions', 'accountSummary', 'resetAccount', 'setProtections', 'candles', 'ticker', 'markets', 'aiSignals'],
     hears: ['candle', 'ticker', 'orderUpdated', 'fillCreated', 'killSwitchChanged'],
     // A bot sees closed candles only (the open candle's many updates stay in the host), and the
     // order events of bot accounts only: a trader's own order flow never crosses to it.

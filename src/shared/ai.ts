@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Timeframe } from './market-data'
+import { DEFAULT_SETTINGS, LlmSettings } from './settings'
 
 /**
  * The AI API: signals (indicator ensemble + trained models, each with its measured
@@ -210,42 +211,11 @@ export const AiBudget = z.object({
 })
 export type AiBudget = z.infer<typeof AiBudget>
 
+/** The LLM settings live in the host's settings.json (`llm` section); this is the same schema. */
+export { LlmSettings }
+export const DEFAULT_LLM_SETTINGS: LlmSettings = DEFAULT_SETTINGS.llm
+
 /** LLM settings as anyone outside the AI worker sees them: the key never, only whether there is one. */
-export const LlmSettings = z.object({
-  enabled: z.boolean(),
-  /** Any OpenAI-compatible endpoint: https://api.openai.com/v1, http://127.0.0.1:11434/v1 (Ollama), ... */
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  model: z.string().min(1).max(200),
-  /** Prices in USD per million tokens (0 for a local server). */
-  inputUsdPerMTok: z.number().min(0).max(10_000),
-  outputUsdPerMTok: z.number().min(0).max(10_000),
-  dailyBudgetUsd: z.number().min(0).max(1e6),
-  monthlyBudgetUsd: z.number().min(0).max(1e7),
-  requestsPerMinute: z.number().min(0.1).max(10_000),
-  concurrency: z.number().int().min(1).max(16),
-  timeoutMs: z.number().int().min(100).max(600_000),
-  maxRetries: z.number().int().min(0).max(10),
-  cacheTtlMs: z.number().int().min(0).max(86_400_000),
-  maxTokens: z.number().int().min(16).max(32_000)
-})
-export type LlmSettings = z.infer<typeof LlmSettings>
-
-export const DEFAULT_LLM_SETTINGS: LlmSettings = {
-  enabled: false,
-  baseUrl: 'https://api.openai.com/v1',
-  model: 'gpt-4o-mini',
-  inputUsdPerMTok: 0.15,
-  outputUsdPerMTok: 0.6,
-  dailyBudgetUsd: 1,
-  monthlyBudgetUsd: 10,
-  requestsPerMinute: 20,
-  concurrency: 2,
-  timeoutMs: 30_000,
-  maxRetries: 4,
-  cacheTtlMs: 5 * 60_000,
-  maxTokens: 600
-}
-
 export const LlmSettingsView = LlmSettings.extend({ hasKey: z.boolean(), keySource: z.enum(['none', 'stored', 'env']) })
 export type LlmSettingsView = z.infer<typeof LlmSettingsView>
 
@@ -258,5 +228,12 @@ export const SetLlmSettingsParams = LlmSettings.partial()
 export type SetLlmSettingsParams = z.infer<typeof SetLlmSettingsParams>
 /** Host → AI worker only (IPC, never an API result or event): the key and where it came from. */
 export const LlmKeyNotice = z.object({ key: z.string().nullable(), source: z.enum(['none', 'stored', 'env']) })
-/** What the host forwards to the AI worker's internal setLlmSettings. */
-export const WorkerLlmSettingsParams = z.object({ settings: LlmSettings.partial().strict(), key: LlmKeyNotice }).strict()
+/** What the host forwards to the AI worker's internal setLlmSettings: the whole llm section, the watched symbols, the key. */
+export const WorkerLlmSettingsParams = z
+  .object({
+    settings: LlmSettings,
+    watch: z.object({ exchange: exchangeId, symbols: z.array(symbol).max(100) }).strict(),
+    key: LlmKeyNotice
+  })
+  .strict()
+export type WorkerLlmSettingsParams = z.infer<typeof WorkerLlmSettingsParams>

@@ -127,8 +127,8 @@ export const methods = {
   aiRetryTask: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTask, summary: 'Put a dead-letter task back in the queue.' }),
   aiDiscardTask: method({ owner: 'ai', params: A.AiTaskParams, result: A.AiTask, summary: 'Discard a dead-letter or pending task.' }),
   aiBudget: method({ owner: 'ai', params: NoParams, result: A.AiBudget, summary: 'LLM spend today and this month against the budgets.' }),
-  aiLlmSettings: method({ owner: 'ai', params: NoParams, result: A.LlmSettingsView, summary: 'LLM endpoint settings; the API key is never returned, only whether one is set.' }),
-  aiSetLlmSettings: method({ owner: 'host', params: A.SetLlmSettingsParams, result: A.LlmSettingsView, summary: 'Change LLM settings; an apiKey is stored encrypted by the host and handed only to the AI worker.' }),
+  aiLlmSettings: method({ owner: 'host', params: NoParams, result: A.LlmSettingsView, summary: 'The LLM settings (settings.json `llm`, as getSettings shows them); the API key is never returned, only whether one is set.' }),
+  aiSetLlmSettings: method({ owner: 'host', params: A.SetLlmSettingsParams, result: A.LlmSettingsView, summary: 'Change the LLM settings (the same settings.json `llm` section updateSettings changes); an apiKey is stored encrypted by the host and handed only to the AI worker.' }),
 
   // ── backtest ──
   runBacktest: method({ owner: 'strategy', params: BT.RunBacktestParams, result: BT.RunBacktestResult, summary: 'Start a backtest on a worker thread (strategy, params, data, range, settings); progress and the stored run id arrive as backtestProgress events.' }),

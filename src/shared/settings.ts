@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Timeframe } from './market-data'
 import { UpdateChannel } from './update'
 
 /**
@@ -51,18 +52,34 @@ const HttpUrl = z
     }
   }, 'an http(s) URL')
 
-/** The LLM provider (an OpenAI-compatible endpoint); the API key is never stored here. */
+/**
+ * The LLM analyst (an OpenAI-compatible endpoint) and its task queue: the one copy of these
+ * settings, forwarded by the host to the AI worker at its start and on every change. The API
+ * key is never stored here.
+ */
 export const LlmSettings = z
   .object({
     enabled: z.boolean(),
+    /** Any OpenAI-compatible endpoint: https://api.openai.com/v1, http://127.0.0.1:11434/v1 (Ollama), ... */
     baseUrl: HttpUrl,
     model: z.string().trim().min(1).max(200),
-    /** Prices in USD per million tokens, for the budget. */
+    /** Prices in USD per million tokens, for the budget (0 for a local server). */
     inputPricePerMTok: z.number().finite().nonnegative().max(10_000),
     outputPricePerMTok: z.number().finite().nonnegative().max(10_000),
-    monthlyBudgetUsd: z.number().finite().nonnegative().max(1e6)
+    dailyBudgetUsd: z.number().finite().nonnegative().max(1e6),
+    monthlyBudgetUsd: z.number().finite().nonnegative().max(1e7),
+    requestsPerMinute: z.number().finite().min(0.1).max(10_000),
+    concurrency: z.number().int().min(1).max(16),
+    timeoutMs: z.number().int().min(100).max(600_000),
+    maxRetries: z.number().int().min(0).max(10),
+    cacheTtlMs: z.number().int().min(0).max(86_400_000),
+    maxTokens: z.number().int().min(16).max(32_000),
+    /** Analyze each watched symbol (exchange.symbols) every this many minutes at 'scheduled' priority; 0 = off. */
+    scheduleMinutes: z.number().int().min(0).max(10_080),
+    scheduleTimeframe: Timeframe
   })
   .strict()
+export type LlmSettings = z.infer<typeof LlmSettings>
 
 export const LogSettings = z
   .object({
@@ -93,7 +110,23 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: { fills: true, staleFeed: true, workerCrash: true, workerFailed: true, updates: true },
   updates: { channel: 'stable' },
   openAtLogin: false,
-  llm: { enabled: false, baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', inputPricePerMTok: 0.15, outputPricePerMTok: 0.6, monthlyBudgetUsd: 5 },
+  llm: {
+    enabled: false,
+    baseUrl: 'https://api.openai.com/v1',
+    model: 'gpt-4o-mini',
+    inputPricePerMTok: 0.15,
+    outputPricePerMTok: 0.6,
+    dailyBudgetUsd: 1,
+    monthlyBudgetUsd: 10,
+    requestsPerMinute: 20,
+    concurrency: 2,
+    timeoutMs: 30_000,
+    maxRetries: 4,
+    cacheTtlMs: 5 * 60_000,
+    maxTokens: 600,
+    scheduleMinutes: 0,
+    scheduleTimeframe: '1h'
+  },
   logs: { format: 'text', maxSizeMb: 10, maxFiles: 5 }
 }
 

@@ -7,8 +7,11 @@ import type {
   StrategyContext,
   StrategyIndicators,
   StrategyLog,
-  StrategyOrderRequest
+  StrategyOrderRequest,
+  StrategySignals
 } from '../strategy/contract'
+import { SeriesSignals, type SeriesStep } from '../ai/series-signals'
+import { strategySignalsOf } from '../strategy/signals'
 import { tidy } from '../exchange/numeric'
 import { BACKTEST_ACCOUNT, type EngineDriver } from './engine-driver'
 import type { CandleSeries } from './series'
@@ -38,6 +41,8 @@ export class BacktestContext implements StrategyContext {
   readonly log: StrategyLog
   readonly logs: LogEntry[] = []
   droppedLogs = 0
+  /** ctx.signals, computed on first use only: a strategy that never reads it pays nothing. */
+  private ai: { series: SeriesSignals; fed: number; last: SeriesStep | null } | undefined
 
   constructor(
     readonly symbol: string,
@@ -94,6 +99,22 @@ export class BacktestContext implements StrategyContext {
 
   now(): number {
     return this.view.now
+  }
+
+  /**
+   * The indicator ensemble over the backtest's own closed candles, the same SeriesSignals the
+   * AI worker runs live: deterministic and without look-ahead. `models` is empty: a model
+   * trained on today's history has seen the backtest's future.
+   */
+  get signals(): StrategySignals | undefined {
+    const ai = (this.ai ??= { series: new SeriesSignals(), fed: 0, last: null })
+    const s = this.series
+    for (; ai.fed < this.view.closed; ai.fed++) {
+      const i = ai.fed
+      ai.last = ai.series.update([s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!]) ?? ai.last
+    }
+    if (!ai.last || this.view.closed === 0 || ai.last.time !== s.time[this.view.closed - 1]) return undefined
+    return strategySignalsOf({ ...ai.last, ensembleQuality: ai.series.quality, model: null })
   }
 }
 

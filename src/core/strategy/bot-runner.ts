@@ -5,8 +5,10 @@ import { TIMEFRAME_MS, type Candle, type Ticker } from '../../shared/market-data
 import { Order, type Fill } from '../../shared/trading'
 import { RestartPolicy, type RestartPolicyOptions } from '../supervision/restart-policy'
 import { AccountView, type HostCall } from './account-view'
+import { BotSignals } from './bot-signals'
 import { BotFailure, BotThread, type Started } from './bot-thread'
 import type { CompiledStrategy } from './compile'
+import type { StrategySignals } from './contract'
 import { DecisionIds } from './decision-ids'
 import type { BotRow, Checkpoint, StrategyStore } from './store'
 import type { AccountSnapshot, Hook, StrategyCode, ThreadCandle, ThreadError, ThreadTicker } from './thread-protocol'
@@ -63,6 +65,7 @@ export class BotRunner {
   private checkpoint: Checkpoint
   private ids: DecisionIds
   private readonly account: AccountView
+  private readonly signals: BotSignals
   private readonly policy: RestartPolicy
   private history: ThreadCandle[] | undefined
   private readonly candles: ThreadCandle[] = []
@@ -92,6 +95,10 @@ export class BotRunner {
     this.ids = new DecisionIds(row.id, this.checkpoint.ids)
     this.lastQueued = this.checkpoint.lastCandle
     this.account = new AccountView(deps.call, this.accountId, row.config.symbol)
+    this.signals = new BotSignals(deps.call, () => {
+      const { exchange, symbol, timeframe } = this.row.config
+      return { exchange, symbol, timeframe }
+    })
     this.policy = new RestartPolicy(deps.policy)
     // A file bot resumes with the version it last ran, whatever is on disk now.
     if (this.checkpoint.code && code.kind === 'file') this.code = { kind: 'file', compiled: JSON.parse(this.checkpoint.code) as CompiledStrategy }
@@ -201,6 +208,7 @@ export class BotRunner {
     try {
       const history = await this.loadHistory()
       const snapshot = await this.account.current()
+      const signals = await this.signalsAfter(history)
       if (generation !== this.generation) return void thread.terminate()
       this.clock = Math.max(this.clock, this.deps.now())
       this.started = await thread.start({
@@ -212,7 +220,8 @@ export class BotRunner {
         candles: history,
         snapshot,
         run: true,
-        now: this.clock
+        now: this.clock,
+        signals
       })
       if (generation !== this.generation) return
       this.commit(this.started.state, this.checkpoint.lastCandle)
@@ -345,7 +354,7 @@ export class BotRunner {
       this.clock = Math.max(this.clock, work.candle.time + this.tfMs)
       if (this.nextCode) thread = await this.swap(thread)
       if (!this.started?.meta.hooks.includes('onCandle')) return this.candleSeen(work.candle)
-      const state = await this.runCall(thread, 'onCandle', work.candle)
+      const state = await this.runCall(thread, 'onCandle', work.candle, await this.signals.forCandle(work.candle.time))
       this.remember(work.candle)
       this.commit(state, work.candle.time)
       return
@@ -368,10 +377,16 @@ export class BotRunner {
     if (this.history && this.history.length > MAX_CANDLES) this.history.shift()
   }
 
-  private async runCall(thread: BotThread, hook: Hook, arg: unknown): Promise<Record<string, unknown>> {
+  private async runCall(thread: BotThread, hook: Hook, arg: unknown, signals?: StrategySignals): Promise<Record<string, unknown>> {
     this.logsThisCall = 0
     const snapshot = await this.account.current()
-    return thread.call(hook, arg, snapshot, this.clock)
+    return thread.call(hook, arg, snapshot, this.clock, signals)
+  }
+
+  /** ctx.signals at onStart: the signal on the last candle the strategy starts with. */
+  private signalsAfter(history: readonly ThreadCandle[]): Promise<StrategySignals | undefined> {
+    const last = history.at(-1)
+    return last ? this.signals.forCandle(last.time) : Promise.resolve(undefined)
   }
 
   /**
@@ -394,7 +409,8 @@ export class BotRunner {
         candles: (this.history ?? []).slice(),
         snapshot: await this.account.current(),
         run: true,
-        now: this.clock
+        now: this.clock,
+        signals: await this.signalsAfter(this.history ?? [])
       })
       this.probation = { thread: old, started: this.started!, code: this.code, hash: next.hash }
       this.thread = candidate

@@ -1,7 +1,7 @@
 import { MAX_CANDLES } from '../../shared/market'
 import type { Order } from '../../shared/trading'
 import { builtinStrategy } from './builtins'
-import type { JsonValue, StrategyCandle, StrategyContext, StrategyDefinition, StrategyOrderRequest } from './contract'
+import type { JsonValue, StrategyCandle, StrategyContext, StrategyDefinition, StrategyOrderRequest, StrategySignals } from './contract'
 import { evaluateStrategy, describe } from './evaluate'
 import { indicators } from './indicators'
 import { StrategyLoadError } from './load-error'
@@ -38,6 +38,7 @@ export class BotRuntime {
   private snapshot: AccountSnapshot | undefined
   private candles: StrategyCandle[] = []
   private clock = 0
+  private signals: StrategySignals | undefined
   private nextRequest = 1
   private readonly waiting = new Map<number, { resolve(order: Order): void; reject(err: Error): void }>()
   /** Refusals of ctx.order / ctx.cancel: one the strategy does not catch is logged, not fatal. */
@@ -47,7 +48,10 @@ export class BotRuntime {
 
   async handle(message: ParentToThread): Promise<void> {
     if (message.t === 'start') return this.start(message)
-    if (message.t === 'call') return this.call(message.id, message.hook, message.arg, message.snapshot, message.now)
+    if (message.t === 'call') {
+      if (message.hook === 'onCandle') this.signals = message.signals
+      return this.call(message.id, message.hook, message.arg, message.snapshot, message.now)
+    }
     const waiter = this.waiting.get(message.id)
     if (!waiter) return
     this.waiting.delete(message.id)
@@ -83,6 +87,7 @@ export class BotRuntime {
       this.candles = msg.candles.slice(-MAX_CANDLES)
       this.snapshot = msg.snapshot
       this.clock = msg.now
+      this.signals = msg.signals
       this.ctx = this.context(msg, params)
       await definition.onStart?.(this.ctx)
       this.post({ t: 'started', meta, params, state: this.ctx.state as Record<string, unknown> })
@@ -132,6 +137,7 @@ export class BotRuntime {
 
   private context(msg: StartMsg, params: Record<string, unknown>): StrategyContext {
     const snapshot = (): AccountSnapshot => this.snapshot!
+    const signals = (): StrategySignals | undefined => this.signals
     const log = (level: 'info' | 'warn' | 'error') => (message: string, data?: JsonValue) =>
       this.post({ t: 'log', level, message: String(message).slice(0, 4000), data })
     return {
@@ -149,7 +155,10 @@ export class BotRuntime {
       candles: (n: number) => (Number.isFinite(n) && n > 0 ? this.candles.slice(-Math.floor(n)) : []),
       indicators,
       log: { info: log('info'), warn: log('warn'), error: log('error') },
-      now: () => this.clock
+      now: () => this.clock,
+      get signals() {
+        return signals()
+      }
     }
   }
 }

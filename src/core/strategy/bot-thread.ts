@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { describeZodError } from '../../shared/errors'
 import type { Order } from '../../shared/trading'
+import type { StrategySignals } from './contract'
 import { ThreadToParent, type AccountSnapshot, type BotThreadData, type Hook, type StartMsg, type StrategyMeta, type ThreadError } from './thread-protocol'
 
 /**
@@ -94,11 +95,11 @@ export class BotThread {
     })
   }
 
-  call(hook: Hook, arg: unknown, snapshot: AccountSnapshot, now: number): Promise<Record<string, unknown>> {
+  call(hook: Hook, arg: unknown, snapshot: AccountSnapshot, now: number, signals?: StrategySignals): Promise<Record<string, unknown>> {
     const id = this.nextCall++
     return new Promise((resolve, reject) => {
       this.begin({ kind: 'call', id, resolve, reject, label: hook })
-      this.worker.postMessage({ t: 'call', id, hook, arg, snapshot, now })
+      this.worker.postMessage({ t: 'call', id, hook, arg, snapshot, now, signals })
     })
   }
 

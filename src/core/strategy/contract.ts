@@ -66,6 +66,56 @@ export interface StrategyIndicators {
   }
 }
 
+/** How often a signal has been right out of sample, beside what a naive call would score. */
+export interface SignalQuality {
+  /** Calls judged, and how many were right. */
+  n: number
+  hits: number
+  hitRate: number
+  /** 95 % Wilson interval of the hit rate. */
+  interval: { lower: number; upper: number }
+  baselines: { majorityClass: number; alwaysLong: number }
+  /** The better of the baselines: the bar to clear. */
+  baseline: number
+  /** Permutation-test p-value of the hit rate against chance. */
+  pValue: number
+  /** False: no better than its baseline ("no edge"). */
+  edge: boolean
+}
+
+/** One trained model's call on the candle, with its measured quality. */
+export interface StrategyModelSignal {
+  modelId: string
+  algorithm: 'logistic' | 'gbt'
+  /** The model predicts the direction of the return over this many candles. */
+  horizon: number
+  probUp: number
+  direction: 'up' | 'down'
+  /** Out of sample (purged walk-forward at training). */
+  quality: SignalQuality
+  /** The model is no better than its baseline out of sample: its call carries no information. */
+  noEdge: boolean
+  /** Predictions resolved since the model went live. */
+  live: { n: number; hits: number; hitRate: number | null }
+}
+
+/**
+ * The AI's signal on one closed candle of the bot's series: the indicator ensemble (each
+ * rule's vote and the combined score) and every trained model's prediction. Advisory: it
+ * places nothing.
+ */
+export interface StrategySignals {
+  /** Open time of the closed candle the signal was computed on. */
+  time: number
+  close: number
+  votes: Array<{ rule: string; vote: -1 | 0 | 1; value: number | null }>
+  /** Mean vote of the rules that have data, in [-1, 1]. */
+  score: number
+  /** How the sign of the score has predicted the next candle (null before enough history). */
+  ensembleQuality: SignalQuality | null
+  models: StrategyModelSignal[]
+}
+
 /**
  * One context object per running strategy instance (a bot run, a backtest run): it stays the
  * same object from onStart to onStop, so per-instance objects can be keyed on it (perBot).
@@ -91,6 +141,12 @@ export interface StrategyContext {
   readonly log: StrategyLog
   /** The market's clock (the last closed candle's close time, or the tick's time), not the wall clock. */
   now(): number
+  /**
+   * The AI signal computed on the last closed candle (`signals.time` is that candle's time), or
+   * undefined when there is none for it (the AI worker is down or still warming up, or the
+   * candle is a replay older than the latest signal). Never a signal of a later candle.
+   */
+  readonly signals: StrategySignals | undefined
 }
 
 export interface StrategyDefinition<P extends ParamSpecs = ParamSpecs> {

@@ -30,7 +30,10 @@ declare module 'keel/strategy' {
     symbol: string
     side: 'buy' | 'sell'
     type: OrderType
-    amount: number
+    /** Base amount. Give exactly one of amount and cost. */
+    amount?: number
+    /** Market orders only: size by quote instead of base (fees included). */
+    cost?: number
     price?: number
     stopPrice?: number
     timeInForce?: 'GTC' | 'IOC' | 'FOK' | 'PO'
@@ -68,6 +71,45 @@ declare module 'keel/strategy' {
     bollinger(period: number, deviation?: number): { update(value: number): { upper: number; middle: number; lower: number } | undefined }
   }
 
+  /** How often a signal has been right out of sample, beside what a naive call would score. */
+  export interface SignalQuality {
+    n: number
+    hits: number
+    hitRate: number
+    /** 95 % Wilson interval of the hit rate. */
+    interval: { lower: number; upper: number }
+    baselines: { majorityClass: number; alwaysLong: number }
+    /** The better of the baselines: the bar to clear. */
+    baseline: number
+    pValue: number
+    /** False: no better than its baseline ("no edge"). */
+    edge: boolean
+  }
+  /** One trained model's call on the candle, with its measured quality. */
+  export interface StrategyModelSignal {
+    modelId: string
+    algorithm: 'logistic' | 'gbt'
+    horizon: number
+    probUp: number
+    direction: 'up' | 'down'
+    /** Out of sample (purged walk-forward at training). */
+    quality: SignalQuality
+    /** No better than its baseline out of sample: the call carries no information. */
+    noEdge: boolean
+    live: { n: number; hits: number; hitRate: number | null }
+  }
+  /** The AI's signal on one closed candle: the indicator ensemble and every trained model's prediction. */
+  export interface StrategySignals {
+    /** Open time of the closed candle the signal was computed on. */
+    time: number
+    close: number
+    votes: Array<{ rule: string; vote: -1 | 0 | 1; value: number | null }>
+    /** Mean vote of the rules that have data, in [-1, 1]. */
+    score: number
+    ensembleQuality: SignalQuality | null
+    models: StrategyModelSignal[]
+  }
+
   /** One object per running instance, from onStart to onStop. */
   export interface StrategyContext {
     readonly symbol: string
@@ -87,6 +129,8 @@ declare module 'keel/strategy' {
     readonly log: StrategyLog
     /** The market's clock, not the wall clock. */
     now(): number
+    /** The AI signal on the last closed candle, or undefined when there is none for it (never a later candle's). */
+    readonly signals: StrategySignals | undefined
   }
 
   export interface StrategyDefinition<P extends ParamSpecs = ParamSpecs> {

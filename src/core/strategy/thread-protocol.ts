@@ -3,6 +3,7 @@ import { BotError, ParamValuesSchema, SourceLocation } from '../../shared/bots'
 import { Timeframe } from '../../shared/market-data'
 import { Balance, Fill, Order, PlaceOrderParams, Position } from '../../shared/trading'
 import type { CompiledStrategy } from './compile'
+import type { StrategySignals } from './contract'
 
 /**
  * Messages between the strategy worker (parent thread) and one bot's thread. The thread runs
@@ -42,13 +43,16 @@ export interface StartMsg {
   /** false: load and validate only (a probe of a new file version), no onStart. */
   run: boolean
   now: number
+  /** The AI signal on the last history candle, when there is one (ctx.signals). */
+  signals?: StrategySignals
 }
 
 export type Hook = 'onCandle' | 'onTick' | 'onFill' | 'onStop'
 
 export type ParentToThread =
   | StartMsg
-  | { t: 'call'; id: number; hook: Hook; arg?: ThreadCandle | ThreadTicker | Fill; snapshot: AccountSnapshot; now: number }
+  // `signals` comes with each onCandle: ctx.signals until the next candle.
+  | { t: 'call'; id: number; hook: Hook; arg?: ThreadCandle | ThreadTicker | Fill; snapshot: AccountSnapshot; now: number; signals?: StrategySignals }
   | { t: 'reply'; id: number; ok: true; order: Order; snapshot: AccountSnapshot }
   | { t: 'reply'; id: number; ok: false; error: { code: string; message: string } }
 

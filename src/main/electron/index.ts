@@ -79,7 +79,8 @@ if (!app.requestSingleInstanceLock()) {
           if (error) throw new Error(error)
         }
       }),
-    secrets: new SafeStorageSecrets(app.getPath('userData'))
+    secrets: new SafeStorageSecrets(app.getPath('userData')),
+    settings
   })
   lifetime.add(core.faults.catchUncaught())
 

@@ -30,6 +30,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const dist = headlessDist({ dataDir, version, token, log, logFile: log.transports.file })
   const core = new AppCore({
     hostHandlers: dist.hostHandlers,
+    settings: dist.settings,
     mode: 'headless',
     version,
     dataDir,

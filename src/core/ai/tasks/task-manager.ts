@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { LlmSettings, type AiBudget, type AiTask, type LlmKeyNotice, type LlmSettingsView, type TaskPriority, type TaskState } from '../../../shared/ai'
+import { DEFAULT_LLM_SETTINGS, type LlmSettings, type AiBudget, type AiTask, type LlmKeyNotice, type LlmSettingsView, type TaskPriority, type TaskState } from '../../../shared/ai'
 import { KeelError } from '../../../shared/errors'
 import type { Timeframe } from '../../../shared/market-data'
 import type { TaskStore } from '../../storage/ai/task-store'
@@ -40,6 +40,8 @@ const BACKOFF_MAX_MS = 30_000
  */
 export class TaskManager {
   private key: z.infer<typeof LlmKeyNotice> = { key: null, source: 'none' }
+  /** The host's settings (settings.json `llm`); until they arrive the analyst is off and nothing runs. */
+  private settings: LlmSettings | undefined
   private readonly gates = new Map<string, ProviderGate>()
   private timer: NodeJS.Timeout | undefined
   private timerAt = Infinity
@@ -63,31 +65,32 @@ export class TaskManager {
     clearTimeout(this.timer)
   }
 
-  setKey(notice: z.infer<typeof LlmKeyNotice>): void {
-    this.key = notice
-  }
-
-  settingsView(): LlmSettingsView {
-    return { ...this.options.store.settings(), hasKey: this.key.key !== null, keySource: this.key.source }
-  }
-
-  updateSettings(changes: Partial<LlmSettings>): LlmSettingsView {
-    const next = LlmSettings.parse({ ...this.options.store.settings(), ...changes })
-    this.options.store.saveSettings(next)
-    this.gates.get(next.baseUrl)?.configure(next)
+  /** The whole llm section and the key, as the host sends them at start and on every change. */
+  configure(settings: LlmSettings, key: z.infer<typeof LlmKeyNotice>): LlmSettingsView {
+    this.settings = settings
+    this.key = key
+    this.gates.get(settings.baseUrl)?.configure(settings)
     this.pump()
     return this.settingsView()
   }
 
+  get current(): LlmSettings {
+    return this.settings ?? DEFAULT_LLM_SETTINGS
+  }
+
+  settingsView(): LlmSettingsView {
+    return { ...this.current, hasKey: this.key.key !== null, keySource: this.key.source }
+  }
+
   budget(): AiBudget {
-    const settings = this.options.store.settings()
+    const settings = this.current
     const { today, month, callsToday } = this.spent()
     return { dailyLimitUsd: settings.dailyBudgetUsd, monthlyLimitUsd: settings.monthlyBudgetUsd, spentTodayUsd: today, spentMonthUsd: month, callsToday }
   }
 
   /** Throws the reason the analyst cannot take tasks (it is off), before any context is gathered. */
   assertEnabled(): void {
-    if (!this.options.store.settings().enabled) throw new KeelError('rejected', 'the LLM analyst is off: enable it in the AI settings (endpoint, model, key, budget)')
+    if (!this.current.enabled) throw new KeelError('rejected', 'the LLM analyst is off: enable it in the AI settings (endpoint, model, key, budget)')
   }
 
   list(state: TaskState | undefined, limit: number): AiTask[] {
@@ -102,7 +105,7 @@ export class TaskManager {
 
   submit(request: AnalysisRequest): AiTask {
     this.assertEnabled()
-    const settings = this.options.store.settings()
+    const settings = this.current
     const prompt = JSON.stringify({ system: request.system, user: request.user })
     const cacheKey = createHash('sha256').update(`${settings.baseUrl}\n${settings.model}\n${prompt}`).digest('hex')
     const task = { priority: request.priority, provider: settings.baseUrl, model: settings.model, symbol: request.symbol, timeframe: request.timeframe, cacheKey, input: request.input, prompt }
@@ -134,8 +137,8 @@ export class TaskManager {
 
   /** Starts every task the gates allow now, and sets one timer for the next that becomes possible. */
   private pump(): void {
-    if (this.stopped) return
-    const settings = this.options.store.settings()
+    if (this.stopped || !this.settings) return
+    const settings = this.settings
     const gate = this.gateFor(settings)
     for (;;) {
       const now = this.now()
@@ -164,9 +167,12 @@ export class TaskManager {
       let text: string
       try {
         const completion = await this.options.provider.complete({ baseUrl: settings.baseUrl, apiKey: this.key.key, model: settings.model, system, user, maxTokens: settings.maxTokens, timeoutMs: settings.timeoutMs })
+        // Stopped meanwhile (shutdown: ai.db may be closed): the task stays running and is queued again at the next start.
+        if (this.stopped) return
         store.recordUsage(id, completion, costUsd(completion, settings))
         text = completion.text
       } catch (err) {
+        if (this.stopped) return
         const failure = err instanceof ProviderError ? err : new ProviderError('malformed', err instanceof Error ? err.message : String(err))
         if (failure.usage) store.recordUsage(id, failure.usage, costUsd(failure.usage, settings))
         if (!failure.retryable || task.attempts > settings.maxRetries) {
@@ -189,7 +195,7 @@ export class TaskManager {
   }
 
   private refusal(promptChars: number): string | null {
-    const settings = this.options.store.settings()
+    const settings = this.current
     const { today, month } = this.spent()
     return budgetRefusal({ today, month }, estimateCostUsd(promptChars, settings), settings)
   }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
-import { AiTask, Analysis, DEFAULT_LLM_SETTINGS, LlmSettings, TaskPriority, type TaskState } from '../../../shared/ai'
+import { AiTask, Analysis, TaskPriority, type TaskState } from '../../../shared/ai'
 import type { Timeframe } from '../../../shared/market-data'
 
 interface TaskRow {
@@ -44,7 +44,7 @@ export interface NewTask {
 const PRIORITY_RANK: Record<TaskPriority, number> = { user: 0, scheduled: 1, background: 2 }
 
 /**
- * The LLM task queue, its spend ledger and the LLM settings in ai.db. Every prompt, input and
+ * The LLM task queue and its spend ledger in ai.db (the settings are the host's). Every prompt, input and
  * raw answer stays in the row for audit; spend is one row per call that reported usage.
  */
 export class TaskStore {
@@ -93,6 +93,18 @@ export class TaskStore {
   }
 
   /** The prompt stored with the task (what is sent, exactly as audited). */
+  /** When the newest task of this priority was queued (null: never). */
+  lastCreatedAt(priority: TaskPriority): number | null {
+    const row = this.db.prepare('SELECT MAX(created_at) AS at FROM tasks WHERE priority = ?').get(PRIORITY_RANK[priority]) as { at: number | null }
+    return row.at
+  }
+
+  /** Symbols with a task of this priority still waiting or running. */
+  openSymbols(priority: TaskPriority): Set<string> {
+    const rows = this.db.prepare("SELECT DISTINCT symbol FROM tasks WHERE priority = ? AND state IN ('pending', 'running')").all(PRIORITY_RANK[priority]) as Array<{ symbol: string }>
+    return new Set(rows.map((r) => r.symbol))
+  }
+
   prompt(id: string): { input: unknown; prompt: string } {
     const row = this.row(id)!
     return { input: JSON.parse(row.input), prompt: row.prompt }
@@ -154,16 +166,6 @@ export class TaskStore {
   spentSince(since: number): { usd: number; calls: number } {
     const row = this.db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS usd, COUNT(*) AS calls FROM spend WHERE at >= ?').get(since) as { usd: number; calls: number }
     return row
-  }
-
-  settings(): LlmSettings {
-    const row = this.db.prepare("SELECT data FROM settings WHERE name = 'llm'").get() as { data: string } | undefined
-    const stored = row ? LlmSettings.partial().safeParse(JSON.parse(row.data)) : undefined
-    return { ...DEFAULT_LLM_SETTINGS, ...(stored?.success ? stored.data : {}) }
-  }
-
-  saveSettings(settings: LlmSettings): void {
-    this.db.prepare("INSERT INTO settings (name, data) VALUES ('llm', ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data").run(JSON.stringify(settings))
   }
 
   private row(id: string): TaskRow | undefined {

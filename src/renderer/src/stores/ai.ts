@@ -99,7 +99,9 @@ export function bindAi(client: KeelClient): () => void {
     client.on('aiTask', (task) => {
       store.setState((s) => ({ tasks: { ...s.tasks, [task.id]: task } }))
       if (task.state === 'done' || task.state === 'dead') void client.call('aiBudget', {}).then((budget) => store.setState({ budget }), () => undefined)
-    })
+    }),
+    // The LLM settings are settings.json's `llm` section: a change in the Settings panel shows here too.
+    client.on('settingsChanged', () => void client.call('aiLlmSettings', {}).then((settings) => store.setState({ settings }), () => undefined))
   ]
   return () => offs.forEach((off) => off())
 }

@@ -10,14 +10,15 @@ function SettingsForm(): JSX.Element {
   const save = useAiStore((s) => s.saveSettings)
   const [key, setKey] = useState('')
   if (!settings) return <p className="ai-dim">Loading settings…</p>
-  const numberField = (name: 'inputUsdPerMTok' | 'outputUsdPerMTok' | 'dailyBudgetUsd' | 'monthlyBudgetUsd', label: string) => (
+  const numberField = (name: 'inputPricePerMTok' | 'outputPricePerMTok' | 'dailyBudgetUsd' | 'monthlyBudgetUsd' | 'scheduleMinutes', label: string) => (
     <label>
       {label}
       <input type="number" min={0} step="any" defaultValue={settings[name]} onBlur={(e) => void save(client, { [name]: Number(e.target.value) })} />
     </label>
   )
   return (
-    <form className="ai-form" aria-label="LLM settings" onSubmit={(e) => e.preventDefault()}>
+    // Keyed on the values: a change made elsewhere (the Settings panel) refills the uncontrolled fields.
+    <form key={JSON.stringify(settings)} className="ai-form" aria-label="LLM settings" onSubmit={(e) => e.preventDefault()}>
       <label>
         <input type="checkbox" checked={settings.enabled} onChange={(e) => void save(client, { enabled: e.target.checked })} /> LLM analyst on
       </label>
@@ -29,10 +30,11 @@ function SettingsForm(): JSX.Element {
         Model
         <input defaultValue={settings.model} onBlur={(e) => void save(client, { model: e.target.value })} />
       </label>
-      {numberField('inputUsdPerMTok', '$/M input')}
-      {numberField('outputUsdPerMTok', '$/M output')}
+      {numberField('inputPricePerMTok', '$/M input')}
+      {numberField('outputPricePerMTok', '$/M output')}
       {numberField('dailyBudgetUsd', 'Daily $')}
       {numberField('monthlyBudgetUsd', 'Monthly $')}
+      {numberField('scheduleMinutes', 'Analyze watched symbols every … min (0 = off)')}
       <label>
         API key {settings.hasKey ? <span className="badge ok">set ({settings.keySource})</span> : <span className="badge warn">none</span>}
         <input type="password" autoComplete="off" placeholder={settings.hasKey ? 'replace key' : 'paste key'} value={key} onChange={(e) => setKey(e.target.value)} />
