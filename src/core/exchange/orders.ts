@@ -5,7 +5,7 @@ import type { AmendOrderParams, CancelAllParams, CancelOrderParams, PlaceOrderPa
 import { ensureAccount, feeRates, freeOf } from './accounts'
 import { markOf, planTake } from './book'
 import { checkAmount, checkCost, checkDistance, checkPrice, findMarket } from './markets'
-import { fmt, tidy } from './numeric'
+import { fmt, tidy, tidySum } from './numeric'
 import { approxAtMost, ownNeed, reserveAssetOf, reserveNeed, syncReservation } from './reserve'
 import {
   contextOf,
@@ -287,7 +287,7 @@ export function amendOrder(tx: Tx, params: AmendOrderParams): OrderRecord {
   if (order.resting && order.timeInForce === 'PO' && next.price !== undefined && crossesBook(tx, order, next.price).crosses) {
     throw new KeelError('rejected', `amend rejected: post-only order at ${fmt(next.price)} would take liquidity`)
   }
-  const draft: OrderRecord = { ...order, ...next, remaining: tidy(next.amount - order.filled) }
+  const draft: OrderRecord = { ...order, ...next, remaining: tidySum(next.amount, -order.filled) }
   const need = reserveNeed(tx.state, draft, ctx.market, ctx.acct)
   const free = freeOf(ctx.acct, order.reserveAsset)
   if (!approxAtMost(need - order.reserved, free)) throw insufficient(need, order.reserveAsset, free + order.reserved)
