@@ -128,7 +128,7 @@ class BacktestRun {
       this.view.mark = close
       if (i + 1 === warmup) await this.start()
       else if (onCandle && i >= warmup) {
-        this.track('onCandle', () => onCandle.call(definition, this.ctx, candleAt(series, i)))
+        this.track('onCandle', onCandle, candleAt(series, i))
         if (this.pending > 0) {
           // An async onCandle that returned without awaiting settles within one microtask turn.
           await null
@@ -137,7 +137,7 @@ class BacktestRun {
       }
       if ((i + 1) % every === 0) this.progress(i + 1, n)
     }
-    this.track('onStop', () => definition.onStop?.call(definition, this.ctx))
+    if (definition.onStop) this.track('onStop', definition.onStop, undefined)
     await this.waitForDecision()
     this.driver.dropQueued(this.view.now)
     this.progress(n, n)
@@ -146,7 +146,7 @@ class BacktestRun {
 
   private async start(): Promise<void> {
     const { definition } = this.input
-    this.track('onStart', () => definition.onStart?.call(definition, this.ctx))
+    if (definition.onStart) this.track('onStart', definition.onStart, undefined)
     await this.waitForDecision()
   }
 
@@ -162,6 +162,9 @@ class BacktestRun {
    */
   private candle(i: number): Promise<void> | undefined {
     const s = this.input.series
+    // Nothing resting, waiting or queued, and nobody listening to ticks: no point of this path
+    // can change anything, so none is built (the mark ends at the close, set by the caller).
+    if (!this.alwaysFeed && !this.driver.hasQueued && this.driver.liveOrders().size === 0) return undefined
     const t = s.time[i]
     const o = s.open[i]
     const c = s.close[i]
@@ -225,7 +228,7 @@ class BacktestRun {
     }
     if (onTick) {
       const definition = this.input.definition
-      this.track('onTick', () => onTick.call(definition, this.ctx, { symbol: this.driver.market.symbol, time, last: price }))
+      this.track('onTick', onTick, { symbol: this.driver.market.symbol, time, last: price })
     }
     this.driver.flush(time)
     return this.pending > 0
@@ -235,14 +238,15 @@ class BacktestRun {
     this.fills++
     this.trips.add(fill)
     const onFill = this.input.definition.onFill
-    if (onFill) this.track('onFill', () => onFill.call(this.input.definition, this.ctx, fill))
+    if (onFill) this.track('onFill', onFill, fill)
   }
 
-  /** Runs a strategy callback; a returned promise is tracked until it settles. */
-  private track(name: string, callback: () => unknown): void {
+  /** Runs a strategy callback (with the strategy as `this`, no closure per call); a returned
+   * promise is tracked until it settles. */
+  private track<A>(name: string, callback: (this: StrategyDefinition, ctx: BacktestContext, arg: A) => unknown, arg: A): void {
     let result: unknown
     try {
-      result = callback()
+      result = callback.call(this.input.definition, this.ctx, arg)
     } catch (err) {
       throw new StrategyFailure(name, this.view.now, err)
     }
