@@ -226,10 +226,7 @@ class BacktestRun {
       const side = price >= from ? 'buy' : 'sell'
       this.driver.trade({ exchange: BACKTEST_EXCHANGE, symbol: this.driver.market.symbol, timestamp: time, price, amount: volume, side })
     }
-    if (onTick) {
-      const definition = this.input.definition
-      this.track('onTick', onTick, { symbol: this.driver.market.symbol, time, last: price })
-    }
+    if (onTick) this.track('onTick', onTick, { symbol: this.driver.market.symbol, time, last: price })
     this.driver.flush(time)
     return this.pending > 0
   }
