@@ -30,6 +30,9 @@ export interface BacktestInput {
   progressEvery?: number
   /** Checked with progress: true stops the run (BacktestCancelled). */
   shouldStop?: () => boolean
+  /** false: the report's curves stay empty (a sweep point keeps only metrics; three arrays of
+   * one number per candle would be built for nothing). Default true. */
+  curves?: boolean
 }
 
 export class BacktestCancelled extends Error {
@@ -322,7 +325,10 @@ class BacktestRun {
       data: { ...data, from: startTime, to: endTime, candles: n },
       trades,
       openTrades: this.trips.open(lastClose),
-      curve: { time: toArray(series.time), equity: toArray(equity), drawdown: toArray(drawdownCurve(equity, config.cash)) },
+      curve:
+        this.input.curves === false
+          ? { time: [], equity: [], drawdown: [] }
+          : { time: toArray(series.time), equity: toArray(equity), drawdown: toArray(drawdownCurve(equity, config.cash)) },
       metrics,
       orders: { placed: this.driver.placed, fills: this.fills, rejected: this.driver.rejected },
       log: this.ctx.logs,
