@@ -69,6 +69,7 @@ export class EngineDriver {
       // The backtest samples equity itself, once per candle.
       equitySampleIntervalMs: Number.POSITIVE_INFINITY,
       equityHistoryLimit: 1,
+      equityOnFill: false,
       // Closed orders only answer a strategy cancelling an order that already closed; kept few,
       // they die young instead of being promoted and collected as old garbage by the thousand.
       closedOrderMemory: 100
@@ -124,7 +125,7 @@ export class EngineDriver {
       this.queue.push({ kind, params, resolve, reject })
     })
     // The strategy may ignore the promise; a rejection it never looks at must not end the process.
-    promise.catch(() => undefined)
+    promise.catch(IGNORE)
     this.onQueued()
     return promise
   }
@@ -203,3 +204,4 @@ export class EngineDriver {
 
 const EMPTY: ReadonlySet<OrderRecord> = new Set()
 const FILLS_ONLY: ApplyOptions = { effects: 'fills' }
+const IGNORE = (): undefined => undefined

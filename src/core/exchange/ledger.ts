@@ -72,7 +72,7 @@ export function recordFill(
     Object.assign(fill, { mid, slippage, slippageBps: tidy((slippage / mid) * 10_000) })
   }
   tx.fill(fill)
-  sampleEquity(tx, acct)
+  if (tx.state.config.equityOnFill) sampleEquity(tx, acct)
   return fill
 }
 
