@@ -4,7 +4,7 @@ import { feeRates, freeOf } from './accounts'
 import { consume, midOf, planTake, type TakePlan } from './book'
 import { recordFill } from './ledger'
 import { floorToTick, fmt } from './numeric'
-import { release, syncReservation } from './reserve'
+import { approxAtMost, release, syncReservation } from './reserve'
 import { clientKey, isLive, marketKey, type AccountState, type ExchangeState, type OrderRecord } from './state'
 import type { Tx } from './tx'
 
@@ -125,7 +125,9 @@ function takeNow(tx: Tx, ctx: OrderContext, limitPrice?: number): TakePlan {
   release(tx, order, acct)
   // A sell executing without a placement check (an armed take-profit crossing the book) may find
   // its coins committed elsewhere: it sells what is free, never below zero.
-  const sellable = order.side === 'sell' ? floorToTick(freeOf(acct, market.base), market.precision.amount) : order.remaining
+  // What the funds checks forgive as rounding residue (approxAtMost) is sold in full, as before.
+  const free = order.side === 'sell' ? freeOf(acct, market.base) : 0
+  const sellable = order.side === 'buy' || approxAtMost(order.remaining, free) ? order.remaining : floorToTick(free, market.precision.amount)
   const plan = planTake(snap, order.side, Math.min(order.remaining, sellable), market.precision.amount, {
     limitPrice,
     quoteFunds: order.side === 'buy' ? freeOf(acct, market.quote) : undefined,
