@@ -72,7 +72,7 @@ export class EngineDriver {
       equityOnFill: false,
       // Closed orders only answer a strategy cancelling an order that already closed; kept few,
       // they die young instead of being promoted and collected as old garbage by the thousand.
-      closedOrderMemory: 100
+      closedOrderMemory: 10
     })
     this.command({ kind: 'setMarkets', at: 0, markets: [this.market] })
     this.command({
