@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { BacktestConfig, BacktestRequest, SweepSpec, type BacktestConfigInput } from '../src/shared/backtest'
 import { BacktestStore } from '../src/core/backtest/store'
 import { runSweep } from '../src/core/backtest/sweep'
@@ -13,7 +14,9 @@ import { indicators } from '../src/core/strategy/indicators'
 /**
  * The backtester: SMA(10)/SMA(30) cross (the built-in strategy) over 1,000,000 one-minute
  * candles through the full engine, beside a plain-JS SMA loop over the same candles (the
- * floor). The machine is shared, so the load average is printed with the numbers.
+ * floor); the memory of one such run, alone in a child process; a 100-point sweep over 100,000
+ * candles on 1 and on 2 worker threads, with the CPU time the process used (cores busy = CPU /
+ * wall). The machine is shared, so the load average is printed with every figure.
  */
 
 const MINUTE = 60_000
@@ -95,9 +98,22 @@ async function sweepRun(dir: string, csv: string, threads: number) {
     // Threads load tsx, the strategy and the engine once; that start-up is not the sweep's cost.
     await runSweep(SweepSpec.parse({ base, axes: { fast: [5], slow: Array.from({ length: threads }, (_, k) => 30 + k) } }), { store, runner, dataDir: dir })
     const start = performance.now()
+    const cpu = process.cpuUsage()
     const result = await runSweep(SweepSpec.parse({ base, axes: { fast: { min: 2, max: 11, step: 1 }, slow: { min: 20, max: 65, step: 5 } } }), { store, runner, dataDir: dir })
     const ms = performance.now() - start
-    return { threads, points: result.points.length, failed: result.points.filter((p) => !p.metrics).length, ms: Math.round(ms), pointsPerSec: round2(result.points.length / (ms / 1000)) }
+    const used = process.cpuUsage(cpu)
+    const cpuMs = (used.user + used.system) / 1000
+    return {
+      threads,
+      points: result.points.length,
+      failed: result.points.filter((p) => !p.metrics).length,
+      ms: Math.round(ms),
+      pointsPerSec: round2(result.points.length / (ms / 1000)),
+      /** All threads of this process (workers, main, GC and compiler helpers). */
+      cpuMs: Math.round(cpuMs),
+      coresBusy: round2(cpuMs / ms),
+      loadAverage: load()
+    }
   } finally {
     await runner.close()
     store.close()
@@ -114,10 +130,19 @@ async function sweepScaling(candles: number) {
     writeFileSync(csv, `${rows.join('\n')}\n`)
     const one = await sweepRun(dir, csv, 1)
     const two = await sweepRun(dir, csv, 2)
-    return { candles, loadAverage1m: round2(loadavg()[0]), one, two, speedup: round2(one.ms / two.ms), target: 1.8 }
+    return { candles, one, two, speedup: round2(one.ms / two.ms), target: 1.8 }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** One 1M-candle run in a fresh process (tsx, like this bench): its own peak RSS. */
+function memoryOfOneRun(fill: 'next-open' | 'book', count: number): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(__dirname, 'backtest-child.ts'), fill, String(count)], {
+    cwd: resolve(__dirname, '..'),
+    encoding: 'utf8'
+  })
+  return { ...(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, unknown>), loadAverage: load() }
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -136,7 +161,23 @@ export async function run(): Promise<Record<string, unknown>> {
   // Every path point through the engine (4 trades + 4 books per candle), on a fifth of the candles.
   const fifth = sliceByIndex(series, 0, Math.floor(count / 5))
   const everyEvent = await best(1, () => engineRun(fifth, { fill: 'book', feedIdle: true }))
+  const engineLoad = load()
+  const memory = { nextOpen: memoryOfOneRun('next-open', count), book: memoryOfOneRun('book', count) }
+  const sweep = await sweepScaling(Number(process.env.KEEL_BENCH_SWEEP_CANDLES ?? 100_000))
   return {
+    summary: {
+      candles: count,
+      fullEngineMs: nextOpen.ms,
+      fullEngineBookMs: book.ms,
+      floorMs: floor.ms,
+      ratio: round2(nextOpen.ms / Math.max(floor.ms, 0.1)),
+      maxRssMiB1M: memory.nextOpen.maxRssMiB,
+      maxRssMiB1MBook: memory.book.maxRssMiB,
+      sweepOneThreadMs: sweep.one.ms,
+      sweepTwoThreadsMs: sweep.two.ms,
+      sweepSpeedup: sweep.speedup,
+      loadAverage: { engine: engineLoad, sweepOne: sweep.one.loadAverage, sweepTwo: sweep.two.loadAverage }
+    },
     candles: count,
     loadAverage1m: { before: round2(loadBefore), after: round2(loadavg()[0]) },
     floor,
@@ -147,9 +188,12 @@ export async function run(): Promise<Record<string, unknown>> {
       book,
       everyEventOnFifth: { candles: fifth.length, ...everyEvent }
     },
-    sweep: await sweepScaling(Number(process.env.KEEL_BENCH_SWEEP_CANDLES ?? 100_000)),
+    memory,
+    sweep,
     targets: { msFor1M: 500, stretchMs: 150, memoryMiB: 300 }
   }
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100
+/** 1, 5 and 15 minute load averages (the machine is shared: read every figure beside them). */
+const load = () => loadavg().map(round2)

@@ -2,7 +2,7 @@ import type { BacktestConfig } from '../../shared/backtest'
 import { describeZodError, KeelError } from '../../shared/errors'
 import type { MarketInfo, OrderBook, Trade } from '../../shared/market-data'
 import { CancelOrderParams, PlaceOrderParams, ResetAccountParams, type Fill, type Order } from '../../shared/trading'
-import { apply, createState, marketKey, toPublicOrder, type Command, type EngineInput, type ExchangeState, type OrderRecord } from '../exchange'
+import { apply, createState, type ApplyOptions, marketKey, toPublicOrder, type Command, type EngineInput, type ExchangeState, type OrderRecord } from '../exchange'
 import { planTake } from '../exchange/book'
 import { tidy } from '../exchange/numeric'
 
@@ -69,7 +69,10 @@ export class EngineDriver {
       // The backtest samples equity itself, once per candle.
       equitySampleIntervalMs: Number.POSITIVE_INFINITY,
       equityHistoryLimit: 1,
-      closedOrderMemory: 1_000
+      equityOnFill: false,
+      // Closed orders only answer a strategy cancelling an order that already closed; kept few,
+      // they die young instead of being promoted and collected as old garbage by the thousand.
+      closedOrderMemory: 10
     })
     this.command({ kind: 'setMarkets', at: 0, markets: [this.market] })
     this.command({
@@ -87,7 +90,7 @@ export class EngineDriver {
   /** Applies one input; fills go to onFill. An engine bug, or an input the engine had to roll
    * back half-way, aborts the run rather than let it go on from a state nobody can trust. */
   private feed(input: EngineInput) {
-    const result = apply(this.state, input)
+    const result = apply(this.state, input, FILLS_ONLY)
     this.inputs++
     const { reply } = result
     if (result.rollback || (!reply.ok && reply.error.code === 'internal')) {
@@ -122,7 +125,7 @@ export class EngineDriver {
       this.queue.push({ kind, params, resolve, reject })
     })
     // The strategy may ignore the promise; a rejection it never looks at must not end the process.
-    promise.catch(() => undefined)
+    promise.catch(IGNORE)
     this.onQueued()
     return promise
   }
@@ -200,3 +203,5 @@ export class EngineDriver {
 }
 
 const EMPTY: ReadonlySet<OrderRecord> = new Set()
+const FILLS_ONLY: ApplyOptions = { effects: 'fills' }
+const IGNORE = (): undefined => undefined

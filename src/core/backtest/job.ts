@@ -42,6 +42,8 @@ export interface JobOptions {
   /** Data already loaded for this request's data/from/to (sweeps load once, run many). */
   data?: LoadedData
   strategy?: ResolvedStrategy
+  /** false: metrics and trades only, no per-candle curves (sweeps). */
+  curves?: boolean
 }
 
 export function loadRequestData(request: BacktestRequest, dataDir: string, sharedMemory = false): LoadedData {
@@ -67,6 +69,7 @@ export async function runRequest(request: BacktestRequest, options: JobOptions):
     indicators,
     onProgress: options.onProgress,
     progressEvery: options.progressEvery,
-    shouldStop: options.shouldStop
+    shouldStop: options.shouldStop,
+    curves: options.curves
   })
 }

@@ -1,6 +1,6 @@
 import type { ClosedTrade, OpenTrade } from '../../shared/backtest'
 import type { Fill } from '../../shared/trading'
-import { tidy } from '../exchange/numeric'
+import { tidy, tidySum } from '../exchange/numeric'
 
 /**
  * Fills → round-trip trades of a long-only spot account: a trade opens with the first buy from
@@ -50,7 +50,7 @@ export class RoundTrips {
     trip.sellProceeds = tidy(trip.sellProceeds + fill.cost)
     trip.fees = tidy(trip.fees + fill.fee)
     trip.lastTime = fill.timestamp
-    if (tidy(trip.bought - trip.sold) < this.amountStep * 0.999) {
+    if (tidySum(trip.bought, -trip.sold) < this.amountStep * 0.999) {
       const pnl = tidy(trip.sellProceeds - trip.buyCost - trip.fees)
       this.closed.push({
         entryTime: trip.entryTime,
@@ -69,8 +69,8 @@ export class RoundTrips {
   /** The trip still open, marked at `markPrice` (no exit fee charged). */
   open(markPrice: number): OpenTrade[] {
     const trip = this.trip
-    if (!trip || tidy(trip.bought - trip.sold) < this.amountStep * 0.999) return []
-    const held = tidy(trip.bought - trip.sold)
+    if (!trip || tidySum(trip.bought, -trip.sold) < this.amountStep * 0.999) return []
+    const held = tidySum(trip.bought, -trip.sold)
     const unrealizedPnl = tidy(trip.sellProceeds + held * markPrice - trip.buyCost - trip.fees)
     return [
       {

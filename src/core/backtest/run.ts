@@ -30,6 +30,9 @@ export interface BacktestInput {
   progressEvery?: number
   /** Checked with progress: true stops the run (BacktestCancelled). */
   shouldStop?: () => boolean
+  /** false: the report's curves stay empty (a sweep point keeps only metrics; three arrays of
+   * one number per candle would be built for nothing). Default true. */
+  curves?: boolean
 }
 
 export class BacktestCancelled extends Error {
@@ -128,7 +131,7 @@ class BacktestRun {
       this.view.mark = close
       if (i + 1 === warmup) await this.start()
       else if (onCandle && i >= warmup) {
-        this.track('onCandle', () => onCandle.call(definition, this.ctx, candleAt(series, i)))
+        this.track('onCandle', onCandle, candleAt(series, i))
         if (this.pending > 0) {
           // An async onCandle that returned without awaiting settles within one microtask turn.
           await null
@@ -137,7 +140,7 @@ class BacktestRun {
       }
       if ((i + 1) % every === 0) this.progress(i + 1, n)
     }
-    this.track('onStop', () => definition.onStop?.call(definition, this.ctx))
+    if (definition.onStop) this.track('onStop', definition.onStop, undefined)
     await this.waitForDecision()
     this.driver.dropQueued(this.view.now)
     this.progress(n, n)
@@ -146,7 +149,7 @@ class BacktestRun {
 
   private async start(): Promise<void> {
     const { definition } = this.input
-    this.track('onStart', () => definition.onStart?.call(definition, this.ctx))
+    if (definition.onStart) this.track('onStart', definition.onStart, undefined)
     await this.waitForDecision()
   }
 
@@ -162,6 +165,9 @@ class BacktestRun {
    */
   private candle(i: number): Promise<void> | undefined {
     const s = this.input.series
+    // Nothing resting, waiting or queued, and nobody listening to ticks: no point of this path
+    // can change anything, so none is built (the mark ends at the close, set by the caller).
+    if (!this.alwaysFeed && !this.driver.hasQueued && this.driver.liveOrders().size === 0) return undefined
     const t = s.time[i]
     const o = s.open[i]
     const c = s.close[i]
@@ -223,10 +229,7 @@ class BacktestRun {
       const side = price >= from ? 'buy' : 'sell'
       this.driver.trade({ exchange: BACKTEST_EXCHANGE, symbol: this.driver.market.symbol, timestamp: time, price, amount: volume, side })
     }
-    if (onTick) {
-      const definition = this.input.definition
-      this.track('onTick', () => onTick.call(definition, this.ctx, { symbol: this.driver.market.symbol, time, last: price }))
-    }
+    if (onTick) this.track('onTick', onTick, { symbol: this.driver.market.symbol, time, last: price })
     this.driver.flush(time)
     return this.pending > 0
   }
@@ -235,14 +238,15 @@ class BacktestRun {
     this.fills++
     this.trips.add(fill)
     const onFill = this.input.definition.onFill
-    if (onFill) this.track('onFill', () => onFill.call(this.input.definition, this.ctx, fill))
+    if (onFill) this.track('onFill', onFill, fill)
   }
 
-  /** Runs a strategy callback; a returned promise is tracked until it settles. */
-  private track(name: string, callback: () => unknown): void {
+  /** Runs a strategy callback (with the strategy as `this`, no closure per call); a returned
+   * promise is tracked until it settles. */
+  private track<A>(name: string, callback: (this: StrategyDefinition, ctx: BacktestContext, arg: A) => unknown, arg: A): void {
     let result: unknown
     try {
-      result = callback()
+      result = callback.call(this.input.definition, this.ctx, arg)
     } catch (err) {
       throw new StrategyFailure(name, this.view.now, err)
     }
@@ -321,7 +325,10 @@ class BacktestRun {
       data: { ...data, from: startTime, to: endTime, candles: n },
       trades,
       openTrades: this.trips.open(lastClose),
-      curve: { time: toArray(series.time), equity: toArray(equity), drawdown: toArray(drawdownCurve(equity, config.cash)) },
+      curve:
+        this.input.curves === false
+          ? { time: [], equity: [], drawdown: [] }
+          : { time: toArray(series.time), equity: toArray(equity), drawdown: toArray(drawdownCurve(equity, config.cash)) },
       metrics,
       orders: { placed: this.driver.placed, fills: this.fills, rejected: this.driver.rejected },
       log: this.ctx.logs,

@@ -58,7 +58,7 @@ export async function runSweepTask(task: SweepTask): Promise<SweepPointResult> {
   try {
     const strategy = cachedStrategy(task.request.strategy)
     const data = task.shared ? sharedData(task.shared) : loadRequestData(task.request, task.dataDir)
-    const report = await runRequest(task.request, { dataDir: task.dataDir, data, strategy })
+    const report = await runRequest(task.request, { dataDir: task.dataDir, data, strategy, curves: false })
     return { index: task.index, params: report.strategy.params, metrics: report.metrics }
   } catch (err) {
     return { index: task.index, params: task.request.params, metrics: null, error: err instanceof Error ? err.message : String(err) }

@@ -1,6 +1,6 @@
 import type { MarketInfo } from '../../shared/market-data'
 import { LEDGER_LIMITS, type ResetAccountParams } from '../../shared/trading'
-import { approxEqual, tidy } from './numeric'
+import { approxEqual, tidy, tidySum } from './numeric'
 import type { AccountState, AssetBalance, ExchangeState } from './state'
 import type { Tx } from './tx'
 
@@ -100,7 +100,7 @@ export function freeOf(acct: AccountState, asset: string): number {
 function settle(before: number, delta: number): number {
   const next = before + delta
   if (next < 0 && approxEqual(before, -delta)) return 0
-  return tidy(next)
+  return tidySum(before, delta)
 }
 
 /** Moves `amount` from free to locked (negative amount: back). */
@@ -116,7 +116,7 @@ export function lock(tx: Tx, acct: AccountState, asset: string, amount: number):
 export function credit(tx: Tx, acct: AccountState, asset: string, delta: number): void {
   const b = balanceOf(acct, asset)
   b.free = settle(b.free, delta)
-  acct.flows[asset] = tidy((acct.flows[asset] ?? 0) + delta)
+  acct.flows[asset] = tidySum(acct.flows[asset] ?? 0, delta)
   tx.balance(acct.id, asset)
 }
 

@@ -1,5 +1,5 @@
 import type { OrderBook, Side, Ticker, Trade } from '../../shared/market-data'
-import { EPS, floorToTick, tidy } from './numeric'
+import { EPS, floorToTick, tidy, tidySum } from './numeric'
 import { marketKey, type BookSide, type ExchangeState, type MarketSnapshot } from './state'
 
 /** The engine's copy of each market: last book, quote and trade price. */
@@ -98,7 +98,7 @@ export function planTake(snap: MarketSnapshot, side: Side, amount: number, amoun
     }
     if (take > 0) {
       steps.push({ price: level.price, amount: take })
-      left = tidy(left - take)
+      left = tidySum(left, -take)
       if (funds !== undefined) funds -= take * level.price * feeFactor
     }
     if (fundsShort) return { steps, filled: tidy(amount - left), stop: 'funds' }
@@ -114,7 +114,7 @@ export function consume(snap: MarketSnapshot, side: Side, plan: TakePlan): void 
   for (const step of plan.steps) {
     while (i < levels.length && levels[i].price !== step.price) i++
     if (i === levels.length) break
-    levels[i].amount = tidy(levels[i].amount - step.amount)
+    levels[i].amount = tidySum(levels[i].amount, -step.amount)
   }
   const remaining = levels.filter((l) => l.amount > EPS)
   if (side === 'buy') snap.asks = remaining

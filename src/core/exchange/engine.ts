@@ -62,6 +62,12 @@ export type EngineInput = Command | MarketEvent
 export type ReplyValue = CommandReplies[keyof CommandReplies] | null
 export type Reply = { ok: true; value: ReplyValue } | { ok: false; error: ErrorBody }
 
+export interface ApplyOptions {
+  /** 'fills': the effects list holds only fillCreated (the caller persists nothing and tells no
+   * client; building every order copy and balance record would be wasted). Default 'all'. */
+  effects?: 'all' | 'fills'
+}
+
 export interface ApplyResult {
   reply: Reply
   effects: Effect[]
@@ -144,12 +150,12 @@ function setMarkets(tx: Tx, markets: MarketInfo[]): number {
  * guard found a balance or answer that is negative, NaN or infinite); the caller discards the
  * state and reloads it (the executor does), so nothing of that input is committed.
  */
-export function apply(state: ExchangeState, input: EngineInput): ApplyResult {
-  const tx = new Tx(state, inputTime(input))
+export function apply(state: ExchangeState, input: EngineInput, options: ApplyOptions = {}): ApplyResult {
+  const tx = new Tx(state, inputTime(input), options.effects === 'fills')
   try {
     const value = run(tx, input)
+    const unsound = tx.unsoundBalance() ?? unsoundReply(value)
     const effects = tx.effects()
-    const unsound = unsoundBalance(effects) ?? unsoundReply(value)
     if (unsound !== undefined) {
       return { reply: { ok: false, error: { code: 'rejected', message: `${input.kind} refused: ${unsound}` } }, effects: [], rollback: true }
     }
@@ -159,18 +165,6 @@ export function apply(state: ExchangeState, input: EngineInput): ApplyResult {
     if (error.code === 'internal') return { reply: { ok: false, error: error.toBody() }, effects: [], rollback: true }
     return { reply: { ok: false, error: error.toBody() }, effects: tx.effects() }
   }
-}
-
-/** The ledger guard: no balance an input touched may end negative, NaN or infinite. */
-function unsoundBalance(effects: readonly Effect[]): string | undefined {
-  for (const effect of effects) {
-    if (effect.kind !== 'balanceChanged') continue
-    const { asset, free, locked } = effect.balance
-    if (!(free >= 0 && locked >= 0 && Number.isFinite(free + locked))) {
-      return `it would leave ${asset} of account ${effect.account} at free ${free}, locked ${locked}`
-    }
-  }
-  return undefined
 }
 
 /** Every number in the answer is finite (the host refuses to send anything else, after the commit). */

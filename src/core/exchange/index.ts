@@ -1,6 +1,6 @@
 /** The paper exchange: a pure, deterministic engine. See docs/paper-exchange.md. */
 export { apply, hydrateOrder, inputTime, isCommand, toPublicOrder } from './engine'
-export type { ApplyResult, Command, CommandKind, CommandParams, CommandReplies, EngineInput, MarketEvent, Reply, ReplyValue } from './engine'
+export type { ApplyOptions, ApplyResult, Command, CommandKind, CommandParams, CommandReplies, EngineInput, MarketEvent, Reply, ReplyValue } from './engine'
 export { parseCommand, parseInput } from './parse-command'
 export type { RawEngineInput } from './parse-command'
 export { createState, DEFAULT_CONFIG, isLive, marketKey, clientKey } from './state'

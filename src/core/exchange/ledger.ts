@@ -1,7 +1,7 @@
 import type { MarketInfo } from '../../shared/market-data'
 import type { Fill, Liquidity } from '../../shared/trading'
 import { credit, feeRates } from './accounts'
-import { tidy } from './numeric'
+import { tidy, tidySum } from './numeric'
 import type { AccountState, OrderRecord, PositionState } from './state'
 import type { Tx } from './tx'
 import { valueHoldings } from './valuation'
@@ -43,8 +43,8 @@ export function recordFill(
 
   // 15 significant digits cannot hold every lot of a 1e9 order in 1e-8 steps: rounding may put
   // `filled` a hair past `amount`, which is a complete fill, never a negative remainder.
-  order.filled = Math.min(order.amount, tidy(order.filled + amount))
-  order.remaining = Math.max(0, tidy(order.amount - order.filled))
+  order.filled = Math.min(order.amount, tidySum(order.filled, amount))
+  order.remaining = Math.max(0, tidySum(order.amount, -order.filled))
   order.cost = tidy(order.cost + cost)
   order.fees = tidy(order.fees + fee)
   order.avgFillPrice = tidy(order.cost / order.filled)
@@ -72,7 +72,7 @@ export function recordFill(
     Object.assign(fill, { mid, slippage, slippageBps: tidy((slippage / mid) * 10_000) })
   }
   tx.fill(fill)
-  sampleEquity(tx, acct)
+  if (tx.state.config.equityOnFill) sampleEquity(tx, acct)
   return fill
 }
 
@@ -86,13 +86,13 @@ function updatePosition(tx: Tx, acct: AccountState, order: OrderRecord, price: n
     realizedPnl: 0
   })
   if (order.side === 'buy') {
-    const next = tidy(position.amount + amount)
+    const next = tidySum(position.amount, amount)
     position.avgEntry = tidy((position.amount * position.avgEntry + amount * price) / next)
     position.amount = next
   } else {
     const matched = Math.min(amount, position.amount)
     const pnl = tidy(matched * (price - position.avgEntry))
-    position.amount = tidy(position.amount - matched)
+    position.amount = tidySum(position.amount, -matched)
     if (position.amount === 0) position.avgEntry = 0
     position.realizedPnl = tidy(position.realizedPnl + pnl)
     acct.realizedPnl = tidy(acct.realizedPnl + pnl)

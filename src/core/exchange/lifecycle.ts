@@ -3,8 +3,8 @@ import type { OrderStatus } from '../../shared/trading'
 import { feeRates, freeOf } from './accounts'
 import { consume, midOf, planTake, type TakePlan } from './book'
 import { recordFill } from './ledger'
-import { fmt } from './numeric'
-import { release, syncReservation } from './reserve'
+import { floorToTick, fmt } from './numeric'
+import { approxAtMost, release, syncReservation } from './reserve'
 import { clientKey, isLive, marketKey, type AccountState, type ExchangeState, type OrderRecord } from './state'
 import type { Tx } from './tx'
 
@@ -123,11 +123,17 @@ function takeNow(tx: Tx, ctx: OrderContext, limitPrice?: number): TakePlan {
   if (!snap) return { steps: [], filled: 0, stop: 'depth' }
   const mid = midOf(snap)
   release(tx, order, acct)
-  const plan = planTake(snap, order.side, order.remaining, market.precision.amount, {
+  // A sell executing without a placement check (an armed take-profit crossing the book) may find
+  // its coins committed elsewhere: it sells what is free, never below zero.
+  // What the funds checks forgive as rounding residue (approxAtMost) is sold in full, as before.
+  const free = order.side === 'sell' ? freeOf(acct, market.base) : 0
+  const sellable = order.side === 'buy' || approxAtMost(order.remaining, free) ? order.remaining : floorToTick(free, market.precision.amount)
+  const plan = planTake(snap, order.side, Math.min(order.remaining, sellable), market.precision.amount, {
     limitPrice,
     quoteFunds: order.side === 'buy' ? freeOf(acct, market.quote) : undefined,
     feeRate: feeRates(acct, market).taker
   })
+  if (sellable < order.remaining && plan.stop === 'complete') plan.stop = 'funds'
   for (const step of plan.steps) recordFill(tx, ctx, step.price, step.amount, 'taker', mid)
   consume(snap, order.side, plan)
   return plan

@@ -9,12 +9,33 @@
  * staying fast enough for ≥100k orders/s. Comparisons use `approxEqual` / `EPS`.
  */
 
+import { hasAtMost15Digits } from '../../shared/market-rules/steps'
+
 export const EPS = 1e-12
 
 /** 15 significant digits, tiny residues to 0. */
 export function tidy(x: number): number {
   if (Math.abs(x) < EPS) return 0
-  return Number(x.toPrecision(15))
+  return hasAtMost15Digits(x) ? x : Number(x.toPrecision(15))
+}
+
+/**
+ * a + b without the cancellation residue of its operands: rounded at the 15th significant digit
+ * of the larger operand, then tidied. tidy alone rounds relative to the result, so a small
+ * difference of large numbers keeps their noise (5.04956956 − 5.04910956 = 0.000460000000000349,
+ * off any 1e-8 step); this gives 0.00046. Amounts and balances that are sums of on-step values
+ * stay on the step.
+ */
+export function tidySum(a: number, b: number): number {
+  const sum = a + b
+  const scale = Math.max(Math.abs(a), Math.abs(b))
+  if (!(scale > 0) || !Number.isFinite(sum)) return tidy(sum)
+  const e = Math.floor(Math.log10(scale))
+  const decimals = 14 - e
+  if (decimals <= 0 || decimals > 100) return tidy(sum)
+  // No cancellation (the sum has the operands' magnitude): rounding at their 15th digit is tidy's.
+  if (Math.floor(Math.log10(Math.abs(sum))) === e) return tidy(sum)
+  return tidy(Number(sum.toFixed(decimals)))
 }
 
 /** Tick and step rounding: the one implementation in src/shared/market-rules. */

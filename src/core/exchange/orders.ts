@@ -5,7 +5,7 @@ import type { AmendOrderParams, CancelAllParams, CancelOrderParams, PlaceOrderPa
 import { ensureAccount, feeRates, freeOf } from './accounts'
 import { markOf, planTake } from './book'
 import { checkAmount, checkCost, checkDistance, checkPrice, findMarket } from './markets'
-import { fmt, tidy } from './numeric'
+import { fmt, tidy, tidySum } from './numeric'
 import { approxAtMost, ownNeed, reserveAssetOf, reserveNeed, syncReservation } from './reserve'
 import {
   contextOf,
@@ -95,37 +95,40 @@ function draftOrder(
   const seq = tx.state.nextOrderSeq
   const id = `o${seq}`
   const limitLike = params.type === 'limit' || (params.type === 'bracket' && price !== undefined)
-  return {
+  // Built field by field in the public order's key order, optional fields only when present:
+  // no throw-away object per optional field, as spreading `cond ? {} : { field }` would make.
+  const order = {
     id,
     clientOrderId: params.clientOrderId ?? `auto-${id}`,
     account: acct.id,
     symbol: market.symbol,
     side: params.side,
     type: params.type,
-    status: PENDING_TYPES.has(params.type) ? 'pending' : 'open',
-    ...(params.timeInForce === undefined ? {} : { timeInForce: params.timeInForce }),
-    amount,
-    filled: 0,
-    remaining: amount,
-    ...(price === undefined ? {} : { price }),
-    ...(stopPrice === undefined ? {} : { stopPrice }),
-    ...(trailingAmount === undefined ? {} : { trailingAmount }),
-    ...(params.trailingPercent === undefined ? {} : { trailingPercent: params.trailingPercent }),
-    ...(bracket === undefined ? {} : { bracket }),
-    ...(params.cost === undefined ? {} : { quoteOrderQty: params.cost }),
-    ...(extreme === undefined ? {} : { extreme }),
-    cost: 0,
-    fees: 0,
-    createdAt: tx.at,
-    updatedAt: tx.at,
-    exchange: acct.exchange,
-    seq,
-    reserved: 0,
-    reserveAsset: reserveAssetOf(params, market),
-    armed: true,
-    resting: limitLike,
-    fingerprint
-  }
+    status: PENDING_TYPES.has(params.type) ? 'pending' : 'open'
+  } as OrderRecord
+  if (params.timeInForce !== undefined) order.timeInForce = params.timeInForce
+  order.amount = amount
+  order.filled = 0
+  order.remaining = amount
+  if (price !== undefined) order.price = price
+  if (stopPrice !== undefined) order.stopPrice = stopPrice
+  if (trailingAmount !== undefined) order.trailingAmount = trailingAmount
+  if (params.trailingPercent !== undefined) order.trailingPercent = params.trailingPercent
+  if (bracket !== undefined) order.bracket = bracket
+  if (params.cost !== undefined) order.quoteOrderQty = params.cost
+  if (extreme !== undefined) order.extreme = extreme
+  order.cost = 0
+  order.fees = 0
+  order.createdAt = tx.at
+  order.updatedAt = tx.at
+  order.exchange = acct.exchange
+  order.seq = seq
+  order.reserved = 0
+  order.reserveAsset = reserveAssetOf(params, market)
+  order.armed = true
+  order.resting = limitLike
+  order.fingerprint = fingerprint
+  return order
 }
 
 /** The base amount a market order sized by `cost` trades: from the book, fees included. */
@@ -287,7 +290,7 @@ export function amendOrder(tx: Tx, params: AmendOrderParams): OrderRecord {
   if (order.resting && order.timeInForce === 'PO' && next.price !== undefined && crossesBook(tx, order, next.price).crosses) {
     throw new KeelError('rejected', `amend rejected: post-only order at ${fmt(next.price)} would take liquidity`)
   }
-  const draft: OrderRecord = { ...order, ...next, remaining: tidy(next.amount - order.filled) }
+  const draft: OrderRecord = { ...order, ...next, remaining: tidySum(next.amount, -order.filled) }
   const need = reserveNeed(tx.state, draft, ctx.market, ctx.acct)
   const free = freeOf(ctx.acct, order.reserveAsset)
   if (!approxAtMost(need - order.reserved, free)) throw insufficient(need, order.reserveAsset, free + order.reserved)

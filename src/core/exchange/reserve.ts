@@ -1,7 +1,7 @@
 import type { MarketInfo } from '../../shared/market-data'
 import { buyCost, fundingFeeRate } from '../../shared/market-rules'
 import { balanceOf, feeRates, freeOf, lock } from './accounts'
-import { approxEqual, tidy } from './numeric'
+import { approxEqual, tidy, tidySum } from './numeric'
 import { isLive, type AccountState, type ExchangeState, type OrderRecord } from './state'
 import type { Tx } from './tx'
 
@@ -46,7 +46,7 @@ export function reserveAssetOf(order: { side: string }, market: MarketInfo): str
 export function syncReservation(tx: Tx, order: OrderRecord, market: MarketInfo, acct: AccountState): boolean {
   const need = reserveNeed(tx.state, order, market, acct)
   if (need === order.reserved) return true
-  const delta = tidy(need - order.reserved)
+  const delta = tidySum(need, -order.reserved)
   if (delta > 0 && !approxAtMost(delta, freeOf(acct, order.reserveAsset))) return false
   lock(tx, acct, order.reserveAsset, delta)
   order.reserved = need

@@ -21,6 +21,8 @@ export interface EngineConfig {
   equitySampleIntervalMs: number
   /** Samples kept in memory per account (the store keeps all). */
   equityHistoryLimit: number
+  /** Sample equity on every fill too (false: only by the interval; a backtest samples per candle itself). */
+  equityOnFill: boolean
   /** Closed orders kept in memory (for idempotent re-sends and queries); older ones live in the store only. */
   closedOrderMemory: number
 }
@@ -32,6 +34,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
   defaultBalances: { USDT: 10_000 },
   equitySampleIntervalMs: 60_000,
   equityHistoryLimit: 500,
+  equityOnFill: true,
   closedOrderMemory: 10_000
 }
 

@@ -23,71 +23,96 @@ export type Effect =
 
 /** Collects what an input touches, then turns it into effects with final values. */
 export class Tx {
-  private readonly fills: Fill[] = []
-  private readonly orders = new Map<string, OrderRecord>()
-  private readonly balances = new Map<string, [string, string]>()
-  private readonly positions = new Map<string, [string, string]>()
-  private readonly accounts = new Set<string>()
-  private readonly resets: string[] = []
-  private readonly samples: { account: string; sample: EquitySample }[] = []
+  // Created on first use: most market events touch nothing, and a backtest applies millions.
+  private fills: Fill[] | undefined
+  private orders: Map<string, OrderRecord> | undefined
+  private balances: Map<string, [string, string]> | undefined
+  private positions: Map<string, [string, string]> | undefined
+  private accounts: Set<string> | undefined
+  private resets: string[] | undefined
+  private samples: { account: string; sample: EquitySample }[] | undefined
   private markets: MarketInfo[] | undefined
-  /** Orders that became active during this input: they must not also fill from the same trade. */
-  readonly activated = new Set<string>()
+  private activatedIds: Set<string> | undefined
 
   constructor(
     readonly state: ExchangeState,
-    readonly at: number
+    readonly at: number,
+    /** Only fills are wanted (a backtest keeps no store and has no clients to tell). */
+    private readonly fillsOnly = false
   ) {}
 
+  /** Orders that became active during this input: they must not also fill from the same trade. */
+  get activated(): Set<string> {
+    return (this.activatedIds ??= new Set())
+  }
   fill(fill: Fill): void {
-    this.fills.push(fill)
+    ;(this.fills ??= []).push(fill)
   }
   order(order: OrderRecord): void {
     order.updatedAt = this.at
-    this.orders.set(order.id, order)
+    ;(this.orders ??= new Map()).set(order.id, order)
   }
   balance(account: string, asset: string): void {
-    this.balances.set(`${account}\u0000${asset}`, [account, asset])
+    ;(this.balances ??= new Map()).set(`${account}\u0000${asset}`, [account, asset])
   }
   position(account: string, symbol: string): void {
-    this.positions.set(`${account}\u0000${symbol}`, [account, symbol])
+    ;(this.positions ??= new Map()).set(`${account}\u0000${symbol}`, [account, symbol])
   }
   account(account: string): void {
-    this.accounts.add(account)
+    ;(this.accounts ??= new Set()).add(account)
   }
   reset(account: string): void {
-    this.resets.push(account)
+    ;(this.resets ??= []).push(account)
   }
   sample(account: string, sample: EquitySample): void {
-    this.samples.push({ account, sample })
+    ;(this.samples ??= []).push({ account, sample })
   }
   marketsChanged(markets: MarketInfo[]): void {
     this.markets = markets
   }
 
+  /** The ledger guard: no balance this input touched may end negative, NaN or infinite. */
+  unsoundBalance(): string | undefined {
+    if (!this.balances) return undefined
+    for (const [account, asset] of this.balances.values()) {
+      const b = this.state.accounts.get(account)?.balances[asset]
+      if (b && !(b.free >= 0 && b.locked >= 0 && Number.isFinite(b.free + b.locked))) {
+        return `it would leave ${asset} of account ${account} at free ${b.free}, locked ${b.locked}`
+      }
+    }
+    return undefined
+  }
+
   effects(): Effect[] {
     const out: Effect[] = []
+    const { fills = NONE, orders, balances, positions, accounts: touched = NONE, resets = NONE, samples = NONE } = this
+    if (this.fillsOnly) {
+      for (const fill of fills) out.push({ kind: 'fillCreated', fill })
+      return out
+    }
     const { accounts } = this.state
-    for (const account of this.resets) out.push({ kind: 'accountReset', account })
+    for (const account of resets) out.push({ kind: 'accountReset', account })
     if (this.markets) out.push({ kind: 'marketsChanged', markets: this.markets })
-    for (const id of this.accounts) {
+    for (const id of touched) {
       const acct = accounts.get(id)
       if (acct) out.push({ kind: 'accountChanged', account: accountRecord(acct) })
     }
-    for (const fill of this.fills) out.push({ kind: 'fillCreated', fill })
-    for (const order of this.orders.values()) out.push({ kind: 'orderUpdated', order: { ...order } })
-    for (const [account, asset] of this.balances.values()) {
+    for (const fill of fills) out.push({ kind: 'fillCreated', fill })
+    if (orders) for (const order of orders.values()) out.push({ kind: 'orderUpdated', order: { ...order } })
+    if (balances) for (const [account, asset] of balances.values()) {
       const b = accounts.get(account)?.balances[asset]
       if (b) out.push({ kind: 'balanceChanged', account, balance: { asset, free: b.free, locked: b.locked, total: tidy(b.free + b.locked) } })
     }
-    for (const [account, symbol] of this.positions.values()) {
+    if (positions) for (const [account, symbol] of positions.values()) {
       const p = accounts.get(account)?.positions[symbol]
       if (p) out.push({ kind: 'positionChanged', account, position: { ...p } })
     }
-    for (const s of this.samples) out.push({ kind: 'equitySampled', account: s.account, sample: s.sample })
+    for (const s of samples) out.push({ kind: 'equitySampled', account: s.account, sample: s.sample })
     return out
   }
 }
+
+const NONE: readonly never[] = []
 
 export function accountRecord(acct: AccountState): AccountRecord {
   return {

@@ -1,4 +1,4 @@
-import { BollingerBands, EMA, RSI, SMA } from 'trading-signals'
+import { BollingerBands, EMA, RSI } from 'trading-signals'
 import type { StrategyIndicators, StreamingIndicator } from './contract'
 
 /**
@@ -38,8 +38,42 @@ function streaming(series: Series): StreamingIndicator {
   }
 }
 
+/**
+ * The mean of the last `period` inputs, bit for bit what trading-signals' SMA gives (it sums its
+ * window oldest first from 0 on every update, and so does this), on a ring of doubles instead of
+ * an array that shifts: no allocation per update, a tight loop. A running sum would be O(1) but
+ * drift from that sum in the last bits, and a cross decided on equal averages would then differ.
+ */
+export class WindowMean implements StreamingIndicator {
+  private readonly ring: Float64Array
+  private next = 0
+  private count = 0
+  private latest: number | undefined
+
+  constructor(private readonly period: number) {
+    this.ring = new Float64Array(period)
+  }
+
+  update(input: number): number | undefined {
+    const ring = this.ring
+    const period = this.period
+    ring[this.next] = finiteInput(input)
+    this.next = this.next + 1 === period ? 0 : this.next + 1
+    if (this.count < period && ++this.count < period) return undefined
+    // `next` is now the oldest input.
+    let sum = 0
+    for (let k = this.next; k < period; k++) sum += ring[k]
+    for (let k = 0; k < this.next; k++) sum += ring[k]
+    return (this.latest = sum / period)
+  }
+
+  get value(): number | undefined {
+    return this.latest
+  }
+}
+
 export const indicators: StrategyIndicators = {
-  sma: (period) => streaming(new SMA(positivePeriod('sma', period))),
+  sma: (period) => new WindowMean(positivePeriod('sma', period)),
   ema: (period) => streaming(new EMA(positivePeriod('ema', period))),
   rsi: (period) => streaming(new RSI(positivePeriod('rsi', period))),
   bollinger(period, deviation = 2) {
