@@ -7,11 +7,17 @@ import { useUiSession } from './ui-session'
 const session = useUiSession()
 
 describe('Settings dialog and version strip in Chromium', () => {
-  it('shows the running version and that updates are off in keel serve', async () => {
-    const strip = session.page.getByRole('status', { name: 'Keel version and updates' })
-    await expect.poll(() => strip.textContent(), { timeout: 15_000 }).toMatch(/Keel \d+\.\d+\.\d+/)
+  it('shows the running version and that updates are off in keel serve, with no strip taking room', async () => {
+    const { page } = session
+    await expect.poll(() => page.getByLabel('App version').textContent(), { timeout: 15_000 }).toMatch(/^v\d+\.\d+\.\d+/)
+    // The update strip shows only with news; headless updates are off, so there is none.
+    expect(await page.getByRole('status', { name: 'Keel updates' }).count()).toBe(0)
+    await page.getByRole('button', { name: 'Settings' }).click()
+    const status = page.getByRole('dialog', { name: 'Keel settings' }).getByRole('group', { name: 'Keel version and updates' })
+    await expect.poll(() => status.textContent()).toMatch(/Keel \d+\.\d+\.\d+ · Updates are off/)
     // Headless updates are disabled: no check button.
-    expect(await strip.getByRole('button', { name: 'Check for updates' }).count()).toBe(0)
+    expect(await status.getByRole('button', { name: 'Check for updates' }).count()).toBe(0)
+    await page.keyboard.press('Escape')
   })
 
   it('refuses an invalid value with the server\'s reason, then saves a valid one that the API sees', async () => {

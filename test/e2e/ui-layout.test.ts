@@ -38,6 +38,9 @@ async function box(locator: Locator): Promise<Box> {
 function inside(b: Box, a: Box): boolean {
   return b.x >= a.x - 1 && b.y >= a.y - 1 && b.x + b.width <= a.x + a.width + 1 && b.y + b.height <= a.y + a.height + 1
 }
+function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+}
 /** The element at the control's centre is the control (or inside it): nothing covers or clips it. */
 async function hittable(locator: Locator): Promise<boolean> {
   return locator.evaluate((el) => {
@@ -115,6 +118,20 @@ describe('layout at every window size, both themes', () => {
         }
         // Header controls in the window.
         expect(inside(await box(page.getByRole('button', { name: /Switch to (light|dark) theme/ })), view)).toBe(true)
+
+        // A toast (a fill's) sits over the chart's price area: it covers no control, the ticket or the log.
+        const placed = await session.serve.call('placeOrder', { account: 'default', symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 0.001 })
+        expect(placed.status).toBe(200)
+        const toast = page.getByRole('region', { name: 'Notifications' }).getByRole('status').first()
+        await expect.poll(() => toast.count(), { timeout: 10_000 }).toBe(1)
+        await page.waitForTimeout(100) // the toast anchors on the frame after it appears
+        const toastBox = await box(toast)
+        expect(inside(toastBox, await box(page.locator('.chart-area'))), 'toast over the chart').toBe(true)
+        for (const control of [...(await page.getByRole('region', { name: 'Chart' }).locator('.toolbar button, .toolbar select').all()), ...(await page.getByRole('tab').all())]) {
+          expect(overlaps(toastBox, await box(control)), `toast clear of ${await control.textContent()}`).toBe(false)
+        }
+        expect(overlaps(toastBox, ticketPanel), 'toast clear of the ticket').toBe(false)
+        for (const dismiss of await page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss notification' }).all()) await dismiss.click()
 
         // Health: in the full layout its own panel, in the compact one a tab; every Restart button reachable.
         if (compact) await page.getByRole('tab', { name: 'Health' }).click()

@@ -118,9 +118,8 @@ export function App({ client }: { client: KeelClient }): JSX.Element {
   const connection = useConnectionStore((s) => s.state)
   const stale = useConnectionStore((s) => s.stale)
   const right = usePrefsStore((s) => s.layout.right)
-  // Toasts sit over the chart, left of the right column: never over the log or the ticket.
-  // In the compact layout the chart toolbar takes two rows: toasts start below it.
-  const rightCol = { '--right-col': `${mode === 'compact' ? Math.min(right, COMPACT_MAX.right ?? right) : right}px`, '--toast-top': mode === 'compact' ? '120px' : '78px' } as CSSProperties
+  // Toasts anchor to the chart (Toasts.tsx); without one they sit left of the right column.
+  const rightCol = { '--right-col': `${mode === 'compact' ? Math.min(right, COMPACT_MAX.right ?? right) : right}px` } as CSSProperties
   return (
     <ClientContext.Provider value={client}>
       <div className={`app${stale ? ' stale' : ''}`} data-connection={connection} style={rightCol}>

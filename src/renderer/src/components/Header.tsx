@@ -7,6 +7,7 @@ import { useHealthStore } from '../stores/health'
 import { changePercent, useMarketStore } from '../stores/market'
 import { usePrefsStore } from '../stores/prefs'
 import { useTradingStore } from '../stores/trading'
+import { SettingsButton } from './settings/SettingsPanel'
 
 function SymbolQuote(): JSX.Element {
   const symbol = usePrefsStore((s) => s.symbol)
@@ -110,6 +111,7 @@ export function Header(): JSX.Element {
         <button type="button" aria-label={`Switch to ${next} theme`} onClick={() => setTheme(next)}>
           {theme === 'dark' ? '☀' : '☾'} <span className="theme-label">{theme === 'dark' ? 'Light' : 'Dark'}</span>
         </button>
+        <SettingsButton />
         <AppVersion />
       </div>
     </header>

@@ -2,6 +2,7 @@ import { useEffect, useState, type JSX, type ReactNode } from 'react'
 import type { Settings } from '../../../../shared/settings'
 import { useClient } from '../../client-context'
 import { useDistStore } from '../../stores/dist'
+import { updateSummary } from '../update/UpdateBanner'
 
 type Section<K extends keyof Settings> = Settings[K]
 
@@ -31,7 +32,7 @@ const NOTIFY_LABELS: Record<keyof Section<'notifications'>, string> = {
 /** Settings as a form: edits stay local until Save, which the host validates as a whole. */
 export function SettingsPanel({ onClose }: { onClose(): void }): JSX.Element {
   const client = useClient()
-  const { settings: view, saveError, saving, diagnostics, save, exportDiagnostics, openDataDir } = useDistStore()
+  const { settings: view, saveError, saving, diagnostics, save, exportDiagnostics, openDataDir, update, checkForUpdates } = useDistStore()
   const [draft, setDraft] = useState<Settings | null>(view?.settings ?? null)
   const [symbols, setSymbols] = useState((view?.settings.exchange.symbols ?? []).join(', '))
   useEffect(() => {
@@ -95,6 +96,16 @@ export function SettingsPanel({ onClose }: { onClose(): void }): JSX.Element {
       </fieldset>
       <fieldset>
         <legend>Updates and start-up</legend>
+        {update && (
+          <p className="settings-update" role="group" aria-label="Keel version and updates">
+            Keel {update.currentVersion} · {updateSummary(update)}{' '}
+            {update.state !== 'disabled' && update.state !== 'ready' && (
+              <button type="button" disabled={update.state === 'checking' || update.state === 'downloading'} onClick={() => void checkForUpdates(client)}>
+                {update.state === 'checking' ? 'Checking…' : 'Check for updates'}
+              </button>
+            )}
+          </p>
+        )}
         <Field label="Update channel" hint="beta also installs prereleases">
           <select value={draft.updates.channel} onChange={(e) => edit('updates', { channel: e.target.value as Settings['updates']['channel'] })}>
             <option value="stable">stable</option>
@@ -199,5 +210,18 @@ export function SettingsDialog(): JSX.Element | null {
         <SettingsPanel onClose={() => openSettings(false)} />
       </div>
     </div>
+  )
+}
+
+/** The header's Settings button; the dialog renders beside it. */
+export function SettingsButton(): JSX.Element {
+  const openSettings = useDistStore((s) => s.openSettings)
+  return (
+    <>
+      <button type="button" aria-label="Settings" title="Settings" onClick={() => openSettings(true)}>
+        ⚙
+      </button>
+      <SettingsDialog />
+    </>
   )
 }

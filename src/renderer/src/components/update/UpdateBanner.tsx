@@ -2,7 +2,6 @@ import { useEffect, type JSX } from 'react'
 import type { UpdateStatus } from '../../../../shared/update'
 import { useClient } from '../../client-context'
 import { bindDist, useDistStore } from '../../stores/dist'
-import { SettingsDialog } from '../settings/SettingsPanel'
 
 /** What the strip says about the updater; undefined when there is nothing to tell. */
 export function updateMessage(u: UpdateStatus): { tone: 'info' | 'ok' | 'bad'; text: string } | undefined {
@@ -23,19 +22,29 @@ export function updateMessage(u: UpdateStatus): { tone: 'info' | 'ok' | 'bad'; t
   }
 }
 
+/** What the updater is doing, in one line for the Settings dialog. */
+export function updateSummary(u: UpdateStatus): string {
+  if (u.state === 'disabled') return `Updates are off${u.reason ? `: ${u.reason}` : ''}.`
+  if (u.state === 'not-available') return 'Keel is up to date.'
+  if (u.state === 'idle' || u.state === 'checking') return u.state === 'checking' ? 'Checking for updates…' : 'Updates are checked automatically.'
+  return updateMessage(u)?.text ?? ''
+}
+
 /**
- * A slim strip under the header: the running version, the updater's state (available →
- * downloading with progress → ready with "Restart to update"; errors), and the Settings button.
+ * A slim strip under the header, only while the updater has news: an update available →
+ * downloading with progress → ready with "Restart to update", or an error. The version and
+ * the manual check live in the header and the Settings dialog, so the strip costs no height
+ * the rest of the time.
  */
-export function UpdateBanner(): JSX.Element {
+export function UpdateBanner(): JSX.Element | null {
   const client = useClient()
   useEffect(() => bindDist(client), [client])
-  const { update, updateError, checkForUpdates, installUpdate, openSettings } = useDistStore()
+  const { update, updateError, installUpdate } = useDistStore()
   const message = update ? updateMessage(update) : undefined
   const percent = update?.state === 'downloading' ? (update.progress?.percent ?? 0) : null
+  if (!message && !updateError) return null
   return (
-    <div className="dist-strip" role="status" aria-label="Keel version and updates">
-      <span className="dist-version">Keel {update?.currentVersion ?? ''}</span>
+    <div className="dist-strip" role="status" aria-label="Keel updates">
       {message && <span className={`dist-update ${message.tone}`}>{message.text}</span>}
       {percent !== null && <progress className="dist-progress" max={100} value={percent} aria-label="Update download" />}
       {update?.state === 'ready' && (
@@ -44,16 +53,6 @@ export function UpdateBanner(): JSX.Element {
         </button>
       )}
       {updateError && <span className="dist-update bad">{updateError}</span>}
-      <span className="dist-spacer" />
-      {update && update.state !== 'disabled' && update.state !== 'ready' && (
-        <button type="button" disabled={update.state === 'checking' || update.state === 'downloading'} onClick={() => void checkForUpdates(client)}>
-          {update.state === 'checking' ? 'Checking…' : 'Check for updates'}
-        </button>
-      )}
-      <button type="button" onClick={() => openSettings(true)}>
-        Settings
-      </button>
-      <SettingsDialog />
     </div>
   )
 }
