@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { MarketInfo } from '../../../src/shared/market-data'
 import type { Order, Position } from '../../../src/shared/trading'
 import { closingOrder } from '../../../src/renderer/src/actions/positions'
-import { linesOfOrder } from '../../../src/renderer/src/chart/order-lines'
+import { linesOfOrder, placeTags } from '../../../src/renderer/src/chart/order-lines'
 import { withResetMarker } from '../../../src/renderer/src/components/orders/DataTable'
 import { groupOrders } from '../../../src/renderer/src/components/orders/order-groups'
 import { layoutModeFor } from '../../../src/renderer/src/layout/layout-mode'
@@ -98,6 +98,16 @@ describe('chart order lines', () => {
       { price: 63000, side: 'sell', kind: 'trigger', label: 'SELL stop limit 0.01000 · trigger 63,000.00' },
       { price: 62900, side: 'sell', kind: 'price', label: 'SELL stop limit 0.01000 · limit 62,900.00' }
     ])
+  })
+  it('keeps tags off the legend band and off each other, and inside the pane', () => {
+    // Pane 0..200, tag 16 high, legend band 17: the first free centre is 17 + 8 = 25.
+    expect(placeTags([100, 150], 0, 200)).toEqual([100, 150]) // far apart: on their lines
+    expect(placeTags([10], 0, 200)).toEqual([25]) // under the legend → just below it
+    expect(placeTags([60, 55], 0, 200)).toEqual([72, 55]) // 5 px apart → the lower one moves down by a tag + 1
+    expect(placeTags([198, 199], 0, 200)).toEqual([175, 192]) // at the bottom → stacked up from it
+    const ys = [30, 31, 32, 33]
+    const placed = placeTags(ys, 0, 300).sort((a, b) => a - b)
+    for (let i = 1; i < placed.length; i++) expect(placed[i] - placed[i - 1]).toBeGreaterThanOrEqual(17)
   })
   it('drops the trigger once it has fired', () => {
     const lines = linesOfOrder(order({ type: 'stop_limit', stopPrice: 63000, price: 63100, triggeredAt: 5 }), f.price, f.amount)
