@@ -37,6 +37,23 @@ describe('the workstation, polished', () => {
     await expect.poll(() => page.getByLabel('App version').textContent(), { timeout: 15_000 }).toBe(`v${version}`)
   })
 
+  it('keeps the header quote tight for a low-priced market (XRP)', async () => {
+    await page.getByRole('button', { name: 'Show XRP/USDT' }).click()
+    const quote = page.getByRole('group', { name: 'XRP/USDT quote' })
+    await expect.poll(() => quote.getByLabel('Last price').textContent(), { timeout: 10_000 }).toMatch(/^\d\.\d{4}$/)
+    // From the end of the price's text to the change figure: the flex gap and at most a digit's slack.
+    const gap = await quote.getByLabel('Last price').evaluate((el) => {
+      const range = document.createRange()
+      range.selectNodeContents(el)
+      const next = el.nextElementSibling
+      return next ? next.getBoundingClientRect().left - range.getBoundingClientRect().right : Number.NaN
+    })
+    expect(gap).toBeGreaterThan(0)
+    expect(gap).toBeLessThan(30)
+    await page.getByRole('button', { name: 'Show BTC/USDT' }).click()
+    await expect.poll(() => page.getByRole('group', { name: 'BTC/USDT quote' }).count()).toBe(1)
+  })
+
   it('groups a bracket’s legs under its entry', async () => {
     const ask = await bestAsk()
     await page.getByLabel('Confirmation threshold').fill('1000000')
