@@ -127,6 +127,21 @@ describe('the workstation, polished', () => {
     await expect.poll(() => row.locator('[data-col="amount"]').textContent()).toBe('0.00000')
   })
 
+  it('closes every open position with Close all', async () => {
+    for (const [symbol, amount] of [['BTC/USDT', 0.003], ['ETH/USDT', 0.05]] as const) {
+      expect((await session.serve.call('placeOrder', { account: 'default', symbol, side: 'buy', type: 'market', amount })).status).toBe(200)
+    }
+    const open = async () => ((await session.serve.call('positions', { account: 'default' })).body as { symbol: string; amount: number }[]).filter((p) => p.amount !== 0)
+    await expect.poll(async () => (await open()).length, { timeout: 10_000 }).toBe(2)
+    await tab(/Positions/).click()
+    await page.getByRole('button', { name: 'Close all positions' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Close all 2 positions?' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    expect(await dialog.textContent()).toMatch(/SELL 0\.00300 BTC[\s\S]*SELL 0\.0500\d* ETH/)
+    await dialog.getByRole('button', { name: 'Close all' }).click()
+    await expect.poll(async () => (await open()).length, { timeout: 10_000 }).toBe(0)
+  })
+
   it('rebuilds the log after a reload from what the host keeps', async () => {
     await page.reload()
     const log = page.getByRole('log', { name: 'Event log' })
