@@ -139,11 +139,11 @@ export class SweepService {
    */
   async resumeSweep(id: number): Promise<{ sweep: SweepSummary }> {
     const job: JobRef = { kind: 'sweep', id }
-    this.checkResumable(job)
-    const walkForward = this.jobs.sweepWalkForward(id)
-    if (walkForward !== null) throw new KeelError('rejected', `sweep ${id} is a window of walk-forward ${walkForward}: resume the walk-forward`)
     const stored = this.store.sweep(id)
     if (!stored) throw new KeelError('not_found', `sweep ${id} not found`)
+    const walkForward = this.jobs.sweepWalkForward(id)
+    if (walkForward !== null) throw new KeelError('rejected', `sweep ${id} is a window of walk-forward ${walkForward}: resume the walk-forward`)
+    this.checkResumable(job)
     await this.planned(async () => {
       const prepared = await prepareSweep(stored.spec, this.cachingRunner(), this.options.dataDir)
       checkSameData(`sweep ${id}`, stored.fingerprint, prepared.shared)
