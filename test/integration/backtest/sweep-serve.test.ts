@@ -52,6 +52,16 @@ function pointRows(dataDir: string, sweepId: number): PointRow[] {
   }
 }
 
+/** A walk-forward's window rows as backtests.db holds them. */
+function walkForwardWindowRows(dataDir: string, walkForwardId: number) {
+  const db = new Database(join(dataDir, 'backtests.db'), { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare('SELECT idx, sweep_id AS sweepId, result FROM walk_forward_windows WHERE walk_forward_id = ? ORDER BY idx').all(walkForwardId) as { idx: number; sweepId: number; result: string | null }[]
+  } finally {
+    db.close()
+  }
+}
+
 async function sweepDone(s: ServeProcess, id: number, timeoutMs = 120_000) {
   return waitFor(`sweep ${id} finished`, async () => {
     const r = GetSweepResult.parse(await ok(s, 'getSweep', { id }))
@@ -123,14 +133,7 @@ describe('sweeps through keel serve', () => {
     )
     // 1000 candles: OOS windows end at 600, 800, 1000; 3 × (6 points + 1 OOS run) trials.
     expect([windows, total]).toEqual([3, 21])
-    const windowRows = () => {
-      const db = new Database(join(server.dataDir, 'backtests.db'), { readonly: true, fileMustExist: true })
-      try {
-        return db.prepare('SELECT idx, sweep_id AS sweepId, result FROM walk_forward_windows WHERE walk_forward_id = ? ORDER BY idx').all(walkForwardId) as { idx: number; sweepId: number; result: string | null }[]
-      } finally {
-        db.close()
-      }
-    }
+    const windowRows = () => walkForwardWindowRows(server.dataDir, walkForwardId)
     // Killed inside the second window's sweep, once the first window is stored.
     const second = await waitFor('window 2 under way', () => {
       const rows = windowRows()
@@ -234,14 +237,7 @@ describe('sweeps through keel serve', () => {
     const { walkForwardId } = RunWalkForwardResult.parse(
       await ok(s, 'runWalkForward', { sweep: { base: { strategy, ...DATA }, axes: { fast: [3, 5, 8], slow: [20, 40] }, objective: 'totalReturn' }, inSample: 400, outOfSample: 200 })
     )
-    const windowRows = () => {
-      const db = new Database(join(server.dataDir, 'backtests.db'), { readonly: true, fileMustExist: true })
-      try {
-        return db.prepare('SELECT idx, sweep_id AS sweepId, result FROM walk_forward_windows WHERE walk_forward_id = ? ORDER BY idx').all(walkForwardId) as { idx: number; sweepId: number; result: string | null }[]
-      } finally {
-        db.close()
-      }
-    }
+    const windowRows = () => walkForwardWindowRows(server.dataDir, walkForwardId)
     const second = await waitFor('window 2 under way', () => {
       const rows = windowRows()
       return rows.length === 2 && rows[0].result !== null && finished(server.dataDir, rows[1].sweepId).length > 0 ? rows : undefined

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runRequest } from '../../../src/core/backtest/job'
 import { backtestCli } from '../../../src/main/headless/backtest-cli'
-import { splitSweepArgs } from '../../../src/main/headless/sweep-cli'
+import { parseSweepArgs } from '../../../src/main/headless/sweep-cli'
 import { BacktestRequest } from '../../../src/shared/backtest'
 import { parseAxesText, sweepSize } from '../../../src/shared/optimization'
 import { walkCandles } from './fixtures'
@@ -28,7 +28,14 @@ describe('keel backtest --sweep / --walk-forward (in process)', () => {
     expect(sweepSize({ mode: 'grid', samples: 1, axes: { x: { min: 0, max: 1e308, step: 1e-300 } } })).toBe(Infinity)
     expect(() => parseAxesText('fast=20..5')).toThrow(/end is below its start/)
     expect(() => parseAxesText('fast')).toThrow(/not name=range/)
-    expect(splitSweepArgs(['--sweep', 'fast=1,2', '--json', '--random=5', '--strategy', 'x'])).toEqual({ flags: { axes: { fast: [1, 2] }, random: 5 }, rest: ['--json', '--strategy', 'x'] })
+    const parsed = parseSweepArgs(['--sweep', 'fast=1,2', '--json', '--random=5', '--strategy', 'x', '--sweep=slow=20..30:10', '--data', 'd.csv', '--cash', '500'])
+    expect(parsed.flags).toEqual({ axes: { fast: [1, 2], slow: { min: 20, max: 30, step: 10 } }, random: 5 })
+    expect(parsed.base).toMatchObject({ json: true, request: { strategy: 'x', data: 'd.csv', config: { cash: 500 } } })
+    // Resuming needs neither --strategy nor --data (the stored spec has them).
+    expect(parseSweepArgs(['--resume', '3']).flags).toEqual({ axes: {}, resume: 3 })
+    expect(() => parseSweepArgs(['--resume', '3', '--seed', '-1'])).toThrow(/--seed/)
+    expect(() => parseSweepArgs(['--resume', '3', '--threads', '1.5'])).toThrow(/--threads must be a whole number ≥ 1, got "1.5"/)
+    expect(() => parseSweepArgs(['--resume', '3', '--bogus'])).toThrow(/bogus/)
   })
 
   it('--sweep --json: every point equals its own single backtest; the best is the highest objective', async () => {
