@@ -108,8 +108,14 @@ export class SweepJobs {
     this.db.prepare(`UPDATE ${table} SET status = 'queued', error = NULL, origin = 'app' WHERE id = ?`).run(job.id)
   }
 
+  /** A walk-forward that ends early takes its window sweep under way with it (it shows cancelled or failed too, not running). */
   setWalkForwardStatus(id: number, status: JobState, error: string | null = null): void {
-    this.db.prepare('UPDATE walk_forwards SET status = ?, error = ? WHERE id = ?').run(status, error, id)
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE walk_forwards SET status = ?, error = ? WHERE id = ?').run(status, error, id)
+      if (status === 'cancelled' || status === 'failed') {
+        this.db.prepare("UPDATE sweeps SET status = ? WHERE walk_forward_id = ? AND status IN ('queued', 'running')").run(status, id)
+      }
+    })()
   }
 
   /** The window's in-sample sweep, if one was started (a resumed walk-forward carries it on). */

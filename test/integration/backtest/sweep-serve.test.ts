@@ -248,6 +248,8 @@ describe('sweeps through keel serve', () => {
     const pointsBefore = rowsBefore.map((r) => finished(server.dataDir, r.sweepId))
     expect(rowsBefore[0].result).not.toBeNull()
 
+    // The window sweep under way ended with its walk-forward (or had finished, its OOS run cut short).
+    expect(['cancelled', 'done']).toContain(GetSweepResult.parse(await ok(s, 'getSweep', { id: second[1].sweepId })).sweep.state)
     const windowSweep = await refused(s, 'resumeSweep', { id: second[1].sweepId })
     expect(windowSweep).toEqual({ status: 422, message: `sweep ${second[1].sweepId} is a window of walk-forward ${walkForwardId}: resume the walk-forward` })
     expect((await refused(s, 'resumeWalkForward', { id: 9_999 })).status).toBe(404)
