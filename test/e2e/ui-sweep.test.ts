@@ -109,6 +109,7 @@ describe('Sweep and walk-forward views (keel serve + Chromium)', () => {
       // The row whose first cell (#) is the job's id.
       const row = page.getByRole('table', { name: c.table }).locator('tbody tr').filter({ has: page.locator(`td:first-child:text-is("${c.id}")`) })
       await expect(row.getByRole('cell', { name: 'cancelled', exact: true }).waitFor({ timeout: 30_000 })).resolves.toBeUndefined()
+      await page.locator('.backtest-panel').screenshot({ path: `test-results/backtest-${c.view.toLowerCase()}-resume.png` })
       await row.getByRole('button', { name: 'Resume' }).click()
       await waitOk(c.done, c.ended, 170_000)
       await row.getByRole('cell', { name: 'done', exact: true }).waitFor({ timeout: 30_000 })

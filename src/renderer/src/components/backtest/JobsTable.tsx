@@ -1,5 +1,7 @@
 import type { JSX, ReactNode } from 'react'
+import type { KeelClient } from '../../../../shared/api'
 import type { JobState } from '../../../../shared/optimization'
+import { useClient } from '../../client-context'
 
 /**
  * The table of sweeps or walk-forwards: one row per job, opened by a click, with Cancel while it
@@ -21,12 +23,12 @@ export interface JobsTableProps {
   rows: JobRow[]
   empty: string
   selected: number | undefined
-  onOpen(id: number): void
-  onCancel(id: number): void
-  onResume(id: number): void
+  /** The store's actions on one job of this kind. */
+  actions: Record<'open' | 'cancel' | 'resume', (client: KeelClient, id: number) => Promise<void>>
 }
 
-export function JobsTable({ label, columns, rows, empty, selected, onOpen, onCancel, onResume }: JobsTableProps): JSX.Element {
+export function JobsTable({ label, columns, rows, empty, selected, actions }: JobsTableProps): JSX.Element {
+  const client = useClient()
   if (rows.length === 0) return <p className="muted">{empty}</p>
   return (
     <table className="data-table" aria-label={label}>
@@ -40,13 +42,13 @@ export function JobsTable({ label, columns, rows, empty, selected, onOpen, onCan
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={row.id} aria-selected={selected === row.id} onClick={() => onOpen(row.id)}>
+          <tr key={row.id} aria-selected={selected === row.id} onClick={() => void actions.open(client, row.id)}>
             <td>{row.id}</td>
             {row.cells.map((cell, k) => (
               <td key={k}>{cell}</td>
             ))}
             <td onClick={(e) => e.stopPropagation()}>
-              <JobAction state={row.state} onCancel={() => onCancel(row.id)} onResume={() => onResume(row.id)} />
+              <JobAction state={row.state} onCancel={() => void actions.cancel(client, row.id)} onResume={() => void actions.resume(client, row.id)} />
             </td>
           </tr>
         ))}

@@ -58,7 +58,6 @@ function SweepForm(): JSX.Element {
 }
 
 function SweepList(): JSX.Element {
-  const client = useClient()
   const { sweeps, sweep, sweepProgress, openSweep, cancelSweep, resumeSweep } = useSweepStore()
   const rows = sweeps.map((s): JobRow => {
     const live = sweepProgress[s.id]
@@ -86,9 +85,7 @@ function SweepList(): JSX.Element {
       rows={rows}
       empty="No sweeps yet."
       selected={sweep?.sweep.id}
-      onOpen={(id) => void openSweep(client, id)}
-      onCancel={(id) => void cancelSweep(client, id)}
-      onResume={(id) => void resumeSweep(client, id)}
+      actions={{ open: openSweep, cancel: cancelSweep, resume: resumeSweep }}
     />
   )
 }

@@ -71,7 +71,6 @@ function WalkForwardForm(): JSX.Element {
 }
 
 function WalkForwardList(): JSX.Element {
-  const client = useClient()
   const { walkForwards, walkForward, walkForwardProgress, openWalkForward, cancelWalkForward, resumeWalkForward } = useSweepStore()
   const rows = walkForwards.map((w): JobRow => {
     const live = walkForwardProgress[w.id]
@@ -97,9 +96,7 @@ function WalkForwardList(): JSX.Element {
       rows={rows}
       empty="No walk-forwards yet."
       selected={walkForward?.walkForward.id}
-      onOpen={(id) => void openWalkForward(client, id)}
-      onCancel={(id) => void cancelWalkForward(client, id)}
-      onResume={(id) => void resumeWalkForward(client, id)}
+      actions={{ open: openWalkForward, cancel: cancelWalkForward, resume: resumeWalkForward }}
     />
   )
 }
