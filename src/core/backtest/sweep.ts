@@ -85,7 +85,6 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
     id = options.resume
     spec = stored.spec
     fingerprint = stored.fingerprint
-    store.setSweepStatus(id, 'running')
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a sweep needs a spec or a sweep id to resume')
     const prepared = await prepareSweep(specOrNull, options.runner, options.dataDir, shared)
@@ -102,6 +101,8 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
     shared ??= await options.runner.load(spec.base, options.dataDir)
     checkSameData(`sweep ${id}`, fingerprint, shared)
   }
+  // Only once its candles are checked: a refused resume leaves the sweep as it was (cancelled, failed).
+  if (options.resume !== undefined) store.setSweepStatus(id, 'running')
   let next = 0
   let stopped: SweepOutcome['stopped'] = false
   const worker = async (): Promise<void> => {

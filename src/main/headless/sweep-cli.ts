@@ -168,7 +168,8 @@ export async function sweepCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     bar.done()
     io.stderr(`keel backtest: ${messageOf(err)}\n`)
-    return err instanceof KeelError && (err.code === 'bad_request' || err.code === 'not_found') ? 2 : 1
+    // 2 for what the user can fix (a bad spec, an unknown id, a resume on changed candles).
+    return err instanceof KeelError && (err.code === 'bad_request' || err.code === 'not_found' || err.code === 'rejected') ? 2 : 1
   } finally {
     await runner.close()
     store.close()
