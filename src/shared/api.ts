@@ -149,7 +149,11 @@ export const methods = {
   // ── replay ──
   listRecordings: method({ owner: 'strategy', params: RP.ListRecordingsParams, result: RP.ListRecordingsResult, summary: 'Recorded paper sessions (segments of the execution engine\'s input in <data-dir>/recordings), newest first.' }),
   recorderStatus: method({ owner: 'execution', params: NoParams, result: RP.RecorderStatus, summary: 'Whether the paper session is being recorded now, into which segment, or why not (off, disk full, …).' }),
-  compareReplay: method({ owner: 'strategy', params: RP.CompareReplayParams, result: RP.ReplayReport, summary: 'Replay a recorded session through a fresh engine (fills compared with the journal\'s, field by field) and run its orders over candles of the period: per-order differences with reasons.' })
+  compareReplay: method({ owner: 'strategy', params: RP.CompareReplayParams, result: RP.ReplayReport, summary: 'Replay a recorded session through a fresh engine (fills compared with the journal\'s, field by field) and run its orders over candles of the period: per-order differences with reasons.' }),
+
+  // ── btui ──
+  resumeSweep: method({ owner: 'strategy', params: OPT.ResumeSweepParams, result: OPT.ResumeSweepResult, summary: 'Queue a cancelled or failed sweep again: only its pending points run, finished ones stay as stored. 404 for an unknown id; 422 for a queued, running or done sweep, a walk-forward\'s window, or candles that changed since it was planned.' }),
+  resumeWalkForward: method({ owner: 'strategy', params: OPT.ResumeWalkForwardParams, result: OPT.ResumeWalkForwardResult, summary: 'Queue a cancelled or failed walk-forward again: finished windows and points stay as stored. 404 for an unknown id; 422 for a queued, running or done one, or candles that changed since it was planned.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { Objective, ParamValues, type BacktestMetrics, SweepPointResult, SweepSpec, WalkForwardSpec, WalkForwardWindow, type ParamAxis } from './backtest'
 
 /**
- * Sweeps and walk-forward as the API offers them: started, listed, read and cancelled as jobs
+ * Sweeps and walk-forward as the API offers them: started, listed, read, cancelled and resumed as jobs
  * that the strategy worker keeps in backtests.db and resumes after a restart. The specs
  * themselves (SweepSpec, WalkForwardSpec) live in backtest.ts beside the runs they are made of.
  */
@@ -113,6 +113,9 @@ export const GetSweepParams = z
 export const GetSweepResult = z.object({ sweep: SweepSummary, spec: SweepSpec, points: z.array(SweepPointResult) })
 export type GetSweepResult = z.infer<typeof GetSweepResult>
 export const CancelSweepParams = JobRef
+export const ResumeSweepParams = JobRef
+/** The sweep as it stands once queued again. */
+export const ResumeSweepResult = z.object({ sweep: SweepSummary })
 export const CancelResult = z.object({ cancelled: z.boolean() })
 
 export const SweepProgress = z.object({
@@ -166,6 +169,8 @@ export const GetWalkForwardResult = z.object({
 })
 export type GetWalkForwardResult = z.infer<typeof GetWalkForwardResult>
 export const CancelWalkForwardParams = JobRef
+export const ResumeWalkForwardParams = JobRef
+export const ResumeWalkForwardResult = z.object({ walkForward: WalkForwardSummary })
 
 export const WalkForwardProgress = z.object({
   walkForwardId: z.number().int(),

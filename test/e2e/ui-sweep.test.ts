@@ -4,7 +4,8 @@ import { useUiSession } from './ui-session'
 
 // The Backtest panel's Sweep and Walk-forward views on a real keel serve + Chromium: a 2×2 grid
 // on the demo history shows four heatmap cells whose values are the objective getSweep returns
-// over HTTP; a cell opens that point's full backtest; a walk-forward lists each window's IS and OOS.
+// over HTTP; a cell opens that point's full backtest; a walk-forward lists each window's IS and OOS;
+// a cancelled sweep and walk-forward carry on from their Resume buttons.
 
 describe('Sweep and walk-forward views (keel serve + Chromium)', () => {
   const session = useUiSession()
@@ -85,6 +86,40 @@ describe('Sweep and walk-forward views (keel serve + Chromium)', () => {
     await table.scrollIntoViewIfNeeded()
     await page.locator('.backtest-panel').screenshot({ path: 'test-results/backtest-walk-forward.png' })
   }, 180_000)
+
+  it('Resume on a cancelled sweep and walk-forward: each runs on to done, keeping the points it had', async () => {
+    const { page, serve } = session
+    const base = { strategy: 'sma-cross', data: 'demo:BTC/USDT:1h', params: { amount: 0.01 }, config: { warmup: 30 } }
+    const axes = { fast: { min: 2, max: 11, step: 1 }, slow: { min: 20, max: 65, step: 5 } }
+    const sweepId = (await serve.call('runSweep', { base, axes })).body as { sweepId: number }
+    const walkForwardId = (await serve.call('runWalkForward', { sweep: { base, axes }, inSample: 400, outOfSample: 200 })).body as { walkForwardId: number }
+    // 100 points and 303 trials: far from done when the cancels arrive.
+    expect((await serve.call('cancelSweep', { id: sweepId.sweepId })).body).toEqual({ cancelled: true })
+    expect((await serve.call('cancelWalkForward', { id: walkForwardId.walkForwardId })).body).toEqual({ cancelled: true })
+    const kept = GetSweepResult.parse((await waitOk(() => serve.call('getSweep', { id: sweepId.sweepId }), (b) => GetSweepResult.parse(b).sweep.state === 'cancelled')).body)
+    await waitOk(() => serve.call('getWalkForward', { id: walkForwardId.walkForwardId }), (b) => GetWalkForwardResult.parse(b).walkForward.state === 'cancelled')
+
+    const views = page.getByRole('group', { name: 'Backtest view' })
+    const cases = [
+      { view: 'Sweep', table: 'Sweeps', id: sweepId.sweepId, done: () => serve.call('getSweep', { id: sweepId.sweepId }), ended: (b: unknown) => GetSweepResult.parse(b).sweep.state === 'done' },
+      { view: 'Walk-forward', table: 'Walk-forwards', id: walkForwardId.walkForwardId, done: () => serve.call('getWalkForward', { id: walkForwardId.walkForwardId }), ended: (b: unknown) => GetWalkForwardResult.parse(b).walkForward.state === 'done' }
+    ]
+    for (const c of cases) {
+      await views.getByRole('button', { name: c.view }).click()
+      // The row whose first cell (#) is the job's id.
+      const row = page.getByRole('table', { name: c.table }).locator('tbody tr').filter({ has: page.locator(`td:first-child:text-is("${c.id}")`) })
+      await expect(row.getByRole('cell', { name: 'cancelled', exact: true }).waitFor({ timeout: 30_000 })).resolves.toBeUndefined()
+      await page.locator('.backtest-panel').screenshot({ path: `test-results/backtest-${c.view.toLowerCase()}-resume.png` })
+      await row.getByRole('button', { name: 'Resume' }).click()
+      await waitOk(c.done, c.ended, 170_000)
+      await row.getByRole('cell', { name: 'done', exact: true }).waitFor({ timeout: 30_000 })
+      expect(await row.getByRole('button', { name: 'Resume' }).count()).toBe(0)
+    }
+    // The sweep's points finished before the cancel kept their metrics.
+    const after = GetSweepResult.parse((await serve.call('getSweep', { id: sweepId.sweepId })).body)
+    expect(after.sweep).toMatchObject({ done: 100, total: 100 })
+    for (const p of kept.points.filter((x) => x.metrics)) expect(after.points[p.index]).toEqual(p)
+  }, 400_000)
 })
 
 async function waitOk(call: () => Promise<{ status: number; body: unknown }>, until: (body: unknown) => boolean, timeoutMs = 90_000) {

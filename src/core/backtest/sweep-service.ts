@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import type { SweepPointResult, SweepSpec, WalkForwardSpec } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
-import type { BestPoint, GetSweepResult, GetWalkForwardResult, SweepProgress, WalkForwardProgress } from '../../shared/optimization'
+import type { BestPoint, GetSweepResult, GetWalkForwardResult, JobState, SweepProgress, SweepSummary, WalkForwardProgress, WalkForwardSummary } from '../../shared/optimization'
 import { BacktestStore } from './store'
-import { prepareSweep, runSweep, type StopRequest } from './sweep'
+import { checkSameData, prepareSweep, runSweep, type StopRequest } from './sweep'
 import { bestPoint, objectiveValue } from './sweep-plan'
 import { SweepJobs, type JobRef } from './sweep-store'
 import type { SharedCandles } from './sweep-task'
@@ -12,7 +12,7 @@ import { onDemand, threadPool, type TaskRunner } from './thread-pool'
 import { prepareWalkForward, runWalkForward, summarise } from './walk-forward'
 
 /**
- * Sweeps and walk-forwards for the app (runSweep … cancelWalkForward): checked and stored when
+ * Sweeps and walk-forwards for the app (runSweep … resumeWalkForward): checked and stored when
  * asked for, then run one job at a time on a pool of worker threads, progress pushed as events.
  * Everything lives in backtests.db, so a worker killed mid-job resumes it when it starts again:
  * the job that was running first, then the queued ones, never running a finished point twice.
@@ -72,7 +72,7 @@ export class SweepService {
   async startSweep(spec: SweepSpec): Promise<{ sweepId: number; total: number }> {
     const started = await this.planned(async () => {
       const prepared = await prepareSweep(spec, this.cachingRunner(), this.options.dataDir)
-      const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued', origin: 'app' })
+      const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued', origin: 'app', fingerprint: prepared.shared.fingerprint })
       return { sweepId, total: prepared.points.length }
     })
     this.options.emitSweep({ sweepId: started.sweepId, state: 'queued', done: 0, failed: 0, total: started.total, best: null })
@@ -85,7 +85,7 @@ export class SweepService {
       const prepared = await prepareWalkForward(spec, this.cachingRunner(), this.options.dataDir)
       const windows = prepared.bounds.length
       const total = windows * (prepared.points.length + 1)
-      return { walkForwardId: this.jobs.createWalkForward(prepared.spec, windows, total, this.now(), 'app'), windows, total }
+      return { walkForwardId: this.jobs.createWalkForward(prepared.spec, windows, total, this.now(), 'app', prepared.shared.fingerprint), windows, total }
     })
     this.options.emitWalkForward({ walkForwardId: started.walkForwardId, state: 'queued', window: 0, windows: started.windows, done: 0, total: started.total })
     this.pump()
@@ -130,6 +130,60 @@ export class SweepService {
     else this.jobs.setWalkForwardStatus(job.id, 'cancelled')
     this.emitState(job, 'cancelled')
     return { cancelled: true }
+  }
+
+  /**
+   * Carries a cancelled or failed sweep on from its pending points (finished ones are kept as
+   * stored), once its strategy still loads and its candles are the ones it was planned on.
+   * It queues behind a running job.
+   */
+  async resumeSweep(id: number): Promise<{ sweep: SweepSummary }> {
+    const job: JobRef = { kind: 'sweep', id }
+    const stored = this.store.sweep(id)
+    if (!stored) throw new KeelError('not_found', `sweep ${id} not found`)
+    const walkForward = this.jobs.sweepWalkForward(id)
+    if (walkForward !== null) throw new KeelError('rejected', `sweep ${id} is a window of walk-forward ${walkForward}: resume the walk-forward`)
+    this.checkResumable(job)
+    await this.planned(async () => {
+      const prepared = await prepareSweep(stored.spec, this.cachingRunner(), this.options.dataDir)
+      checkSameData(`sweep ${id}`, stored.fingerprint, prepared.shared)
+    })
+    // Checked again: another resume of the same job may have queued it while this one loaded.
+    this.checkResumable(job)
+    this.jobs.requeue(job)
+    const sweep = this.jobs.sweepSummaryById(id) as SweepSummary
+    this.options.emitSweep({ sweepId: id, state: 'queued', done: sweep.done, failed: sweep.failed, total: sweep.total, best: sweep.best })
+    this.pump()
+    return { sweep: this.jobs.sweepSummaryById(id) as SweepSummary }
+  }
+
+  /** A cancelled or failed walk-forward carried on: finished windows and points kept, checked as resumeSweep is. */
+  async resumeWalkForward(id: number): Promise<{ walkForward: WalkForwardSummary }> {
+    const job: JobRef = { kind: 'walkForward', id }
+    this.checkResumable(job)
+    const stored = this.jobs.walkForward(id)
+    if (!stored) throw new KeelError('not_found', `walk-forward ${id} not found`)
+    await this.planned(async () => {
+      const prepared = await prepareWalkForward(stored.spec, this.cachingRunner(), this.options.dataDir)
+      checkSameData(`walk-forward ${id}`, stored.fingerprint, prepared.shared)
+    })
+    this.checkResumable(job)
+    this.jobs.requeue(job)
+    const w = this.jobs.walkForwardSummaryById(id) as WalkForwardSummary
+    const perWindow = w.windows > 0 ? w.trialsTotal / w.windows : 0
+    this.options.emitWalkForward({ walkForwardId: id, state: 'queued', window: w.windowsDone, windows: w.windows, done: w.windowsDone * perWindow, total: w.trialsTotal })
+    this.pump()
+    return { walkForward: this.jobs.walkForwardSummaryById(id) as WalkForwardSummary }
+  }
+
+  /** Only a job that stopped before its end resumes: an unknown one is a 404, a queued, running or done one a 422 with the reason. */
+  private checkResumable(job: JobRef): void {
+    const what = `${job.kind === 'sweep' ? 'sweep' : 'walk-forward'} ${job.id}`
+    const state: JobState | undefined = job.kind === 'sweep' ? this.jobs.sweepSummaryById(job.id)?.state : this.jobs.walkForwardSummaryById(job.id)?.state
+    if (state === undefined) throw new KeelError('not_found', `${what} not found`)
+    if (state === 'cancelled' || state === 'failed') return
+    const reason = state === 'done' ? 'it is done: nothing is left to run' : `it is ${state}; only a cancelled or failed one resumes`
+    throw new KeelError('rejected', `${what} cannot be resumed: ${reason}`)
   }
 
   /** Stops without losing anything: the running job stays `running` in the database and resumes on the next start. */

@@ -30,6 +30,7 @@ interface WalkForwardRow {
   windows: number
   trials: number
   error: string | null
+  data_fingerprint: string | null
 }
 
 export type JobRef = { kind: 'sweep' | 'walkForward'; id: number }
@@ -82,21 +83,39 @@ export class SweepJobs {
     this.db.prepare('UPDATE sweeps SET best_idx = ?, best_value = ? WHERE id = ?').run(best?.index ?? null, best?.value ?? null, id)
   }
 
-  createWalkForward(spec: WalkForwardSpec, windows: number, trials: number, at: number, origin: JobOrigin): number {
+  createWalkForward(spec: WalkForwardSpec, windows: number, trials: number, at: number, origin: JobOrigin, fingerprint: string): number {
     return Number(
       this.db
-        .prepare("INSERT INTO walk_forwards (created_at, spec, status, windows, trials, origin) VALUES (?, ?, 'queued', ?, ?, ?)")
-        .run(at, JSON.stringify(spec), windows, trials, origin).lastInsertRowid
+        .prepare("INSERT INTO walk_forwards (created_at, spec, status, windows, trials, origin, data_fingerprint) VALUES (?, ?, 'queued', ?, ?, ?, ?)")
+        .run(at, JSON.stringify(spec), windows, trials, origin, fingerprint).lastInsertRowid
     )
   }
 
-  walkForward(id: number): { spec: WalkForwardSpec; status: JobState; windows: number; trials: number } | undefined {
+  walkForward(id: number): { spec: WalkForwardSpec; status: JobState; windows: number; trials: number; fingerprint: string | null } | undefined {
     const row = this.db.prepare('SELECT * FROM walk_forwards WHERE id = ?').get(id) as WalkForwardRow | undefined
-    return row && { spec: WalkForwardSpec.parse(JSON.parse(row.spec)), status: row.status as JobState, windows: row.windows, trials: row.trials }
+    return row && { spec: WalkForwardSpec.parse(JSON.parse(row.spec)), status: row.status as JobState, windows: row.windows, trials: row.trials, fingerprint: row.data_fingerprint }
   }
 
+  /** The walk-forward a sweep is a window of, if it is one. */
+  sweepWalkForward(id: number): number | null {
+    const row = this.db.prepare('SELECT walk_forward_id FROM sweeps WHERE id = ?').get(id) as { walk_forward_id: number | null } | undefined
+    return row?.walk_forward_id ?? null
+  }
+
+  /** Hands a stopped job back to the app's job runner: queued, its error cleared, the strategy worker's to run. */
+  requeue(job: JobRef): void {
+    const table = job.kind === 'sweep' ? 'sweeps' : 'walk_forwards'
+    this.db.prepare(`UPDATE ${table} SET status = 'queued', error = NULL, origin = 'app' WHERE id = ?`).run(job.id)
+  }
+
+  /** A walk-forward that ends early takes its window sweep under way with it (it shows cancelled or failed too, not running). */
   setWalkForwardStatus(id: number, status: JobState, error: string | null = null): void {
-    this.db.prepare('UPDATE walk_forwards SET status = ?, error = ? WHERE id = ?').run(status, error, id)
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE walk_forwards SET status = ?, error = ? WHERE id = ?').run(status, error, id)
+      if (status === 'cancelled' || status === 'failed') {
+        this.db.prepare("UPDATE sweeps SET status = ? WHERE walk_forward_id = ? AND status IN ('queued', 'running')").run(status, id)
+      }
+    })()
   }
 
   /** The window's in-sample sweep, if one was started (a resumed walk-forward carries it on). */

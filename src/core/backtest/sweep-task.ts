@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { BacktestRequest, SweepPointResult } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
@@ -29,6 +30,8 @@ export interface SharedCandles {
   start: number
   end: number
   info: LoadedData['info']
+  /** sha256 of every loaded candle: a job resumed on other candles would mix two data sets. */
+  fingerprint: string
 }
 
 /** What planning needs from a strategy: its normalised ref, param specs and warm-up. */
@@ -88,7 +91,9 @@ export function describeStrategyTask(ref: string): StrategyOutline | TaskFailure
 export function loadSharedTask(input: { request: BacktestRequest; dataDir: string }): SharedCandles | TaskFailure {
   try {
     const data = loadRequestData(input.request, input.dataDir, true)
-    return { buffer: bufferOf(data.series) as SharedArrayBuffer, length: data.series.length, start: 0, end: data.series.length, info: data.info }
+    const buffer = bufferOf(data.series) as SharedArrayBuffer
+    const fingerprint = createHash('sha256').update(new Uint8Array(buffer)).digest('hex')
+    return { buffer, length: data.series.length, start: 0, end: data.series.length, info: data.info, fingerprint }
   } catch (err) {
     return failure(err)
   }

@@ -61,29 +61,48 @@ export async function prepareSweep(spec: SweepSpec, runner: TaskRunner, dataDir:
   return { spec: { ...spec, base }, points, shared: candles, outline }
 }
 
+/**
+ * Refuses to carry a job on over candles other than those it was planned on: its finished points
+ * would then belong to another data set. A job stored without a fingerprint cannot be checked.
+ */
+export function checkSameData(job: string, planned: string | null, loaded: SharedCandles): void {
+  if (planned === null || planned === loaded.fingerprint) return
+  throw new KeelError(
+    'rejected',
+    `the data of ${job} changed since it was planned (${loaded.length} candles of ${loaded.info.symbol} ${loaded.info.timeframe} differ from those its finished points ran on); start a new one instead`
+  )
+}
+
 export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptions): Promise<SweepOutcome> {
   const { store } = options
   let id: number
   let spec: SweepSpec
   let shared = options.shared
+  let fingerprint: string | null
   if (options.resume !== undefined) {
     const stored = store.sweep(options.resume)
     if (!stored) throw new KeelError('not_found', `sweep ${options.resume} not found`)
     id = options.resume
     spec = stored.spec
-    store.setSweepStatus(id, 'running')
+    fingerprint = stored.fingerprint
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a sweep needs a spec or a sweep id to resume')
     const prepared = await prepareSweep(specOrNull, options.runner, options.dataDir, shared)
     spec = prepared.spec
     shared = prepared.shared
-    id = store.createSweep(spec, prepared.points, (options.now ?? Date.now)())
+    fingerprint = shared.fingerprint
+    id = store.createSweep(spec, prepared.points, (options.now ?? Date.now)(), { fingerprint })
   }
   const pending = store.pendingPoints(id)
   const total = store.sweep(id)?.total ?? pending.length
   let done = total - pending.length
   options.onProgress?.(done, total)
-  if (pending.length > 0) shared ??= await options.runner.load(spec.base, options.dataDir)
+  if (pending.length > 0) {
+    shared ??= await options.runner.load(spec.base, options.dataDir)
+    checkSameData(`sweep ${id}`, fingerprint, shared)
+  }
+  // Only once its candles are checked: a refused resume leaves the sweep as it was (cancelled, failed).
+  if (options.resume !== undefined) store.setSweepStatus(id, 'running')
   let next = 0
   let stopped: SweepOutcome['stopped'] = false
   const worker = async (): Promise<void> => {

@@ -4,7 +4,7 @@ import type { StoredWindow } from '../../shared/optimization'
 import type { ParamValues } from '../strategy/contract'
 import { seriesOnBuffer } from './series'
 import type { BacktestStore } from './store'
-import { prepareSweep, runSweep, type StopRequest } from './sweep'
+import { checkSameData, prepareSweep, runSweep, type StopRequest } from './sweep'
 import { objectiveValue } from './sweep-plan'
 import { SweepJobs } from './sweep-store'
 import type { SharedCandles } from './sweep-task'
@@ -85,10 +85,11 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
     if (!stored) throw new KeelError('not_found', `walk-forward ${options.resume} not found`)
     id = options.resume
     prepared = await prepareWalkForward(stored.spec, options.runner, options.dataDir)
+    checkSameData(`walk-forward ${id}`, stored.fingerprint, prepared.shared)
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a walk-forward needs a spec or an id to resume')
     prepared = await prepareWalkForward(specOrNull, options.runner, options.dataDir)
-    id = jobs.createWalkForward(prepared.spec, prepared.bounds.length, prepared.bounds.length * (prepared.points.length + 1), now(), 'cli')
+    id = jobs.createWalkForward(prepared.spec, prepared.bounds.length, prepared.bounds.length * (prepared.points.length + 1), now(), 'cli', prepared.shared.fingerprint)
   }
   jobs.setWalkForwardStatus(id, 'running')
   const { spec, bounds, shared } = prepared
@@ -104,7 +105,7 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
     if (windows.some((w) => w.index === k)) continue
     const sweepId =
       jobs.windowSweep(id, k) ??
-      jobs.startWindow(id, k, () => options.store.createSweep(sweepSpec, prepared.points, now(), { status: 'running', walkForwardId: id }))
+      jobs.startWindow(id, k, () => options.store.createSweep(sweepSpec, prepared.points, now(), { status: 'running', walkForwardId: id, fingerprint: shared.fingerprint }))
     const result = await runSweep(null, {
       store: options.store,
       runner: options.runner,

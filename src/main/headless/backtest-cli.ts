@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { BacktestRequest, FillModel, IntrabarOrder, type BacktestReport } from '../../shared/backtest'
 import { describeZodError, KeelError } from '../../shared/errors'
 import { Timeframe } from '../../shared/market-data'
@@ -52,7 +52,7 @@ export const PROCESS_IO: CliIo = {
 
 type CliCommand = { kind: 'help' } | CliRun
 
-interface CliRun {
+export interface CliRun {
   kind: 'run'
   request: BacktestRequest
   dataDir: string
@@ -102,36 +102,42 @@ function saveReport(dataDir: string, request: BacktestRequest, report: BacktestR
   }
 }
 
+/** The flags of one backtest, as node:util parseArgs reads them (the sweep command adds its own). */
+export const BACKTEST_OPTIONS = {
+  strategy: { type: 'string' },
+  data: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  cash: { type: 'string' },
+  fee: { type: 'string' },
+  'maker-fee': { type: 'string' },
+  'amount-step': { type: 'string' },
+  'price-tick': { type: 'string' },
+  fill: { type: 'string' },
+  intrabar: { type: 'string' },
+  warmup: { type: 'string' },
+  symbol: { type: 'string' },
+  timeframe: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'no-save': { type: 'boolean' },
+  progress: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies ParseArgsConfig['options']
+
+/** What parseArgs gives for BACKTEST_OPTIONS: a string (or strings, or true) per flag given. */
+export type BacktestFlagValues = ReturnType<typeof parseArgs<{ options: typeof BACKTEST_OPTIONS; allowPositionals: true; strict: true }>>['values']
+
 export function parseBacktestArgs(argv: string[]): CliCommand {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      strategy: { type: 'string' },
-      data: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      param: { type: 'string', multiple: true },
-      cash: { type: 'string' },
-      fee: { type: 'string' },
-      'maker-fee': { type: 'string' },
-      'amount-step': { type: 'string' },
-      'price-tick': { type: 'string' },
-      fill: { type: 'string' },
-      intrabar: { type: 'string' },
-      warmup: { type: 'string' },
-      symbol: { type: 'string' },
-      timeframe: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'no-save': { type: 'boolean' },
-      progress: { type: 'boolean' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' }
-    }
-  })
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: BACKTEST_OPTIONS })
   if (values.help) return { kind: 'help' }
   if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}"`)
+  return backtestRun(values)
+}
+
+/** The run the backtest's flags describe; throws with a readable reason for a bad one. */
+export function backtestRun(values: BacktestFlagValues): CliRun {
   const flags = { json: values.json === true, save: values['no-save'] !== true, progress: values.progress === true }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
   if (!values.strategy) throw new Error('--strategy is required')

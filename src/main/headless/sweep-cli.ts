@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { Objective, SweepSpec, WalkForwardSpec, type ParamAxis, type SweepPointResult } from '../../shared/backtest'
 import { describeZodError, KeelError } from '../../shared/errors'
 import { objectiveValue, parseAxisText } from '../../shared/optimization'
@@ -8,7 +9,7 @@ import { BacktestStore } from '../../core/backtest/store'
 import { runSweep } from '../../core/backtest/sweep'
 import { threadPool } from '../../core/backtest/thread-pool'
 import { runWalkForward } from '../../core/backtest/walk-forward'
-import { messageOf, parseBacktestArgs, ProgressBar, typedParams, type CliIo } from './backtest-cli'
+import { backtestRun, BACKTEST_OPTIONS, messageOf, ProgressBar, typedParams, type CliIo, type CliRun } from './backtest-cli'
 
 /**
  * `keel backtest … --sweep name=a..b:step …` (and `--walk-forward`): the backtest's own flags
@@ -26,13 +27,23 @@ export const SWEEP_USAGE = `Sweeps and walk-forward (add to the flags above):
   --overfit-ratio R     flag a window whose OOS objective is below R × IS (default 0.5)
   --resume ID           carry on sweep (or with --walk-forward, walk-forward) ID from backtests.db`
 
-const FLAGS_WITH_VALUE = new Set(['--sweep', '--random', '--seed', '--objective', '--threads', '--walk-forward', '--overfit-ratio', '--resume'])
+/** This command's flags, read in the same parseArgs call as the backtest's own. */
+const SWEEP_OPTIONS = {
+  sweep: { type: 'string', multiple: true },
+  random: { type: 'string' },
+  seed: { type: 'string' },
+  objective: { type: 'string' },
+  threads: { type: 'string' },
+  'walk-forward': { type: 'string' },
+  'overfit-ratio': { type: 'string' },
+  resume: { type: 'string' }
+} as const satisfies ParseArgsConfig['options']
 
 export function isSweepArgv(argv: readonly string[]): boolean {
   return argv.some((a) => a === '--sweep' || a === '--walk-forward' || a === '--resume' || a.startsWith('--sweep=') || a.startsWith('--walk-forward=') || a.startsWith('--resume='))
 }
 
-interface SweepFlags {
+export interface SweepFlags {
   axes: Record<string, ParamAxis>
   random?: number
   seed?: number
@@ -43,64 +54,42 @@ interface SweepFlags {
   resume?: number
 }
 
-/** Takes this file's flags out of argv; what is left is the backtest's own. */
-export function splitSweepArgs(argv: readonly string[]): { flags: SweepFlags; rest: string[] } {
+/** Reads the backtest's flags and this command's in one pass: the sweep's flags and the base run. */
+export function parseSweepArgs(argv: readonly string[]): { flags: SweepFlags; base: CliRun } {
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { ...BACKTEST_OPTIONS, ...SWEEP_OPTIONS } })
+  if (values.help) throw new Error('--help with --sweep: see keel backtest --help')
+  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}"`)
   const flags: SweepFlags = { axes: {} }
-  const rest: string[] = []
-  for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k]
-    const eq = arg.indexOf('=')
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
-    if (!FLAGS_WITH_VALUE.has(name)) {
-      rest.push(arg)
-      continue
-    }
-    const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++k]
-    if (value === undefined) throw new Error(`${name} needs a value`)
-    const integer = (min: number) => {
-      const n = Number(value)
-      if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, got "${value}"`)
-      return n
-    }
-    switch (name) {
-      case '--sweep': {
-        const at = value.indexOf('=')
-        if (at <= 0) throw new Error(`--sweep must be name=A..B:S or name=x,y,z, got "${value}"`)
-        flags.axes[value.slice(0, at)] = parseAxisText(value.slice(at + 1))
-        break
-      }
-      case '--random':
-        flags.random = integer(1)
-        break
-      case '--seed':
-        flags.seed = integer(0)
-        break
-      case '--threads':
-        flags.threads = integer(1)
-        break
-      case '--resume':
-        flags.resume = integer(1)
-        break
-      case '--objective':
-        flags.objective = value
-        break
-      case '--walk-forward':
-        flags.walkForward = value
-        break
-      case '--overfit-ratio':
-        flags.overfitRatio = Number(value)
-        break
-    }
+  for (const axis of values.sweep ?? []) {
+    const at = axis.indexOf('=')
+    if (at <= 0) throw new Error(`--sweep must be name=A..B:S or name=x,y,z, got "${axis}"`)
+    flags.axes[axis.slice(0, at)] = parseAxisText(axis.slice(at + 1))
   }
-  return { flags, rest }
+  const optional = <K extends keyof SweepFlags>(key: K, value: SweepFlags[K] | undefined) => {
+    if (value !== undefined) flags[key] = value
+  }
+  optional('random', wholeNumber('--random', values.random, 1))
+  optional('seed', wholeNumber('--seed', values.seed, 0))
+  optional('threads', wholeNumber('--threads', values.threads, 1))
+  optional('resume', wholeNumber('--resume', values.resume, 1))
+  optional('objective', values.objective)
+  optional('walkForward', values['walk-forward'])
+  optional('overfitRatio', values['overfit-ratio'] === undefined ? undefined : Number(values['overfit-ratio']))
+  // The base needs --strategy and --data unless resuming, when the stored spec has them.
+  const base = backtestRun(flags.resume === undefined ? values : { strategy: 'sma-cross', data: 'demo:BTC/USDT:1h', ...values })
+  return { flags, base }
+}
+
+function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (text.trim() === '' || !Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number ≥ ${min}, got "${text}"`)
+  return n
 }
 
 type Parsed = { kind: 'sweep'; spec: SweepSpec | null } | { kind: 'walkForward'; spec: WalkForwardSpec | null }
 
-function buildSpecs(flags: SweepFlags, rest: string[]): { parsed: Parsed; dataDir: string; json: boolean; progress: boolean } {
-  // The base needs --strategy and --data unless resuming, when the stored spec has them.
-  const base = parseBacktestArgs(flags.resume !== undefined && !rest.includes('--strategy') ? ['--strategy', 'sma-cross', '--data', 'demo:BTC/USDT:1h', ...rest] : rest)
-  if (base.kind === 'help') throw new Error('--help with --sweep: see keel backtest --help')
+function buildSpecs(flags: SweepFlags, base: CliRun): { parsed: Parsed; dataDir: string; json: boolean; progress: boolean } {
   const common = { dataDir: base.dataDir, json: base.json, progress: base.progress }
   if (flags.objective !== undefined && !Objective.safeParse(flags.objective).success) throw new Error(`--objective must be one of ${Objective.options.join(', ')}`)
   const wantsWalkForward = flags.walkForward !== undefined
@@ -135,9 +124,9 @@ export async function sweepCli(argv: string[], io: CliIo): Promise<number> {
   let setup: ReturnType<typeof buildSpecs>
   let flags: SweepFlags
   try {
-    const split = splitSweepArgs(argv)
-    flags = split.flags
-    setup = buildSpecs(flags, split.rest)
+    const parsed = parseSweepArgs(argv)
+    flags = parsed.flags
+    setup = buildSpecs(flags, parsed.base)
   } catch (err) {
     io.stderr(`keel backtest: ${messageOf(err)}\n\n${SWEEP_USAGE}\n`)
     return 2
@@ -179,7 +168,8 @@ export async function sweepCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     bar.done()
     io.stderr(`keel backtest: ${messageOf(err)}\n`)
-    return err instanceof KeelError && (err.code === 'bad_request' || err.code === 'not_found') ? 2 : 1
+    // 2 for what the user can fix (a bad spec, an unknown id, a resume on changed candles).
+    return err instanceof KeelError && (err.code === 'bad_request' || err.code === 'not_found' || err.code === 'rejected') ? 2 : 1
   } finally {
     await runner.close()
     store.close()

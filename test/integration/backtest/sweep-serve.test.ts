@@ -1,16 +1,18 @@
 import Database from 'better-sqlite3'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BacktestMetrics } from '../../../src/shared/backtest'
-import { GetSweepResult, GetWalkForwardResult, RunSweepResult, RunWalkForwardResult } from '../../../src/shared/optimization'
+import { GetSweepResult, GetWalkForwardResult, ResumeSweepResult, ResumeWalkForwardResult, RunSweepResult, RunWalkForwardResult } from '../../../src/shared/optimization'
 import { waitFor, type ServeProcess } from '../../support/processes'
+import { walkCandles } from '../../unit/backtest/fixtures'
 import { health, ok, servePerTest, workerPid } from '../trading/helpers'
 
 // Sweeps and walk-forwards through a real `keel serve`: the strategy worker SIGKILLed mid-sweep
 // resumes it without running a finished point again (counted from backtests.db's own rows),
 // hostile specs are refused with a 400 and the reason, a sweep's points equal single backtests,
-// and walk-forward windows fall where they are computed by hand here.
+// and walk-forward windows fall where they are computed by hand here. A cancelled (or, after a
+// crash, failed) job resumed through the API keeps every stored row byte for byte.
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 1)
@@ -50,6 +52,16 @@ function pointRows(dataDir: string, sweepId: number): PointRow[] {
   }
 }
 
+/** A walk-forward's window rows as backtests.db holds them. */
+function walkForwardWindowRows(dataDir: string, walkForwardId: number) {
+  const db = new Database(join(dataDir, 'backtests.db'), { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare('SELECT idx, sweep_id AS sweepId, result FROM walk_forward_windows WHERE walk_forward_id = ? ORDER BY idx').all(walkForwardId) as { idx: number; sweepId: number; result: string | null }[]
+  } finally {
+    db.close()
+  }
+}
+
 async function sweepDone(s: ServeProcess, id: number, timeoutMs = 120_000) {
   return waitFor(`sweep ${id} finished`, async () => {
     const r = GetSweepResult.parse(await ok(s, 'getSweep', { id }))
@@ -58,6 +70,21 @@ async function sweepDone(s: ServeProcess, id: number, timeoutMs = 120_000) {
 }
 
 const server = servePerTest('keel-sweep-serve-')
+
+/** Every stored point that is no longer pending (all columns, as SQLite holds them). */
+const finished = (dataDir: string, sweepId: number) => pointRows(dataDir, sweepId).filter((r) => r.status !== 'pending')
+
+/** The status and message of a call expected to fail. */
+async function refused(s: ServeProcess, method: string, params: unknown): Promise<{ status: number; message: string }> {
+  const { status, body } = await s.call(method, params)
+  return { status, message: (body as { error?: { message?: string } }).error?.message ?? JSON.stringify(body) }
+}
+
+/** A CSV of 1000 one-hour candles; `close` of candle 500 nudged when `changed`, still inside its high and low. */
+function writeCsv(path: string, changed = false): void {
+  const rows = walkCandles(1_000, 11, 100, HOUR, T0).map((c, k) => (changed && k === 500 ? [c[0], c[1], c[2], c[3], (c[1] + c[4]) / 2, c[5]] : c))
+  writeFileSync(path, `timestamp,open,high,low,close,volume\n${rows.map((c) => c.join(',')).join('\n')}\n`)
+}
 
 describe('sweeps through keel serve', () => {
   it('SIGKILL of the strategy worker mid-sweep: the sweep resumes after the restart, finished points are not computed again', async () => {
@@ -106,14 +133,7 @@ describe('sweeps through keel serve', () => {
     )
     // 1000 candles: OOS windows end at 600, 800, 1000; 3 × (6 points + 1 OOS run) trials.
     expect([windows, total]).toEqual([3, 21])
-    const windowRows = () => {
-      const db = new Database(join(server.dataDir, 'backtests.db'), { readonly: true, fileMustExist: true })
-      try {
-        return db.prepare('SELECT idx, sweep_id AS sweepId, result FROM walk_forward_windows WHERE walk_forward_id = ? ORDER BY idx').all(walkForwardId) as { idx: number; sweepId: number; result: string | null }[]
-      } finally {
-        db.close()
-      }
-    }
+    const windowRows = () => walkForwardWindowRows(server.dataDir, walkForwardId)
     // Killed inside the second window's sweep, once the first window is stored.
     const second = await waitFor('window 2 under way', () => {
       const rows = windowRows()
@@ -146,6 +166,109 @@ describe('sweeps through keel serve', () => {
     expect(rows.filter((r) => r.status === 'done').length).toBe(cancelled.sweep.done)
     expect(rows.some((r) => r.status === 'pending')).toBe(true)
     expect(await ok(s, 'cancelSweep', { id: sweepId })).toEqual({ cancelled: false })
+  }, 300_000)
+
+  it('a cancelled sweep resumes from the API: the stored points stay byte-identical, only pending ones run; unknown, queued, running and done jobs are refused', async () => {
+    const s = await server.start([])
+    const strategy = join(server.dataDir, 'slow-cross.js')
+    writeFileSync(strategy, SLOW_CROSS)
+    const { sweepId } = RunSweepResult.parse(await ok(s, 'runSweep', { base: { strategy, ...DATA }, axes: { fast: [2, 3, 4, 5, 6, 7], slow: [20, 30, 40, 50] }, objective: 'totalReturn' }))
+    await waitFor('3 points stored', () => finished(server.dataDir, sweepId).length >= 3, 60_000, 20)
+    expect(await ok(s, 'cancelSweep', { id: sweepId })).toEqual({ cancelled: true })
+    expect((await sweepDone(s, sweepId)).sweep.state).toBe('cancelled')
+    const before = finished(server.dataDir, sweepId)
+    expect(before.length).toBeLessThan(24)
+
+    expect(await refused(s, 'resumeSweep', { id: 424242 })).toEqual({ status: 404, message: 'sweep 424242 not found' })
+    expect((await refused(s, 'resumeSweep', { id: 'x' })).status).toBe(400)
+    const resumedAt = Date.now()
+    const resumed = ResumeSweepResult.parse(await ok(s, 'resumeSweep', { id: sweepId }))
+    expect(resumed.sweep).toMatchObject({ id: sweepId, done: before.length, total: 24 })
+    expect(['queued', 'running']).toContain(resumed.sweep.state)
+    const again = await refused(s, 'resumeSweep', { id: sweepId })
+    expect(again.status).toBe(422)
+    expect(again.message).toMatch(new RegExp(`sweep ${sweepId} cannot be resumed: it is (queued|running)`))
+
+    const result = await sweepDone(s, sweepId)
+    expect(result.sweep).toMatchObject({ state: 'done', done: 24, failed: 0, total: 24, error: null })
+    const after = pointRows(server.dataDir, sweepId)
+    for (const row of before) expect(after[row.idx]).toEqual(row)
+    const later = after.filter((r) => !before.some((b) => b.idx === r.idx))
+    expect(later).toHaveLength(24 - before.length)
+    for (const row of later) expect(row.finished_at).toBeGreaterThanOrEqual(resumedAt)
+    const done = await refused(s, 'resumeSweep', { id: sweepId })
+    expect(done).toEqual({ status: 422, message: `sweep ${sweepId} cannot be resumed: it is done: nothing is left to run` })
+  }, 240_000)
+
+  it('crashed on candles that changed since: the sweep fails with the reason, a resume is refused until the data is back, then it finishes', async () => {
+    const s = await server.start([])
+    const strategy = join(server.dataDir, 'slow-cross.js')
+    const csv = join(server.dataDir, 'hours.csv')
+    writeFileSync(strategy, SLOW_CROSS)
+    writeCsv(csv)
+    const original = readFileSync(csv)
+    const { sweepId } = RunSweepResult.parse(await ok(s, 'runSweep', { base: { strategy, data: csv }, axes: { fast: [2, 3, 4, 5, 6, 7], slow: [20, 30, 40, 50] }, objective: 'totalReturn' }))
+    await waitFor('3 points stored', () => finished(server.dataDir, sweepId).length >= 3, 60_000, 20)
+    // The running job holds its candles in memory: the file changes under it, then the worker dies.
+    writeCsv(csv, true)
+    const pid = await workerPid(s, 'strategy')
+    process.kill(pid, 'SIGKILL')
+    const before = finished(server.dataDir, sweepId)
+    const failed = await sweepDone(s, sweepId)
+    expect(failed.sweep.state).toBe('failed')
+    expect(failed.sweep.error).toMatch(new RegExp(`the data of sweep ${sweepId} changed since it was planned`))
+    expect(finished(server.dataDir, sweepId)).toEqual(before)
+
+    const refusal = await refused(s, 'resumeSweep', { id: sweepId })
+    expect(refusal.status).toBe(422)
+    expect(refusal.message).toMatch(/changed since it was planned \(1000 candles/)
+    writeFileSync(csv, original)
+    ResumeSweepResult.parse(await ok(s, 'resumeSweep', { id: sweepId }))
+    const result = await sweepDone(s, sweepId)
+    expect(result.sweep).toMatchObject({ state: 'done', done: 24, total: 24, error: null })
+    const after = pointRows(server.dataDir, sweepId)
+    for (const row of before) expect(after[row.idx]).toEqual(row)
+  }, 240_000)
+
+  it('a cancelled walk-forward resumes from the API: finished windows and points stay as stored; its window sweeps are not resumable alone', async () => {
+    const s = await server.start([])
+    const strategy = join(server.dataDir, 'slow-cross.js')
+    writeFileSync(strategy, SLOW_CROSS)
+    const { walkForwardId } = RunWalkForwardResult.parse(
+      await ok(s, 'runWalkForward', { sweep: { base: { strategy, ...DATA }, axes: { fast: [3, 5, 8], slow: [20, 40] }, objective: 'totalReturn' }, inSample: 400, outOfSample: 200 })
+    )
+    const windowRows = () => walkForwardWindowRows(server.dataDir, walkForwardId)
+    const second = await waitFor('window 2 under way', () => {
+      const rows = windowRows()
+      return rows.length === 2 && rows[0].result !== null && finished(server.dataDir, rows[1].sweepId).length > 0 ? rows : undefined
+    }, 90_000, 20)
+    expect(await ok(s, 'cancelWalkForward', { id: walkForwardId })).toEqual({ cancelled: true })
+    await waitFor('walk-forward cancelled', async () => GetWalkForwardResult.parse(await ok(s, 'getWalkForward', { id: walkForwardId })).walkForward.state === 'cancelled', 60_000, 100)
+    const rowsBefore = windowRows()
+    const pointsBefore = rowsBefore.map((r) => finished(server.dataDir, r.sweepId))
+    expect(rowsBefore[0].result).not.toBeNull()
+
+    // The window sweep under way ended with its walk-forward (or had finished, its OOS run cut short).
+    expect(['cancelled', 'done']).toContain(GetSweepResult.parse(await ok(s, 'getSweep', { id: second[1].sweepId })).sweep.state)
+    const windowSweep = await refused(s, 'resumeSweep', { id: second[1].sweepId })
+    expect(windowSweep).toEqual({ status: 422, message: `sweep ${second[1].sweepId} is a window of walk-forward ${walkForwardId}: resume the walk-forward` })
+    expect((await refused(s, 'resumeWalkForward', { id: 9_999 })).status).toBe(404)
+    const resumed = ResumeWalkForwardResult.parse(await ok(s, 'resumeWalkForward', { id: walkForwardId }))
+    expect(resumed.walkForward).toMatchObject({ id: walkForwardId, windows: 3, windowsDone: rowsBefore.filter((r) => r.result !== null).length })
+    const wf = await waitFor('walk-forward done', async () => {
+      const r = GetWalkForwardResult.parse(await ok(s, 'getWalkForward', { id: walkForwardId }))
+      return r.walkForward.state === 'done' ? r : undefined
+    }, 120_000, 200)
+    expect(wf.windows).toHaveLength(3)
+    const rowsAfter = windowRows()
+    for (const [k, row] of rowsBefore.entries()) {
+      expect(rowsAfter[k].sweepId).toBe(row.sweepId)
+      if (row.result !== null) expect(rowsAfter[k].result).toBe(row.result)
+      const points = pointRows(server.dataDir, row.sweepId)
+      for (const p of pointsBefore[k]) expect(points[p.idx]).toEqual(p)
+      expect(points.every((p) => p.status === 'done')).toBe(true)
+    }
+    expect((await refused(s, 'resumeWalkForward', { id: walkForwardId })).status).toBe(422)
   }, 300_000)
 
   it('hostile or wrong specs are refused with a 400 and the reason; nothing is stored', async () => {

@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runRequest } from '../../../src/core/backtest/job'
+import { BacktestStore } from '../../../src/core/backtest/store'
+import { runSweep } from '../../../src/core/backtest/sweep'
+import { inThisThread } from '../../../src/core/backtest/thread-pool'
 import { backtestCli } from '../../../src/main/headless/backtest-cli'
-import { splitSweepArgs } from '../../../src/main/headless/sweep-cli'
-import { BacktestRequest } from '../../../src/shared/backtest'
+import { parseSweepArgs } from '../../../src/main/headless/sweep-cli'
+import { BacktestRequest, SweepSpec } from '../../../src/shared/backtest'
 import { parseAxesText, sweepSize } from '../../../src/shared/optimization'
 import { walkCandles } from './fixtures'
 
@@ -28,7 +31,14 @@ describe('keel backtest --sweep / --walk-forward (in process)', () => {
     expect(sweepSize({ mode: 'grid', samples: 1, axes: { x: { min: 0, max: 1e308, step: 1e-300 } } })).toBe(Infinity)
     expect(() => parseAxesText('fast=20..5')).toThrow(/end is below its start/)
     expect(() => parseAxesText('fast')).toThrow(/not name=range/)
-    expect(splitSweepArgs(['--sweep', 'fast=1,2', '--json', '--random=5', '--strategy', 'x'])).toEqual({ flags: { axes: { fast: [1, 2] }, random: 5 }, rest: ['--json', '--strategy', 'x'] })
+    const parsed = parseSweepArgs(['--sweep', 'fast=1,2', '--json', '--random=5', '--strategy', 'x', '--sweep=slow=20..30:10', '--data', 'd.csv', '--cash', '500'])
+    expect(parsed.flags).toEqual({ axes: { fast: [1, 2], slow: { min: 20, max: 30, step: 10 } }, random: 5 })
+    expect(parsed.base).toMatchObject({ json: true, request: { strategy: 'x', data: 'd.csv', config: { cash: 500 } } })
+    // Resuming needs neither --strategy nor --data (the stored spec has them).
+    expect(parseSweepArgs(['--resume', '3']).flags).toEqual({ axes: {}, resume: 3 })
+    expect(() => parseSweepArgs(['--resume', '3', '--seed', '-1'])).toThrow(/--seed/)
+    expect(() => parseSweepArgs(['--resume', '3', '--threads', '1.5'])).toThrow(/--threads must be a whole number ≥ 1, got "1.5"/)
+    expect(() => parseSweepArgs(['--resume', '3', '--bogus'])).toThrow(/bogus/)
   })
 
   it('--sweep --json: every point equals its own single backtest; the best is the highest objective', async () => {
@@ -65,6 +75,33 @@ describe('keel backtest --sweep / --walk-forward (in process)', () => {
     ])
     expect(report.windows.every((w) => w.trials === 2)).toBe(true)
   }, 120_000)
+
+  it('--resume on candles that changed since the sweep was planned exits 2 with the reason; on the same candles it finishes', async () => {
+    const own = join(dir, 'own.csv')
+    writeFileSync(own, readFileSync(csv))
+    const store = new BacktestStore(join(dir, 'backtests.db'))
+    let runs = 0
+    const runner = { ...inThisThread(), run: (task: Parameters<ReturnType<typeof inThisThread>['run']>[0]) => (runs++, inThisThread().run(task)) }
+    const spec = SweepSpec.parse({ base: { strategy: 'sma-cross', data: own, params: { amount: 2 }, config: { warmup: 20 } }, axes: { fast: [3, 6, 9] } })
+    const stopped = await runSweep(spec, { store, runner, dataDir: dir, shouldStop: () => runs >= 1 })
+    store.close()
+    expect(stopped.stopped).toBe('cancelled')
+    // One close moved (still between its candle's high and low): the same range, other candles.
+    const lines = readFileSync(own, 'utf8').split('\n')
+    const [t, o, h, l, c, v] = lines[400].split(',').map(Number)
+    lines[400] = [t, o, h, l, (o + c) / 2, v].join(',')
+    writeFileSync(own, lines.join('\n'))
+    const changed = capture()
+    expect(await backtestCli(['--resume', String(stopped.sweepId), '--data-dir', dir], changed.io)).toBe(2)
+    expect(changed.out.stderr).toMatch(new RegExp(`the data of sweep ${stopped.sweepId} changed since it was planned`))
+    const after = new BacktestStore(join(dir, 'backtests.db'))
+    expect(after.sweep(stopped.sweepId)?.status).toBe('cancelled')
+    after.close()
+    writeFileSync(own, readFileSync(csv))
+    const same = capture()
+    expect(await backtestCli(['--resume', String(stopped.sweepId), '--data-dir', dir, '--json'], same.io)).toBe(0)
+    expect((JSON.parse(same.out.stdout) as { points: { metrics: unknown }[] }).points.every((p) => p.metrics !== null)).toBe(true)
+  }, 60_000)
 
   it('bad sweep flags exit 2 with the reason', async () => {
     for (const [args, reason] of [

@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writeStrategySdk } from '../../../src/core/strategy/sdk-files'
 
-// sdk-dts.ts is a hand-kept copy of contract.ts for users' editors: the TypeScript compiler
-// checks that every type a strategy sees is the same in both (assignable both ways).
+// sdk-dts.ts is generated from contract.ts for users' editors (scripts/sdk-dts.ts writes the
+// imported shared types out in full): the TypeScript compiler checks that every type a strategy
+// sees is the same in both (assignable both ways).
 
 const TSC = resolve(__dirname, '../../../node_modules/typescript/bin/tsc')
 const CONTRACT = resolve(__dirname, '../../../src/core/strategy/contract')

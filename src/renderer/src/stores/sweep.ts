@@ -24,9 +24,12 @@ interface SweepState {
   startSweep(client: KeelClient, spec: SweepSpecInput): Promise<void>
   openSweep(client: KeelClient, id: number): Promise<void>
   cancelSweep(client: KeelClient, id: number): Promise<void>
+  /** A cancelled or failed sweep queued again; a refusal (changed data, …) shows as the error. */
+  resumeSweep(client: KeelClient, id: number): Promise<void>
   startWalkForward(client: KeelClient, spec: WalkForwardSpecInput): Promise<void>
   openWalkForward(client: KeelClient, id: number): Promise<void>
   cancelWalkForward(client: KeelClient, id: number): Promise<void>
+  resumeWalkForward(client: KeelClient, id: number): Promise<void>
   /** Runs the point's full backtest (the sweep keeps metrics only) and shows it in the run view. */
   openPoint(client: KeelClient, point: SweepPointResult): Promise<void>
   onSweepProgress(client: KeelClient, progress: SweepProgress): void
@@ -70,6 +73,12 @@ export const useSweepStore = create<SweepState>((set, get) => {
       }),
     openSweep: (client, id) => attempt(async () => set({ sweep: await client.call('getSweep', { id }) })),
     cancelSweep: (client, id) => attempt(async () => void (await client.call('cancelSweep', { id }))),
+    resumeSweep: (client, id) =>
+      attempt(async () => {
+        // The queued event that follows replaces the job's cancelled or failed progress.
+        await client.call('resumeSweep', { id })
+        await get().refresh(client)
+      }),
     startWalkForward: (client, spec) =>
       attempt(async () => {
         const { walkForwardId } = await client.call('runWalkForward', spec)
@@ -78,6 +87,11 @@ export const useSweepStore = create<SweepState>((set, get) => {
       }),
     openWalkForward: (client, id) => attempt(async () => set({ walkForward: await client.call('getWalkForward', { id }) })),
     cancelWalkForward: (client, id) => attempt(async () => void (await client.call('cancelWalkForward', { id }))),
+    resumeWalkForward: (client, id) =>
+      attempt(async () => {
+        await client.call('resumeWalkForward', { id })
+        await get().refresh(client)
+      }),
     openPoint: async (client, point) => {
       const spec = get().sweep?.spec
       if (!spec) return

@@ -1,17 +1,15 @@
 import { useMemo, useState, type FormEvent, type JSX } from 'react'
-import type { BacktestMetrics, BacktestReport, BacktestRequestInput } from '../../../../shared/backtest'
+import type { BacktestMetrics, BacktestReport } from '../../../../shared/backtest'
 import { useClient } from '../../client-context'
 import { useBacktestStore } from '../../stores/backtest'
 import { BacktestPriceChart } from './BacktestPriceChart'
 import { useSweepStore } from '../../stores/sweep'
 import { BacktestViewSwitch, OptimizationView } from './BacktestViews'
+import { FormError, useBaseRequestForm, type BaseRequestDefaults } from './BaseRequestFields'
 import { CurveChart } from './CurveChart'
-import { parseParamText } from './params-text'
 import { ReplaySection } from '../replay/ReplaySection'
 
 /** The Backtest tab: run a strategy over history with progress, read its report, compare runs. */
-
-const BUILTINS = ['sma-cross', 'rsi-reversion', 'bollinger-breakout', 'dca']
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)} %`)
 const num = (x: number | null) => (x === null ? '—' : x.toFixed(2))
@@ -32,63 +30,28 @@ const METRIC_ROWS: [string, (m: BacktestMetrics) => string][] = [
   ['End equity', (m) => num(m.endEquity)]
 ]
 
+const RUN_DEFAULTS: BaseRequestDefaults = { paramsLabel: 'Params', params: 'fast=10, slow=30, amount=0.1', warmup: '' }
+
 function RunForm(): JSX.Element {
   const client = useClient()
   const start = useBacktestStore((s) => s.start)
-  const [strategy, setStrategy] = useState('sma-cross')
-  const [params, setParams] = useState('fast=10, slow=30, amount=0.1')
-  const [data, setData] = useState('demo:BTC/USDT:1h')
-  const [from, setFrom] = useState('')
-  const [to, setTo] = useState('')
+  const base = useBaseRequestForm(RUN_DEFAULTS)
   const [cash, setCash] = useState('10000')
   const [fee, setFee] = useState('0.001')
-  const [fill, setFill] = useState<'book' | 'next-open'>('book')
-  const [warmup, setWarmup] = useState('')
   const [formError, setFormError] = useState<string | null>(null)
   const submit = (e: FormEvent) => {
     e.preventDefault()
     try {
-      const request: BacktestRequestInput = {
-        strategy,
-        data,
-        params: parseParamText(params),
-        ...(from ? { from: Date.parse(from) } : {}),
-        ...(to ? { to: Date.parse(to) } : {}),
-        config: { cash: Number(cash), fee: Number(fee), fill, ...(warmup ? { warmup: Number(warmup) } : {}) }
-      }
+      const request = base.build()
       setFormError(null)
-      void start(client, request)
+      void start(client, { ...request, config: { ...request.config, cash: Number(cash), fee: Number(fee) } })
     } catch (err) {
       setFormError(err instanceof Error ? err.message : String(err))
     }
   }
   return (
     <form className="backtest-form" onSubmit={submit} aria-label="New backtest">
-      <label>
-        Strategy
-        <input list="backtest-builtins" value={strategy} onChange={(e) => setStrategy(e.target.value)} />
-        <datalist id="backtest-builtins">
-          {BUILTINS.map((b) => (
-            <option key={b} value={b} />
-          ))}
-        </datalist>
-      </label>
-      <label>
-        Params
-        <input value={params} onChange={(e) => setParams(e.target.value)} placeholder="fast=10, slow=30" />
-      </label>
-      <label>
-        Data
-        <input value={data} onChange={(e) => setData(e.target.value)} placeholder="demo:BTC/USDT:1h or a CSV path" />
-      </label>
-      <label>
-        From
-        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-      </label>
-      <label>
-        To
-        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-      </label>
+      {base.fields}
       <label>
         Cash
         <input inputMode="decimal" value={cash} onChange={(e) => setCash(e.target.value)} />
@@ -97,19 +60,8 @@ function RunForm(): JSX.Element {
         Fee
         <input inputMode="decimal" value={fee} onChange={(e) => setFee(e.target.value)} />
       </label>
-      <label>
-        Fills
-        <select value={fill} onChange={(e) => setFill(e.target.value as 'book' | 'next-open')}>
-          <option value="book">walk the book</option>
-          <option value="next-open">next open</option>
-        </select>
-      </label>
-      <label>
-        Warm-up
-        <input inputMode="numeric" value={warmup} onChange={(e) => setWarmup(e.target.value)} placeholder="strategy's" />
-      </label>
       <button type="submit">Run backtest</button>
-      {formError ? <p role="alert" className="danger-text">{formError}</p> : null}
+      <FormError error={formError} />
     </form>
   )
 }
@@ -243,11 +195,7 @@ export function BacktestPanel(): JSX.Element {
       <BacktestViewSwitch />
       <RunForm />
       <Progress />
-      {error ? (
-        <p role="alert" className="danger-text">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       <div className="backtest-body">
         <RunsTable />
         <Report />

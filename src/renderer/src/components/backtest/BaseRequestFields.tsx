@@ -1,8 +1,8 @@
-import { useState, type JSX } from 'react'
+import { useId, useState, type JSX } from 'react'
 import type { BacktestRequestInput, Objective } from '../../../../shared/backtest'
 import { parseParamText } from './params-text'
 
-/** The fields every sweep and walk-forward starts from: strategy, fixed params, data, range, fills, warm-up. */
+/** The fields every backtest, sweep and walk-forward starts from: strategy, params, data, range, fills, warm-up. */
 
 const BUILTINS = ['sma-cross', 'rsi-reversion', 'bollinger-breakout', 'dca']
 
@@ -12,14 +12,24 @@ export interface BaseRequestForm {
   build(): BacktestRequestInput
 }
 
-export function useBaseRequestForm(): BaseRequestForm {
+/** What differs between the forms: a single run sets every param, a sweep only those it does not vary. */
+export interface BaseRequestDefaults {
+  paramsLabel: string
+  params: string
+  warmup: string
+}
+
+const SWEEP_DEFAULTS: BaseRequestDefaults = { paramsLabel: 'Fixed params', params: 'amount=0.01', warmup: '30' }
+
+export function useBaseRequestForm(defaults: BaseRequestDefaults = SWEEP_DEFAULTS): BaseRequestForm {
+  const builtins = useId()
   const [strategy, setStrategy] = useState('sma-cross')
-  const [params, setParams] = useState('amount=0.01')
+  const [params, setParams] = useState(defaults.params)
   const [data, setData] = useState('demo:BTC/USDT:1h')
   const [from, setFrom] = useState('')
   const [to, setTo] = useState('')
   const [fill, setFill] = useState<'book' | 'next-open'>('book')
-  const [warmup, setWarmup] = useState('30')
+  const [warmup, setWarmup] = useState(defaults.warmup)
   const build = (): BacktestRequestInput => ({
     strategy,
     data,
@@ -32,16 +42,16 @@ export function useBaseRequestForm(): BaseRequestForm {
     <>
       <label>
         Strategy
-        <input list="sweep-builtins" value={strategy} onChange={(e) => setStrategy(e.target.value)} />
-        <datalist id="sweep-builtins">
+        <input list={builtins} value={strategy} onChange={(e) => setStrategy(e.target.value)} />
+        <datalist id={builtins}>
           {BUILTINS.map((b) => (
             <option key={b} value={b} />
           ))}
         </datalist>
       </label>
       <label>
-        Fixed params
-        <input value={params} onChange={(e) => setParams(e.target.value)} placeholder="amount=0.01" />
+        {defaults.paramsLabel}
+        <input value={params} onChange={(e) => setParams(e.target.value)} placeholder="fast=10, amount=0.01" />
       </label>
       <label>
         Data
@@ -77,33 +87,6 @@ export const OBJECTIVES = ['sharpe', 'sortino', 'calmar', 'totalReturn', 'cagr',
 export function formatObjective(objective: string, value: number | null): string {
   if (value === null) return '—'
   return ['totalReturn', 'cagr', 'winRate', 'maxDrawdown'].includes(objective) ? `${(value * 100).toFixed(2)} %` : value.toFixed(3)
-}
-
-/** A jobs table's head: the given columns and an empty one for the Cancel button. */
-export function JobsHead({ columns }: { columns: string[] }): JSX.Element {
-  return (
-    <thead>
-      <tr>
-        {columns.map((c) => (
-          <th key={c}>{c}</th>
-        ))}
-        <th />
-      </tr>
-    </thead>
-  )
-}
-
-/** The last cell of a job's row: Cancel while it is queued or running (the click does not open the row). */
-export function CancelCell({ state, onCancel }: { state: string; onCancel(): void }): JSX.Element {
-  return (
-    <td onClick={(e) => e.stopPropagation()}>
-      {state === 'running' || state === 'queued' ? (
-        <button type="button" className="link danger-text" onClick={onCancel}>
-          Cancel
-        </button>
-      ) : null}
-    </td>
-  )
 }
 
 export function ObjectiveSelect({ value, onChange }: { value: Objective; onChange(objective: Objective): void }): JSX.Element {

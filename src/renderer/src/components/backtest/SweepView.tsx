@@ -3,7 +3,8 @@ import type { Objective, SweepPointResult } from '../../../../shared/backtest'
 import { objectiveValue, parseAxesText, type GetSweepResult } from '../../../../shared/optimization'
 import { useClient } from '../../client-context'
 import { bindSweeps, useSweepStore } from '../../stores/sweep'
-import { CancelCell, formatObjective, FormError, JobsHead, ObjectiveSelect, useBaseRequestForm } from './BaseRequestFields'
+import { formatObjective, FormError, ObjectiveSelect, useBaseRequestForm } from './BaseRequestFields'
+import { JobsTable, JobStateText, type JobRow } from './JobsTable'
 import { SweepHeatmap } from './SweepHeatmap'
 
 /** The Backtest panel's Sweep view: vary params over a grid or at random, watch it run, read the results. */
@@ -57,34 +58,35 @@ function SweepForm(): JSX.Element {
 }
 
 function SweepList(): JSX.Element {
-  const client = useClient()
-  const { sweeps, sweep, sweepProgress, openSweep, cancelSweep } = useSweepStore()
-  if (sweeps.length === 0) return <p className="muted">No sweeps yet.</p>
+  const { sweeps, sweep, sweepProgress, openSweep, cancelSweep, resumeSweep } = useSweepStore()
+  const rows = sweeps.map((s): JobRow => {
+    const live = sweepProgress[s.id]
+    const state = live?.state ?? s.state
+    const done = (live?.done ?? s.done) + (live?.failed ?? s.failed)
+    const best = live?.best ?? s.best
+    return {
+      id: s.id,
+      state,
+      cells: [
+        s.strategy.replace(/^builtin:/, ''),
+        s.axes.join(', '),
+        <JobStateText key="state" state={state} error={live?.error ?? s.error} />,
+        <>
+          {state === 'running' ? <progress max={s.total} value={done} aria-label={`Sweep ${s.id} progress`} /> : null} {done}/{s.total}
+        </>,
+        best ? `${formatObjective(s.objective, best.value)} ${Object.entries(best.params).filter(([k]) => s.axes.includes(k)).map(([k, v]) => `${k}=${String(v)}`).join(' ')}` : '—'
+      ]
+    }
+  })
   return (
-    <table className="data-table" aria-label="Sweeps">
-      <JobsHead columns={['#', 'Strategy', 'Varied', 'State', 'Points', 'Best']} />
-      <tbody>
-        {sweeps.map((s) => {
-          const live = sweepProgress[s.id]
-          const state = live?.state ?? s.state
-          const done = (live?.done ?? s.done) + (live?.failed ?? s.failed)
-          const best = live?.best ?? s.best
-          return (
-            <tr key={s.id} aria-selected={sweep?.sweep.id === s.id} onClick={() => void openSweep(client, s.id)}>
-              <td>{s.id}</td>
-              <td>{s.strategy.replace(/^builtin:/, '')}</td>
-              <td>{s.axes.join(', ')}</td>
-              <td>{state}</td>
-              <td>
-                {state === 'running' ? <progress max={s.total} value={done} aria-label={`Sweep ${s.id} progress`} /> : null} {done}/{s.total}
-              </td>
-              <td>{best ? `${formatObjective(s.objective, best.value)} ${Object.entries(best.params).filter(([k]) => s.axes.includes(k)).map(([k, v]) => `${k}=${String(v)}`).join(' ')}` : '—'}</td>
-              <CancelCell state={state} onCancel={() => void cancelSweep(client, s.id)} />
-            </tr>
-          )
-        })}
-      </tbody>
-    </table>
+    <JobsTable
+      label="Sweeps"
+      columns={['Strategy', 'Varied', 'State', 'Points', 'Best']}
+      rows={rows}
+      empty="No sweeps yet."
+      selected={sweep?.sweep.id}
+      actions={{ open: openSweep, cancel: cancelSweep, resume: resumeSweep }}
+    />
   )
 }
 

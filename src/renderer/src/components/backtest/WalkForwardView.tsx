@@ -3,7 +3,8 @@ import type { Objective } from '../../../../shared/backtest'
 import { parseAxesText } from '../../../../shared/optimization'
 import { useClient } from '../../client-context'
 import { bindSweeps, useSweepStore } from '../../stores/sweep'
-import { CancelCell, formatObjective, FormError, JobsHead, ObjectiveSelect, useBaseRequestForm } from './BaseRequestFields'
+import { formatObjective, FormError, ObjectiveSelect, useBaseRequestForm } from './BaseRequestFields'
+import { JobsTable, JobStateText, type JobRow } from './JobsTable'
 
 /** The Backtest panel's Walk-forward view: optimise in sample, test out of sample, window by window. */
 
@@ -70,32 +71,33 @@ function WalkForwardForm(): JSX.Element {
 }
 
 function WalkForwardList(): JSX.Element {
-  const client = useClient()
-  const { walkForwards, walkForward, walkForwardProgress, openWalkForward, cancelWalkForward } = useSweepStore()
-  if (walkForwards.length === 0) return <p className="muted">No walk-forwards yet.</p>
+  const { walkForwards, walkForward, walkForwardProgress, openWalkForward, cancelWalkForward, resumeWalkForward } = useSweepStore()
+  const rows = walkForwards.map((w): JobRow => {
+    const live = walkForwardProgress[w.id]
+    const state = live?.state ?? w.state
+    return {
+      id: w.id,
+      state,
+      cells: [
+        w.strategy.replace(/^builtin:/, ''),
+        w.scheme,
+        <JobStateText key="state" state={state} error={live?.error ?? w.error} />,
+        <>
+          {state === 'running' && live ? <progress max={live.total} value={live.done} aria-label={`Walk-forward ${w.id} progress`} /> : null} {w.windowsDone}/{w.windows}
+        </>,
+        w.overfitWindows
+      ]
+    }
+  })
   return (
-    <table className="data-table" aria-label="Walk-forwards">
-      <JobsHead columns={['#', 'Strategy', 'Scheme', 'State', 'Windows', 'Overfit']} />
-      <tbody>
-        {walkForwards.map((w) => {
-          const live = walkForwardProgress[w.id]
-          const state = live?.state ?? w.state
-          return (
-            <tr key={w.id} aria-selected={walkForward?.walkForward.id === w.id} onClick={() => void openWalkForward(client, w.id)}>
-              <td>{w.id}</td>
-              <td>{w.strategy.replace(/^builtin:/, '')}</td>
-              <td>{w.scheme}</td>
-              <td>{state}</td>
-              <td>
-                {state === 'running' && live ? <progress max={live.total} value={live.done} aria-label={`Walk-forward ${w.id} progress`} /> : null} {w.windowsDone}/{w.windows}
-              </td>
-              <td>{w.overfitWindows}</td>
-              <CancelCell state={state} onCancel={() => void cancelWalkForward(client, w.id)} />
-            </tr>
-          )
-        })}
-      </tbody>
-    </table>
+    <JobsTable
+      label="Walk-forwards"
+      columns={['Strategy', 'Scheme', 'State', 'Windows', 'Overfit']}
+      rows={rows}
+      empty="No walk-forwards yet."
+      selected={walkForward?.walkForward.id}
+      actions={{ open: openWalkForward, cancel: cancelWalkForward, resume: resumeWalkForward }}
+    />
   )
 }
 
