@@ -1,4 +1,4 @@
-import { benchCandles, engineRun } from './backtest.bench'
+import { benchCandles, engineRun } from './backtest-fixture'
 
 /**
  * One 1M-candle backtest alone in this process, for bench/backtest.bench.ts: its memory is this

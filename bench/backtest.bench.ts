@@ -2,14 +2,12 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { BacktestConfig, BacktestRequest, SweepSpec, type BacktestConfigInput } from '../src/shared/backtest'
+import { BacktestRequest, SweepSpec } from '../src/shared/backtest'
 import { BacktestStore } from '../src/core/backtest/store'
 import { runSweep } from '../src/core/backtest/sweep'
 import { threadPool } from '../src/core/backtest/thread-pool'
-import { runBacktest } from '../src/core/backtest/run'
-import { allocateSeries, sliceByIndex, type CandleSeries } from '../src/core/backtest/series'
-import { builtinStrategy } from '../src/core/strategy/builtins'
-import { indicators } from '../src/core/strategy/indicators'
+import { sliceByIndex } from '../src/core/backtest/series'
+import { benchCandles, engineRun, plainSmaLoop } from './backtest-fixture'
 
 /**
  * The backtester: SMA(10)/SMA(30) cross (the built-in strategy) over 1,000,000 one-minute
@@ -19,74 +17,16 @@ import { indicators } from '../src/core/strategy/indicators'
  * wall). The machine is shared, so the load average is printed with every figure.
  */
 
-const MINUTE = 60_000
-
-/** A deterministic random walk, written straight into columns. */
-export function benchCandles(count: number, shared = false, seed = 42): CandleSeries {
-  const s = allocateSeries(count, shared)
-  let state = seed >>> 0
-  const rand = () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0
-    return state / 2 ** 32
-  }
-  let price = 30_000
-  for (let i = 0; i < count; i++) {
-    const open = Math.round(price * 100) / 100
-    const close = Math.round(open * (1 + (rand() - 0.5) * 0.004) * 100) / 100
-    s.time[i] = 1_600_000_020_000 + i * MINUTE
-    s.open[i] = open
-    s.close[i] = close
-    s.high[i] = Math.round(Math.max(open, close) * (1 + rand() * 0.001) * 100) / 100
-    s.low[i] = Math.round(Math.min(open, close) * (1 - rand() * 0.001) * 100) / 100
-    s.volume[i] = 5 + rand() * 20
-    price = close
-  }
-  return s
-}
-
-/** The floor: rolling-sum SMAs and the same cross rule, no engine, no strategy object. */
-export function plainSmaLoop(s: CandleSeries, fast: number, slow: number): { crosses: number } {
-  let sumFast = 0
-  let sumSlow = 0
-  let above: boolean | undefined
-  let crosses = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.close[i]
-    sumFast += c
-    sumSlow += c
-    if (i >= fast) sumFast -= s.close[i - fast]
-    if (i >= slow) sumSlow -= s.close[i - slow]
-    if (i + 1 < slow) continue
-    const now = sumFast / fast > sumSlow / slow
-    if (above !== undefined && now !== above) crosses++
-    above = now
-  }
-  return { crosses }
-}
-
-/** One run of the built-in sma-cross (10/30); `amount: 0` makes it decide without ever ordering. */
-export async function engineRun(series: CandleSeries, config: BacktestConfigInput, amount = 0.1) {
-  const definition = builtinStrategy('sma-cross')
-  if (!definition) throw new Error('built-in sma-cross missing')
-  const start = performance.now()
-  const report = await runBacktest({
-    definition,
-    params: { fast: 10, slow: 30, amount },
-    series,
-    config: BacktestConfig.parse({ symbol: 'BTC/USDT', timeframe: '1m', cash: 1_000_000, warmup: 30, ...config }),
-    data: { source: 'bench', symbol: 'BTC/USDT', timeframe: '1m', gaps: [] },
-    indicators
-  })
-  const ms = performance.now() - start
-  return { ms: Math.round(ms), trades: report.metrics.trades, engineInputs: report.engineInputs, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) }
-}
-
 /** Best of `times` (the machine is shared: the minimum is the least disturbed run). */
-async function best<T extends { ms: number }>(times: number, once: () => Promise<T>): Promise<T & { runsMs: number[] }> {
+async function best<T extends { ms: number; threadCpuMs?: number }>(
+  times: number,
+  once: () => Promise<T>
+): Promise<T & { runsMs: number[]; runsThreadCpuMs?: number[] }> {
   const runs: T[] = []
   for (let k = 0; k < times; k++) runs.push(await once())
   const fastest = runs.reduce((a, b) => (b.ms < a.ms ? b : a))
-  return { ...fastest, runsMs: runs.map((r) => r.ms) }
+  const cpu = runs.map((r) => r.threadCpuMs).filter((x): x is number => x !== undefined)
+  return { ...fastest, runsMs: runs.map((r) => r.ms), ...(cpu.length > 0 ? { runsThreadCpuMs: cpu } : {}) }
 }
 
 /** A 100-point grid (fast 2…11 × slow 20…65) over `candles` candles, on `threads` worker threads. */
@@ -168,7 +108,9 @@ export async function run(): Promise<Record<string, unknown>> {
     summary: {
       candles: count,
       fullEngineMs: nextOpen.ms,
+      fullEngineThreadCpuMs: nextOpen.threadCpuMs,
       fullEngineBookMs: book.ms,
+      fullEngineBookThreadCpuMs: book.threadCpuMs,
       floorMs: floor.ms,
       ratio: round2(nextOpen.ms / Math.max(floor.ms, 0.1)),
       maxRssMiB1M: memory.nextOpen.maxRssMiB,

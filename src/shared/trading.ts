@@ -47,17 +47,21 @@ const startingBalance = z
   .refine((n) => n >= 0, { message: 'balance must not be negative' })
   .refine((n) => n <= LEDGER_LIMITS.balance, { message: `balance must be at most ${LEDGER_LIMITS.balance.toExponential()}` })
 
+/** Longest account, client order id and symbol name (UTF-16 units, as zod counts them). */
+export const NAME_MAX_LENGTH = 64
+export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/
+export const CLIENT_ORDER_ID_PATTERN = /^[\x21-\x7e]+$/
 export const AccountId = z
   .string()
   .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'account may contain letters, digits and _ . : - only')
+  .max(NAME_MAX_LENGTH)
+  .regex(ACCOUNT_ID_PATTERN, 'account may contain letters, digits and _ . : - only')
 export const ClientOrderId = z
   .string()
   .min(1)
-  .max(64)
-  .regex(/^[\x21-\x7e]+$/, 'clientOrderId must be printable ASCII without spaces')
-const SymbolName = z.string().min(1).max(64)
+  .max(NAME_MAX_LENGTH)
+  .regex(CLIENT_ORDER_ID_PATTERN, 'clientOrderId must be printable ASCII without spaces')
+const SymbolName = z.string().min(1).max(NAME_MAX_LENGTH)
 const accountField = AccountId.default('default')
 
 export const OrderType = z.enum([

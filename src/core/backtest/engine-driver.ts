@@ -1,10 +1,11 @@
 import type { BacktestConfig } from '../../shared/backtest'
 import { describeZodError, KeelError } from '../../shared/errors'
 import type { MarketInfo, OrderBook, Trade } from '../../shared/market-data'
-import { CancelOrderParams, PlaceOrderParams, ResetAccountParams, type Fill, type Order } from '../../shared/trading'
+import { CancelOrderParams, ResetAccountParams, type Fill, type Order } from '../../shared/trading'
 import { apply, createState, type ApplyOptions, marketKey, toPublicOrder, type Command, type EngineInput, type ExchangeState, type OrderRecord } from '../exchange'
 import { planTake } from '../exchange/book'
 import { tidy } from '../exchange/numeric'
+import { checkStrategyOrder } from './strategy-order'
 
 /**
  * The paper exchange engine (src/core/exchange) as a backtest drives it: one market, one
@@ -153,15 +154,21 @@ export class EngineDriver {
     if (queued.kind === 'placeOrder') this.placed++
     const raw = queued.kind === 'placeOrder' ? this.sized(queued.params) : queued.params
     if (typeof raw === 'string') return this.refuse(queued, time, 'rejected', raw)
-    // The strategy is user code: its requests are parsed here, at the edge, with the API's schemas.
-    const parsed = queued.kind === 'placeOrder' ? PlaceOrderParams.safeParse(raw) : CancelOrderParams.safeParse(raw)
-    if (!parsed.success) return this.refuse(queued, time, 'bad_request', describeZodError(parsed.error))
-    const command = (queued.kind === 'placeOrder'
-      ? { kind: 'placeOrder', at: time, params: parsed.data }
-      : { kind: 'cancelOrder', at: time, params: parsed.data }) as Command
+    // The strategy is user code: its requests are checked here, at the edge, as strictly as the API's schemas do.
+    const command = this.parse(queued.kind, raw, time)
+    if (typeof command === 'string') return this.refuse(queued, time, 'bad_request', command)
     const { reply } = this.feed(command)
     if (reply.ok) return queued.resolve(reply.value as Order)
     this.refuse(queued, time, reply.error.code, reply.error.message)
+  }
+
+  private parse(kind: QueuedCommand['kind'], raw: Record<string, unknown>, at: number): Command | string {
+    if (kind === 'placeOrder') {
+      const checked = checkStrategyOrder(raw)
+      return checked.ok ? { kind, at, params: checked.params } : checked.reason
+    }
+    const parsed = CancelOrderParams.safeParse(raw)
+    return parsed.success ? { kind, at, params: parsed.data } : describeZodError(parsed.error)
   }
 
   private refuse(queued: QueuedCommand, time: number, code: KeelError['code'], reason: string): void {

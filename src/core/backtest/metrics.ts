@@ -31,9 +31,10 @@ export function maxDrawdown(equity: ArrayLike<number>, start: number): number {
   return worst
 }
 
-/** drawdown[i] = equity[i] / running peak − 1 (0 at a new high, negative below it). */
-export function drawdownCurve(equity: ArrayLike<number>, start: number): Float64Array {
-  const out = new Float64Array(equity.length)
+/** drawdown[i] = equity[i] / running peak − 1 (0 at a new high, negative below it). A plain
+ * array: it goes into the report as it is, without a typed copy beside it. */
+export function drawdownCurve(equity: ArrayLike<number>, start: number): number[] {
+  const out = new Array<number>(equity.length)
   let peak = start
   for (let i = 0; i < equity.length; i++) {
     if (equity[i] > peak) peak = equity[i]
@@ -42,39 +43,39 @@ export function drawdownCurve(equity: ArrayLike<number>, start: number): Float64
   return out
 }
 
-/** Per-candle simple returns, starting from the starting equity. */
-export function periodReturns(equity: ArrayLike<number>, start: number): Float64Array {
-  const out = new Float64Array(equity.length)
-  let previous = start
-  for (let i = 0; i < equity.length; i++) {
-    out[i] = previous > 0 ? equity[i] / previous - 1 : 0
-    previous = equity[i]
-  }
-  return out
+/** Per-period return i: of `values` themselves, or, given the starting equity, of the equity
+ * curve `values` (equity[i] / previous − 1, from the start). Computed where it is used, so a
+ * million-candle run keeps no array of returns beside its equity. */
+function returnAt(values: ArrayLike<number>, i: number, start: number | undefined): number {
+  if (start === undefined) return values[i]
+  const previous = i === 0 ? start : values[i - 1]
+  return previous > 0 ? values[i] / previous - 1 : 0
 }
 
-/** Mean over sample standard deviation (n − 1), times √periodsPerYear; null without variation. */
-export function sharpe(returns: ArrayLike<number>, periodsPerYear: number): number | null {
-  const n = returns.length
+/** Mean over sample standard deviation (n − 1), times √periodsPerYear; null without variation.
+ * `start`: `values` is an equity curve starting from it (see returnAt). */
+export function sharpe(values: ArrayLike<number>, periodsPerYear: number, start?: number): number | null {
+  const n = values.length
   if (n < 2) return null
   let sum = 0
-  for (let i = 0; i < n; i++) sum += returns[i]
+  for (let i = 0; i < n; i++) sum += returnAt(values, i, start)
   const mean = sum / n
   let squares = 0
-  for (let i = 0; i < n; i++) squares += (returns[i] - mean) ** 2
+  for (let i = 0; i < n; i++) squares += (returnAt(values, i, start) - mean) ** 2
   const sd = Math.sqrt(squares / (n - 1))
   return sd > 1e-15 ? (mean / sd) * Math.sqrt(periodsPerYear) : null
 }
 
 /** Mean over downside deviation √(Σ min(r, 0)² / n), times √periodsPerYear; null with no losing period. */
-export function sortino(returns: ArrayLike<number>, periodsPerYear: number): number | null {
-  const n = returns.length
+export function sortino(values: ArrayLike<number>, periodsPerYear: number, start?: number): number | null {
+  const n = values.length
   if (n < 2) return null
   let sum = 0
   let downside = 0
   for (let i = 0; i < n; i++) {
-    sum += returns[i]
-    if (returns[i] < 0) downside += returns[i] ** 2
+    const r = returnAt(values, i, start)
+    sum += r
+    if (r < 0) downside += r ** 2
   }
   const dd = Math.sqrt(downside / n)
   return dd > 1e-15 ? (sum / n / dd) * Math.sqrt(periodsPerYear) : null
@@ -100,7 +101,6 @@ export function computeMetrics(curve: CurveInput, trades: readonly ClosedTrade[]
   const years = (curve.endTime - curve.startTime) / YEAR_MS
   const cagr = years > 0 && endEquity > 0 ? finiteOrNull((endEquity / startEquity) ** (1 / years) - 1) : null
   const drawdown = maxDrawdown(equity, startEquity)
-  const returns = periodReturns(equity, startEquity)
   const periodsPerYear = YEAR_MS / TIMEFRAME_MS[curve.timeframe]
   const wins = trades.filter((t) => t.pnl > 0).length
   const pnlSum = trades.reduce((sum, t) => sum + t.pnl, 0)
@@ -111,8 +111,8 @@ export function computeMetrics(curve: CurveInput, trades: readonly ClosedTrade[]
     totalReturn,
     cagr,
     maxDrawdown: drawdown,
-    sharpe: sharpe(returns, periodsPerYear),
-    sortino: sortino(returns, periodsPerYear),
+    sharpe: sharpe(equity, periodsPerYear, startEquity),
+    sortino: sortino(equity, periodsPerYear, startEquity),
     calmar: cagr !== null && drawdown > 0 ? cagr / drawdown : null,
     winRate: trades.length > 0 ? wins / trades.length : null,
     profitFactor: profitFactor(trades),

@@ -108,7 +108,8 @@ class BacktestRun {
     const n = series.length
     const warmup = Math.min(config.warmup ?? definition.warmup ?? 0, n)
     const every = this.input.progressEvery ?? 10_000
-    const equity = new Float64Array(n)
+    // The report's own array when it keeps curves (no typed copy beside it), else a compact one.
+    const equity: number[] | Float64Array = this.input.curves === false ? new Float64Array(n) : new Array<number>(n)
     let exposed = 0
     this.view.now = n > 0 ? series.time[0] : 0
     this.view.mark = n > 0 ? series.open[0] : 0
@@ -304,7 +305,7 @@ class BacktestRun {
     if (this.failure !== undefined) throw this.failure
   }
 
-  private report(equity: Float64Array, exposed: number): BacktestReport {
+  private report(equity: number[] | Float64Array, exposed: number): BacktestReport {
     const { series, config, definition, params, data } = this.input
     const n = series.length
     const acct = this.driver.state.accounts.get(BACKTEST_ACCOUNT)
@@ -325,10 +326,9 @@ class BacktestRun {
       data: { ...data, from: startTime, to: endTime, candles: n },
       trades,
       openTrades: this.trips.open(lastClose),
-      curve:
-        this.input.curves === false
-          ? { time: [], equity: [], drawdown: [] }
-          : { time: toArray(series.time), equity: toArray(equity), drawdown: toArray(drawdownCurve(equity, config.cash)) },
+      curve: Array.isArray(equity)
+        ? { time: toArray(series.time), equity, drawdown: drawdownCurve(equity, config.cash) }
+        : { time: [], equity: [], drawdown: [] },
       metrics,
       orders: { placed: this.driver.placed, fills: this.fills, rejected: this.driver.rejected },
       log: this.ctx.logs,

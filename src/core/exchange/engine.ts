@@ -92,23 +92,28 @@ export function inputTime(input: EngineInput): number {
   }
 }
 
-/** The public view of an order (internal bookkeeping stripped). */
+/** OrderRecord's bookkeeping fields, not part of the public Order (all of them: the type says so). */
+const INTERNAL: Record<Exclude<keyof OrderRecord, keyof Order>, true> = {
+  exchange: true,
+  seq: true,
+  reserved: true,
+  reserveAsset: true,
+  armed: true,
+  resting: true,
+  extreme: true,
+  fingerprint: true,
+  role: true,
+  siblingId: true,
+  childIds: true
+}
+const INTERNAL_FIELDS: ReadonlySet<string> = new Set(Object.keys(INTERNAL))
+
+/** The public view of an order (internal bookkeeping stripped), fields in the record's order.
+ * A copy loop: a rest pattern excluding eleven names costs several times as much per order. */
 export function toPublicOrder(order: OrderRecord): Order {
-  const {
-    exchange: _e,
-    seq: _s,
-    reserved: _r,
-    reserveAsset: _ra,
-    armed: _a,
-    resting: _re,
-    extreme: _x,
-    fingerprint: _f,
-    role: _ro,
-    siblingId: _si,
-    childIds: _c,
-    ...pub
-  } = order
-  return pub
+  const pub: Record<string, unknown> = {}
+  for (const field in order) if (!INTERNAL_FIELDS.has(field)) pub[field] = order[field as keyof OrderRecord]
+  return pub as unknown as Order
 }
 
 function run(tx: Tx, input: EngineInput): ReplyValue {

@@ -52,24 +52,19 @@ export function recordFill(
   tx.order(order)
   tx.account(acct.id)
 
-  const fill: Fill = {
-    id: `f${tx.state.nextFillSeq++}`,
-    orderId: order.id,
-    clientOrderId: order.clientOrderId,
-    account: acct.id,
-    symbol: order.symbol,
-    side: order.side,
-    price,
-    amount,
-    cost,
-    fee,
-    feeAsset: market.quote,
-    liquidity,
-    timestamp: tx.at
-  }
-  if (mid !== undefined) {
-    const slippage = tidy(order.side === 'buy' ? price - mid : mid - price)
-    Object.assign(fill, { mid, slippage, slippageBps: tidy((slippage / mid) * 10_000) })
+  const id = `f${tx.state.nextFillSeq++}`
+  const timestamp = tx.at
+  const { id: orderId, clientOrderId, symbol, side } = order
+  const feeAsset = market.quote
+  const account = acct.id
+  // One literal per case, the same field order in both: no second object and no shape change.
+  let fill: Fill
+  if (mid === undefined) {
+    fill = { id, orderId, clientOrderId, account, symbol, side, price, amount, cost, fee, feeAsset, liquidity, timestamp }
+  } else {
+    const slippage = tidy(side === 'buy' ? price - mid : mid - price)
+    const slippageBps = tidy((slippage / mid) * 10_000)
+    fill = { id, orderId, clientOrderId, account, symbol, side, price, amount, cost, fee, feeAsset, liquidity, timestamp, mid, slippage, slippageBps }
   }
   tx.fill(fill)
   if (tx.state.config.equityOnFill) sampleEquity(tx, acct)

@@ -28,7 +28,9 @@ const PENDING_TYPES = new Set(['stop_market', 'stop_limit', 'take_profit', 'trai
 
 /** Canonical form of what was asked, to tell an honest re-send from a reused clientOrderId. */
 function fingerprintOf(params: PlaceOrderParams): string {
-  const { clientOrderId: _id, account: _account, ...order } = params
+  // A copy loop, fields in the params' order: a rest pattern costs several times as much.
+  const order: Record<string, unknown> = {}
+  for (const field in params) if (field !== 'clientOrderId' && field !== 'account') order[field] = params[field as keyof PlaceOrderParams]
   return JSON.stringify(order)
 }
 

@@ -141,7 +141,27 @@ export function createState(config: Partial<EngineConfig> = {}): ExchangeState {
   }
 }
 
-export const marketKey = (exchange: string, symbol: string): string => `${exchange}:${symbol}`
+/** Keys made so far, per exchange then symbol. A few markets are looked up several times per
+ * order and event: the same string each time saves building and hashing a new one. Bounded,
+ * since symbols also come from requests that are then refused. */
+const MARKET_KEYS = new Map<string, Map<string, string>>()
+const MARKET_KEYS_LIMIT = 4_096
+let marketKeysMade = 0
+
+export function marketKey(exchange: string, symbol: string): string {
+  let bySymbol = MARKET_KEYS.get(exchange)
+  const known = bySymbol?.get(symbol)
+  if (known !== undefined) return known
+  const key = `${exchange}:${symbol}`
+  if (++marketKeysMade > MARKET_KEYS_LIMIT) {
+    MARKET_KEYS.clear()
+    marketKeysMade = 1
+    bySymbol = undefined
+  }
+  if (!bySymbol) MARKET_KEYS.set(exchange, (bySymbol = new Map()))
+  bySymbol.set(symbol, key)
+  return key
+}
 export const clientKey = (account: string, clientOrderId: string): string => `${account}\u0000${clientOrderId}`
 export const isLive = (o: Order): boolean =>
   o.status === 'open' || o.status === 'pending' || o.status === 'partially_filled'

@@ -176,8 +176,12 @@ export function defineStrategy<P extends ParamSpecs>(definition: StrategyDefinit
  */
 export function perBot<T>(init: (ctx: StrategyContext) => T): (ctx: StrategyContext) => T {
   const byContext = new WeakMap<StrategyContext, T>()
+  // One lookup per call in the usual case (called on every candle, often more than once).
   return (ctx) => {
-    if (!byContext.has(ctx)) byContext.set(ctx, init(ctx))
-    return byContext.get(ctx) as T
+    const known = byContext.get(ctx)
+    if (known !== undefined || byContext.has(ctx)) return known as T
+    const made = init(ctx)
+    byContext.set(ctx, made)
+    return made
   }
 }

@@ -48,7 +48,10 @@ export class WindowMean implements StreamingIndicator {
   private readonly ring: Float64Array
   private next = 0
   private count = 0
-  private latest: number | undefined
+  // A number from the start (with a flag for "none yet"): a field that began as undefined holds
+  // each new double in a fresh heap box, one allocation per update.
+  private latest = 0
+  private ready = false
 
   constructor(private readonly period: number) {
     this.ring = new Float64Array(period)
@@ -64,11 +67,13 @@ export class WindowMean implements StreamingIndicator {
     let sum = 0
     for (let k = this.next; k < period; k++) sum += ring[k]
     for (let k = 0; k < this.next; k++) sum += ring[k]
-    return (this.latest = sum / period)
+    this.latest = sum / period
+    this.ready = true
+    return this.latest
   }
 
   get value(): number | undefined {
-    return this.latest
+    return this.ready ? this.latest : undefined
   }
 }
 

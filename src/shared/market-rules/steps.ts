@@ -7,12 +7,21 @@
  */
 
 const decimalsCache = new Map<number, number>()
+// The step asked last: most calls in a row ask about the same one or two steps, and a Map
+// lookup by a double costs more than comparing it.
+let lastStep = Number.NaN
+let lastDecimals = 0
 
 /** Decimal places a step needs: 0.01 → 2, 0.25 → 2, 2.5 → 1, 5 → 0, 10 → 0, 1e-8 → 8. 0 for a non-step. */
 export function decimalsOf(step: number): number {
+  if (step === lastStep) return lastDecimals
   if (!(step > 0) || !Number.isFinite(step)) return 0
   const cached = decimalsCache.get(step)
-  if (cached !== undefined) return cached
+  if (cached !== undefined) {
+    lastStep = step
+    lastDecimals = cached
+    return cached
+  }
   // Twelve significant digits first: a computed step (0.1 + 0.2) carries residue in its last bits.
   const [mantissa, exponent] = Number(step.toPrecision(12)).toExponential().split('e')
   const decimals = Math.max(0, (mantissa.split('.')[1] ?? '').length - Number(exponent))

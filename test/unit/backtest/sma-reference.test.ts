@@ -31,13 +31,21 @@ const smaCross: StrategyDefinition = {
 }
 
 /** The same rules as a plain loop over the candles, sharing nothing with Keel. */
-function reference(candles: Candle[], fast: number, slow: number, cash: number): { trades: ClosedTrade[]; cash: number; units: number } {
+function reference(candles: Candle[], fast: number, slow: number, cash: number): { trades: ClosedTrade[]; cash: number; units: number; equity: number[] } {
   const close = candles.map((c) => c[4])
   const mean = (from: number, to: number) => close.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)
   const trades: ClosedTrade[] = []
   let units = 0
   let entry = { time: 0, price: 0, cost: 0, fee: 0 }
+  // Equity at each close: nothing trades before the open after candle `slow`.
+  const equity: number[] = close.map(() => cash)
   for (let i = slow; i + 1 < candles.length; i++) {
+    act(i)
+    equity[i + 1] = cash + units * close[i + 1]
+  }
+  return { trades, cash, units, equity }
+
+  function act(i: number): void {
     const fastNow = mean(i + 1 - fast, i + 1)
     const slowNow = mean(i + 1 - slow, i + 1)
     const fastPrev = mean(i - fast, i)
@@ -45,7 +53,7 @@ function reference(candles: Candle[], fast: number, slow: number, cash: number):
     const [time, open] = candles[i + 1]
     if (fastPrev <= slowPrev && fastNow > slowNow && units === 0) {
       const buy = Math.floor(cash / (open * (1 + FEE)))
-      if (buy === 0) continue
+      if (buy === 0) return
       const cost = buy * open
       const fee = cost * FEE
       cash -= cost + fee
@@ -69,7 +77,6 @@ function reference(candles: Candle[], fast: number, slow: number, cash: number):
       units = 0
     }
   }
-  return { trades, cash, units }
 }
 
 describe('SMA cross, next-open fills, fee 0.001, whole units, all cash', () => {
@@ -104,6 +111,35 @@ describe('SMA cross, next-open fills, fee 0.001, whole units, all cash', () => {
     const last = candles[candles.length - 1][4]
     expect(report.metrics.endEquity).toBeCloseTo(expected.cash + expected.units * last, 6)
     expect(report.openTrades.length).toBe(expected.units > 0 ? 1 : 0)
+  })
+
+  it('gives the reference loop equity and drawdown at every close, and its risk ratios', async () => {
+    const config = BacktestConfig.parse({ symbol: 'BTC/USDT', timeframe: '1m', cash: 10_000, fee: FEE, amountStep: 1, priceTick: 0.01, fill: 'next-open' })
+    const report = await runBacktest({
+      definition: smaCross,
+      params: { fast: 5, slow: 20 },
+      series: seriesFromCandles(candles),
+      config,
+      data: { source: 'test', symbol: 'BTC/USDT', timeframe: '1m', gaps: [] },
+      indicators: undefined as never
+    })
+    const { equity } = reference(candles, 5, 20, 10_000)
+    expect(report.curve.time).toEqual(candles.map((c) => c[0]))
+    expect(report.curve.equity.length).toBe(equity.length)
+    report.curve.equity.forEach((e, i) => expect(e).toBeCloseTo(equity[i], 6))
+    // Drawdown from the running peak, the start counting as one; returns from the starting cash.
+    let peak = 10_000
+    const drawdown = equity.map((e) => ((peak = Math.max(peak, e)), e / peak - 1))
+    report.curve.drawdown.forEach((d, i) => expect(d).toBeCloseTo(drawdown[i], 9))
+    expect(report.metrics.maxDrawdown).toBeCloseTo(-Math.min(...drawdown), 9)
+    const returns = equity.map((e, i) => e / (i === 0 ? 10_000 : equity[i - 1]) - 1)
+    const n = returns.length
+    const mean = returns.reduce((a, b) => a + b, 0) / n
+    const sd = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (n - 1))
+    const downside = Math.sqrt(returns.reduce((a, r) => a + Math.min(r, 0) ** 2, 0) / n)
+    const perYear = (365.25 * 86_400_000) / 60_000
+    expect(report.metrics.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(perYear), 6)
+    expect(report.metrics.sortino).toBeCloseTo((mean / downside) * Math.sqrt(perYear), 6)
   })
 })
 

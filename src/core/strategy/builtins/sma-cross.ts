@@ -26,6 +26,8 @@ function step(ctx: StrategyContext, close: number): boolean | undefined {
   return fast === undefined || slow === undefined ? undefined : fast > slow
 }
 
+const DONE = (): void => undefined
+
 export default defineStrategy({
   name: 'SMA cross',
   description: 'Buys when the fast SMA crosses above the slow SMA; sells the position when it crosses back below.',
@@ -35,13 +37,16 @@ export default defineStrategy({
     if ((ctx.params.fast as number) >= (ctx.params.slow as number)) throw new RangeError('fast must be shorter than slow')
     for (const candle of ctx.candles(ctx.params.slow as number)) bot(ctx).above = step(ctx, candle.close)
   },
-  async onCandle(ctx, candle) {
+  // Not async: a promise only on the candles where it orders, so a backtest does not wait a
+  // microtask turn on every other candle for a decision that was already made.
+  onCandle(ctx, candle) {
     const s = bot(ctx)
     const was = s.above
     const now = step(ctx, candle.close)
     s.above = now
-    if (was === undefined || now === undefined || was === now) return
-    if (now && isFlat(ctx)) await openLong(ctx, ctx.params.amount as number)
-    else if (!now) await closeLong(ctx)
+    if (was === undefined || now === undefined || was === now) return undefined
+    if (now && isFlat(ctx)) return openLong(ctx, ctx.params.amount as number).then(DONE)
+    if (!now) return closeLong(ctx).then(DONE)
+    return undefined
   }
 })
