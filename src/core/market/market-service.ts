@@ -79,7 +79,7 @@ export class MarketService {
   constructor(private readonly options: MarketServiceOptions) {
     const now = options.now()
     this.marketNow = options.marketNow ?? options.now
-    this.demo = new DemoMarket({ seed: options.demoSeed, startTime: this.marketNow() })
+    this.demo = new DemoMarket({ seed: options.demoSeed, startTime: this.marketNow(), ...demoPacing(options.demoSpeed ?? 1) })
     this.load = options.demoLoad ? new DemoLoad(this.demo, options.demoLoad) : undefined
     try {
       this.urlOverrides = parseUrlOverrides(options.ccxtUrlOverrides)
@@ -378,6 +378,16 @@ async function exchangeCall<T>(call: () => Promise<T>): Promise<T> {
     const codes: Record<FeedErrorKind, ErrorCode> = { 'bad-symbol': 'not_found', 'rate-limit': 'unavailable', network: 'unavailable', malformed: 'unavailable', exchange: 'rejected', unknown: 'internal' }
     throw new KeelError(codes[(error as FeedRequestError).kind] ?? 'internal', error.message)
   }
+}
+
+/**
+ * On a sped-up clock the demo's order books (25 levels each, the heaviest event) keep their
+ * real-time rate per wall second: each is a snapshot, and N× as many would only load the
+ * pipeline. Trades and tickers keep their market-time rate, so candles and bots see a market
+ * as busy as the real-time one.
+ */
+function demoPacing(speed: number): { bookIntervalMs?: number } {
+  return speed === 1 ? {} : { bookIntervalMs: Math.ceil((250 * speed) / 100) * 100 }
 }
 
 function seriesKey(exchange: string, symbol: string, timeframe: Timeframe): string {

@@ -3,6 +3,7 @@ import { AiSignal, ListModelsResult, TrainingRun } from '../../../src/shared/ai'
 import type { BotLogEntry } from '../../../src/shared/bots'
 import { fastDemo } from '../../support/demo-clock'
 import { isAlive, waitFor } from '../../support/processes'
+import { EventLog } from '../market-e2e/events'
 import { allOrders, health, ok, servePerTest, workerPid } from '../trading/helpers'
 import { bot, botLog, createBot, strategy, waitBot, writeStrategy } from '../strategy/helpers'
 
@@ -52,15 +53,23 @@ describe('ctx.signals in a live bot', () => {
     const run = TrainingRun.parse(await ok(s, 'trainModel', { symbol: 'BTC/USDT', timeframe: '1m', algorithm: 'logistic', candles: 600 }))
     await waitFor('the model', async () => ListModelsResult.parse(await ok(s, 'listModels')).runs.find((r) => r.id === run.id)?.state === 'done', 120_000, 200)
 
-    // The test's own record of the signals, from the API, by candle time.
+    // The test's own record of the signals, from the API, by candle time: read with aiSignals and
+    // pushed as aiSignal events (after the AI worker's restart it may catch up on two candles at
+    // once, and a read sees only the newest).
     const fromApi = new Map<number, AiSignal>()
+    const pushed = await EventLog.connect(s, (event) => event === 'aiSignal')
     let polling = true
     const poll = (async () => {
       while (polling) {
-        for (const raw of await ok<unknown[]>(s, 'aiSignals', { exchange: 'demo', symbol: 'BTC/USDT', timeframe: '1m' }).catch(() => [])) {
-          const signal = AiSignal.parse(raw)
-          fromApi.set(signal.time, signal)
-        }
+        const read = ok<unknown[]>(s, 'aiSignals', { exchange: 'demo', symbol: 'BTC/USDT', timeframe: '1m' }).then((list) => {
+          for (const raw of list) {
+            const signal = AiSignal.parse(raw)
+            fromApi.set(signal.time, signal)
+          }
+        }, () => undefined)
+        // A read held by the paused AI worker waits for its restart; the next reads go on meanwhile
+        // (a candle closes every 3 s, the host holds a request up to 30 s).
+        await Promise.race([read, new Promise((r) => setTimeout(r, 1_000))])
         await new Promise((r) => setTimeout(r, 200))
       }
     })()
@@ -104,6 +113,10 @@ describe('ctx.signals in a live bot', () => {
 
       // Every decision: the signal the bot saw is the API's signal on that candle, and the order's side follows its score.
       const log = await botLog(s, b.id)
+      for (const raw of pushed.all<unknown>('aiSignal')) {
+        const signal = AiSignal.parse(raw)
+        if (signal.exchange === 'demo' && signal.symbol === 'BTC/USDT' && signal.timeframe === '1m') fromApi.set(signal.time, signal)
+      }
       const orders = new Map((await allOrders(s, b.account)).map((o) => [o.id, o]))
       const signals = entries(log, 'signal')
       const ordered = log.filter((e) => e.message === 'ordered').map((e) => e.data as { candle: number; side: string; orderId: string })
@@ -128,6 +141,7 @@ describe('ctx.signals in a live bot', () => {
       await waitBot(s, b.id, 'still running', (x) => x.state === 'running')
     } finally {
       polling = false
+      pushed.close()
       await poll
     }
   }, 5 * MINUTE)

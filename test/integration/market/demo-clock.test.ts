@@ -79,6 +79,8 @@ describe('MarketService on a fast market clock', () => {
       expect(trades.length).toBeGreaterThan(0)
       expect(Math.min(...trades)).toBeGreaterThan(open + 30_000 - 1)
       expect(Math.max(...trades)).toBeLessThanOrEqual(market)
+      // Books keep their real-time pace per wall second: one per 250 ms × 20 = 5 s of market time.
+      expect(events.filter((e) => e.name === 'orderBook' && (e.data as { symbol: string }).symbol === 'BTC/USDT')).toHaveLength(45_000 / 5_000)
       const closed = events.filter((e) => e.name === 'candle' && (e.data as CandleEvent).closed && (e.data as CandleEvent).timeframe === '1m').map((e) => e.data as CandleEvent)
       expect(closed.map((c) => c.candle[0])).toContain(open) // closed at market time open + 1 min
       expect(service.demo.ticker('BTC/USDT').timestamp).toBe(Math.floor(market / 100) * 100)
