@@ -1,5 +1,9 @@
 import { CandlesResult, MAX_CANDLES } from '../src/shared/market'
 import { TIMEFRAME_MS, type Candle, type Timeframe } from '../src/shared/market-data'
+import { marketClockFromEnv } from '../src/core/market/demo-clock'
+
+/** Market time (the demo's clock runs fast only in tests); a bad setting fails the worker at start, loudly. */
+const marketNow = marketClockFromEnv(process.env)
 
 export type HostCall = (method: string, params: unknown, timeoutMs?: number) => Promise<unknown>
 
@@ -8,7 +12,7 @@ export type HostCall = (method: string, params: unknown, timeoutMs?: number) => 
  * data) through the host, in pages of MAX_CANDLES going back in time. The open candle is left
  * out: signals and labels are computed on closed candles only.
  */
-export async function closedCandles(call: HostCall, series: { exchange: string; symbol: string; timeframe: Timeframe }, count: number, now = Date.now()): Promise<Candle[]> {
+export async function closedCandles(call: HostCall, series: { exchange: string; symbol: string; timeframe: Timeframe }, count: number, now = marketNow()): Promise<Candle[]> {
   const step = TIMEFRAME_MS[series.timeframe]
   const pages: Candle[][] = []
   let have = 0

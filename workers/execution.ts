@@ -1,6 +1,7 @@
 import { executionFeed } from '../src/shared/internal-events'
 import { ExecutionService } from '../src/core/execution/execution-service'
 import { openProtections } from '../src/core/protections'
+import { marketClockFromEnv } from '../src/core/market/demo-clock'
 import { recorderOptionsFromEnv, SessionRecorder } from '../src/core/backtest/replay-recorder'
 import { TradingDatabase } from '../src/core/storage/trading/trading-database'
 import { executionHandlers } from './execution-handlers'
@@ -15,16 +16,17 @@ const MINUTE = 60_000
 // restore of the newest backup (or, only when asked, a new account).
 runWorker('execution', (ctx) => {
   let service: ExecutionService | undefined
+  const marketNow = marketClockFromEnv(process.env) // the demo's clock, sped up only in tests
   const memory = new FeedMemory(Date.now)
   const recorder = new SessionRecorder(recorderOptionsFromEnv(ctx.dataDir, (why) => ctx.log.error(why)))
-  const protections = openProtections(ctx.dataDir, () => live(), (event, payload) => ctx.emit(event, payload), (why) => ctx.log.error(why))
+  const protections = openProtections(ctx.dataDir, () => live(), (event, payload) => ctx.emit(event, payload), (why) => ctx.log.error(why), marketNow)
   const db = new TradingDatabase({
     dataDir: ctx.dataDir,
     log: ctx.log,
     keepBackups: Number(process.env.KEEL_BACKUP_KEEP ?? 5),
     onStatus: (health) => ctx.emit('storageHealth', health),
     onOpen: (store) => {
-      service = new ExecutionService(store, { event: (name, payload) => ctx.emit(name, payload) }, Date.now)
+      service = new ExecutionService(store, { event: (name, payload) => ctx.emit(name, payload) }, Date.now, undefined, undefined, marketNow)
       service.setOrderGuard((params) => protections.refusal(params))
       service.record(recorder)
       memory.replayInto(service)

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { demoClockSetting, demoTimeAt } from '../src/core/market/demo-clock'
 import { DEMO_LOAD_INTERVAL_MS, demoLoadFromEnv } from '../src/core/market/demo-load'
 import { MarketService } from '../src/core/market/market-service'
 import { openMarketStore } from '../src/core/storage/market/open-market-store'
@@ -8,12 +9,14 @@ import { runWorker } from './runtime/worker'
 // candles, and the watchdogs that say when data can no longer be trusted.
 runWorker('market', (ctx) => {
   const demoLoad = demoLoadFromEnv(process.env) // bench-only synthetic load; a bad value fails loudly here
+  const demoClock = demoClockSetting(process.env) // tests' fast demo clock; a bad value fails loudly here
   const { store, health } = openMarketStore(join(ctx.dataDir, 'market.db'))
   if (health.problem) ctx.log.error(`${health.problem.file} was damaged (${health.problem.cause}): moved to ${health.problem.preservedAt}, started empty`)
   ctx.emit('storageHealth', health)
   const service = new MarketService({
     store,
     now: Date.now,
+    ...(demoClock && { marketNow: () => demoTimeAt(Date.now(), demoClock), demoSpeed: demoClock.speed }),
     demoSeed: Number(process.env.KEEL_DEMO_SEED ?? 20261121),
     // Opt-in hooks for tests, benches and proxies (docs/market-data.md); unset in normal use.
     ccxtUrlOverrides: process.env.KEEL_CCXT_URL_OVERRIDES,

@@ -11,6 +11,7 @@ import { sweepHandlers } from '../src/core/backtest/sweep-handlers'
 import { replayHandlers } from '../src/core/backtest/replay-handlers'
 import { BotManager } from '../src/core/strategy/bot-manager'
 import { runWorker } from './runtime/worker'
+import { marketClockFromEnv } from '../src/core/market/demo-clock'
 
 // The strategy worker runs user bots, quarantined: it holds no money state (execution owns
 // every order and balance), so a bot that loops, leaks or throws costs only its own thread, and
@@ -22,7 +23,8 @@ runWorker('strategy', async (ctx) => {
     threadEntry: process.env.KEEL_BOT_THREAD_ENTRY ?? join(__dirname, 'worker-strategy-bot.js'),
     call: (method, params) => ctx.call(method, params),
     emit: (event, payload) => ctx.emit(event, payload),
-    log: ctx.log
+    log: ctx.log,
+    now: marketClockFromEnv(process.env) // bots live on market time (the demo's clock runs fast only in tests)
   })
   ctx.onShutdown(() => manager.stop())
   const backtests = new BacktestService({ dataDir: ctx.dataDir, emit: (progress) => ctx.emit('backtestProgress', progress) })

@@ -8,6 +8,7 @@ import { HostMonitor } from './host-monitor'
 import type { Logger } from './logger'
 import { AiLlmRelay } from './ai-key-relay'
 import { Disposables } from '../core/util/disposables'
+import { DEMO_SPEED_ENV, demoClockEnv } from '../core/market/demo-clock'
 import { MarketRelay } from './market-relay'
 import { StorageStatus } from './storage-status'
 import { WorkerLinks } from './worker-links'
@@ -82,7 +83,10 @@ export class AppCore {
   constructor(private readonly options: AppCoreOptions) {
     this.faults = new HostFaults(options.log)
     this.bus = new EventBus(options.log)
-    this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, options.supervisor, options.log)
+    // A bad KEEL_DEMO_SPEED stops the start here, with its reason, before any worker runs.
+    const workerEnv = demoClockEnv(process.env, Date.now())
+    if (workerEnv[DEMO_SPEED_ENV]) options.log.warn(`the demo market's clock runs ${workerEnv[DEMO_SPEED_ENV]}× real time (${DEMO_SPEED_ENV}); live exchanges are off`)
+    this.supervisor = new Supervisor(options.spawner, workerSpecs(options.workerDir), options.dataDir, { ...options.supervisor, workerEnv }, options.log)
     this.router = new Router({ ...this.hostHandlers(), ...options.hostHandlers?.(this) }, this.supervisor, assignClientOrderId)
     this.relay = new MarketRelay(this.supervisor, options.log)
     this.storage = new StorageStatus(options.log)

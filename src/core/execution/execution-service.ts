@@ -85,9 +85,12 @@ export class ExecutionService {
   constructor(
     private readonly store: TradingStore,
     private readonly output: ExecutionOutput,
+    /** Wall time: how fresh the market data is. */
     private readonly now: () => number,
     staleAfterMs: number = DEFAULT_STALE_AFTER_MS.demo,
-    private readonly warmUp: WarmUp = DEFAULT_WARM_UP
+    private readonly warmUp: WarmUp = DEFAULT_WARM_UP,
+    /** Market time, stamped on commands (the demo's clock may run fast, see demo-clock.ts). */
+    private readonly marketNow: () => number = now
   ) {
     this.freshness = new StalenessWatchdog(staleAfterMs)
     this.executor = new Executor(store)
@@ -129,19 +132,19 @@ export class ExecutionService {
   }
 
   placeOrder(params: PlaceOrderParams): Promise<Order> {
-    return this.command({ kind: 'placeOrder', at: this.now(), params })
+    return this.command({ kind: 'placeOrder', at: this.marketNow(), params })
   }
   cancelOrder(params: CancelOrderParams): Promise<Order> {
-    return this.command({ kind: 'cancelOrder', at: this.now(), params })
+    return this.command({ kind: 'cancelOrder', at: this.marketNow(), params })
   }
   cancelAll(params: CancelAllParams): Promise<CancelAllResult> {
-    return this.command({ kind: 'cancelAll', at: this.now(), params })
+    return this.command({ kind: 'cancelAll', at: this.marketNow(), params })
   }
   amendOrder(params: AmendOrderParams): Promise<Order> {
-    return this.command({ kind: 'amendOrder', at: this.now(), params })
+    return this.command({ kind: 'amendOrder', at: this.marketNow(), params })
   }
   resetAccount(params: ResetAccountParams): Promise<AccountSummary> {
-    return this.command({ kind: 'resetAccount', at: this.now(), params })
+    return this.command({ kind: 'resetAccount', at: this.marketNow(), params })
   }
 
   /** Hands every applied input to `tap` from now on (the paper-session recorder). */
@@ -179,7 +182,7 @@ export class ExecutionService {
       this.freshness.watch(exchange, m.symbol, now - this.freshness.staleAfterMs)
       this.listed.add(marketKey(exchange, m.symbol))
     }
-    this.batcher.push({ kind: 'setMarkets', at: now, markets })
+    this.batcher.push({ kind: 'setMarkets', at: this.marketNow(), markets })
     this.feedArrived(true)
   }
 

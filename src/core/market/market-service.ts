@@ -27,7 +27,15 @@ export interface MarketOutput {
 export interface MarketServiceOptions {
   store: MarketStore
   output: MarketOutput
+  /** Wall time: staleness, exchange health. */
   now: () => number
+  /**
+   * Market time: the demo's simulation, candle closes, candle queries, history ranges (default
+   * `now`). A sped-up demo clock (demo-clock.ts) runs ahead of the wall clock.
+   */
+  marketNow?: () => number
+  /** How many times faster than real time `marketNow` runs; live exchanges are refused unless 1. */
+  demoSpeed?: number
   demoSeed: number
   /** How ccxt feeds are made (tests point them at a loopback server). Loaded lazily: ccxt is heavy. */
   createFeed?: (exchangeId: string, onEvent: (e: MarketEvent) => void) => Promise<CcxtFeed>
@@ -66,9 +74,12 @@ export class MarketService {
   private readonly load: DemoLoad | undefined
   private readonly urlOverrides: Record<string, UrlOverride> | Error
 
+  private readonly marketNow: () => number
+
   constructor(private readonly options: MarketServiceOptions) {
     const now = options.now()
-    this.demo = new DemoMarket({ seed: options.demoSeed, startTime: now })
+    this.marketNow = options.marketNow ?? options.now
+    this.demo = new DemoMarket({ seed: options.demoSeed, startTime: this.marketNow(), ...demoPacing(options.demoSpeed ?? 1) })
     this.load = options.demoLoad ? new DemoLoad(this.demo, options.demoLoad) : undefined
     try {
       this.urlOverrides = parseUrlOverrides(options.ccxtUrlOverrides)
@@ -84,8 +95,7 @@ export class MarketService {
 
   /** Advance the demo to now and publish what happened (called every ~100 ms). */
   tick(): void {
-    const now = this.options.now()
-    for (const event of this.demo.advance(now)) this.accept(event, this.demoWatch)
+    for (const event of this.demo.advance(this.marketNow())) this.accept(event, this.demoWatch)
   }
 
   /** Emit the synthetic load due by now (only when `demoLoad` is set; the worker calls it every few ms). */
@@ -101,8 +111,9 @@ export class MarketService {
    */
   flushCandles(fullFlush = true): void {
     const now = this.options.now()
+    const marketNow = this.marketNow()
     for (const [key, aggregator] of this.aggregators) {
-      const closed = aggregator.closeIfDue(now)
+      const closed = aggregator.closeIfDue(marketNow)
       if (closed) this.publishCandle(key, closed, true)
     }
     for (const key of this.changedCandles) {
@@ -156,7 +167,7 @@ export class MarketService {
     const exchange = params.exchange ?? DEMO_EXCHANGE_ID
     const { symbol, timeframe, limit } = params
     const step = TIMEFRAME_MS[timeframe]
-    const now = this.options.now()
+    const now = this.marketNow()
     const until = params.before ?? Math.floor(now / step) * step + step
     const since = params.since ?? until - limit * step
     let series: Candle[]
@@ -292,7 +303,7 @@ export class MarketService {
     const feed = await this.feed(exchange)
     const candles = await exchangeCall(() => feed.fetchOHLCV(symbol, timeframe, since, limit))
     // The exchange's still-open candle is shown, not stored: stored, it would stay half-built.
-    const closedBefore = Math.floor(this.options.now() / TIMEFRAME_MS[timeframe]) * TIMEFRAME_MS[timeframe]
+    const closedBefore = Math.floor(this.marketNow() / TIMEFRAME_MS[timeframe]) * TIMEFRAME_MS[timeframe]
     this.options.store.upsertCandles({ exchange, symbol, timeframe }, candles.filter(([t]) => t < closedBefore))
     return candles
   }
@@ -303,6 +314,9 @@ export class MarketService {
     const onEvent = (event: MarketEvent): void => this.accept(event, this.liveWatch)
     let feed: CcxtFeed
     try {
+      // One market clock per process tree: a live exchange's own times cannot run fast.
+      const speed = this.options.demoSpeed ?? 1
+      if (speed !== 1) throw new Error(`live exchanges are off while the demo market's clock runs ${speed}× (KEEL_DEMO_SPEED)`)
       if (this.urlOverrides instanceof Error) throw this.urlOverrides
       const urlOverride = this.urlOverrides[exchange]
       feed = this.options.createFeed
@@ -331,7 +345,7 @@ export class MarketService {
       onProgress: (data) => this.options.output.event({ name: 'historyProgress', data }),
       newJobId: () => `history-${this.options.now()}-${seq++}`,
       pageSize: (exchange) => this.feeds.get(exchange)?.ohlcvPageLimit ?? 1000,
-      now: this.options.now
+      now: this.marketNow
     })
     return this.history
   }
@@ -364,6 +378,16 @@ async function exchangeCall<T>(call: () => Promise<T>): Promise<T> {
     const codes: Record<FeedErrorKind, ErrorCode> = { 'bad-symbol': 'not_found', 'rate-limit': 'unavailable', network: 'unavailable', malformed: 'unavailable', exchange: 'rejected', unknown: 'internal' }
     throw new KeelError(codes[(error as FeedRequestError).kind] ?? 'internal', error.message)
   }
+}
+
+/**
+ * On a sped-up clock the demo's order books (25 levels each, the heaviest event) keep their
+ * real-time rate per wall second: each is a snapshot, and N× as many would only load the
+ * pipeline. Trades and tickers keep their market-time rate, so candles and bots see a market
+ * as busy as the real-time one.
+ */
+function demoPacing(speed: number): { bookIntervalMs?: number } {
+  return speed === 1 ? {} : { bookIntervalMs: Math.ceil((250 * speed) / 100) * 100 }
 }
 
 function seriesKey(exchange: string, symbol: string, timeframe: Timeframe): string {

@@ -15,7 +15,9 @@ export function openProtections(
   dataDir: string,
   service: () => ExecutionService,
   emit: (event: 'killSwitchChanged', payload: { engaged: boolean }) => void,
-  onDamaged: (why: string) => void
+  onDamaged: (why: string) => void,
+  /** Market time: the equity history and order times the limits are judged on are stamped with it. */
+  now: () => number = Date.now
 ): ProtectionsService {
   const protections = new ProtectionsService(
     new ProtectionsFile(join(dataDir, 'protections.json')),
@@ -23,7 +25,7 @@ export function openProtections(
       state: () => service().state,
       cancelAll: async (account) => (await service().cancelAll({ account })).cancelled.length,
       emit,
-      now: Date.now
+      now
     },
     onDamaged
   )

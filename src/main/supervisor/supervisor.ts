@@ -12,6 +12,8 @@ import { WorkerSlot, type SlotOptions } from './worker-slot'
 export interface SupervisorOptions extends SlotOptions {
   requestTimeoutMs: number
   crashHistory: number
+  /** Settings the host fixed once for every worker (e.g. the demo clock's epoch). */
+  workerEnv?: Record<string, string>
 }
 
 export const DEFAULT_SUPERVISOR_OPTIONS: SupervisorOptions = {
@@ -181,7 +183,7 @@ export class Supervisor {
   }
 
   private createSlot(spec: WorkerSpec): WorkerSlot {
-    const env = workerEnv(spec.name, this.dataDir, this.options.heartbeatMs)
+    const env = { ...this.options.workerEnv, ...workerEnv(spec.name, this.dataDir, this.options.heartbeatMs) }
     return new WorkerSlot(spec, this.spawner, env, this.options, {
       onState: (slot) => {
         if (slot.state === 'failed') this.pendingOf(spec.name).rejectAll(this.failedError(slot))

@@ -1,23 +1,33 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { HealthReport } from '../../../src/shared/health'
 import { startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
 
 // Issue 8.3: a worker's silence is judged over the host's own running time. Pausing the host
 // (SIGSTOP, Ctrl-Z of the whole group, a laptop suspend) kills no healthy worker; a real
-// worker freeze is still healed.
+// worker freeze is still healed. One server for all: each pause test compares the workers with
+// their state just before it (none may be restarted), and the real freeze comes last.
 
 let serve: ServeProcess | undefined
 let dir: ReturnType<typeof tempDir> | undefined
 let groupStopped = false
 
-afterEach(async () => {
-  if (serve) {
-    if (groupStopped) process.kill(-serve.child.pid!, 'SIGCONT')
-    process.kill(serve.child.pid!, 'SIGCONT')
-    await stopProcess(serve.child, 'SIGKILL')
-  }
-  serve = undefined
+/** A test that failed mid-pause leaves nothing stopped. */
+function resume(): void {
+  if (!serve) return
+  if (groupStopped) process.kill(-serve.child.pid!, 'SIGCONT')
+  process.kill(serve.child.pid!, 'SIGCONT')
   groupStopped = false
+}
+
+// Its own process group, so the group pause reaches the host and every worker.
+beforeAll(async () => {
+  await start(true)
+})
+afterEach(resume)
+afterAll(async () => {
+  resume()
+  if (serve) await stopProcess(serve.child, 'SIGKILL')
+  serve = undefined
   dir?.remove()
 })
 
@@ -45,7 +55,7 @@ async function expectUntouched(s: ServeProcess, before: HealthReport): Promise<v
 
 describe('host pauses', () => {
   it('SIGSTOP of the host for 5 s kills no worker', async () => {
-    const s = await start()
+    const s = serve!
     const before = await health(s)
     process.kill(s.child.pid!, 'SIGSTOP')
     await sleep(5_000)
@@ -54,7 +64,7 @@ describe('host pauses', () => {
   })
 
   it('SIGSTOP of the whole process group for 5 s kills no worker', async () => {
-    const s = await start(true)
+    const s = serve!
     const before = await health(s)
     process.kill(-s.child.pid!, 'SIGSTOP')
     groupStopped = true
@@ -65,7 +75,7 @@ describe('host pauses', () => {
   })
 
   it('six 2.5 s host pauses open no circuit and kill no worker', async () => {
-    const s = await start()
+    const s = serve!
     const before = await health(s)
     for (let i = 0; i < 6; i++) {
       process.kill(s.child.pid!, 'SIGSTOP')
@@ -77,7 +87,7 @@ describe('host pauses', () => {
   })
 
   it('a real worker freeze is still healed (SIGKILLed as frozen, back running)', async () => {
-    const s = await start()
+    const s = serve!
     const market = (await health(s)).workers.find((w) => w.name === 'market')!
     const stoppedAt = Date.now()
     process.kill(market.pid!, 'SIGSTOP')

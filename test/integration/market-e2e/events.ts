@@ -21,23 +21,27 @@ export class EventLog {
   private readonly events: ReceivedEvent[] = []
   private seq = 0
 
-  private constructor(private readonly ws: WebSocket) {
+  private constructor(
+    private readonly ws: WebSocket,
+    keep: (event: string) => boolean
+  ) {
     ws.on('message', (data) => {
       const parsed = JSON.parse(String(data)) as unknown
       for (const frame of (Array.isArray(parsed) ? parsed : [parsed]) as { event: string; payload: unknown }[]) {
-        this.events.push({ event: frame.event, payload: frame.payload, seq: this.seq++ })
+        if (keep(frame.event)) this.events.push({ event: frame.event, payload: frame.payload, seq: this.seq++ })
       }
       if (this.events.length > MAX_KEPT) this.events.splice(0, this.events.length - MAX_KEPT)
     })
   }
 
-  static async connect(serve: ServeProcess): Promise<EventLog> {
+  /** `keep` picks the events worth keeping (a rare one is not pushed out by the demo's stream). */
+  static async connect(serve: ServeProcess, keep: (event: string) => boolean = () => true): Promise<EventLog> {
     const ws = new WebSocket(`${serve.origin.replace(/^http/, 'ws')}/ws?token=${serve.token}`)
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve())
       ws.once('error', reject)
     })
-    return new EventLog(ws)
+    return new EventLog(ws, keep)
   }
 
   /** The position after everything received so far. */

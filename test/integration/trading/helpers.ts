@@ -6,7 +6,7 @@ import { TradingStore } from '../../../src/core/storage/trading'
 import { HealthReport } from '../../../src/shared/health'
 import type { WorkerName } from '../../../src/shared/worker-protocol'
 import { Order, type PlaceOrderInput } from '../../../src/shared/trading'
-import { isAlive, startServe, stopProcess, tempDir, waitFor, type ServeProcess } from '../../support/processes'
+import { isAlive, startServe, stopProcess, tempDir, waitFor, type ServeProcess, type ServeSpawnOptions } from '../../support/processes'
 
 // Shared by the trading integration tests: they all talk to a real `keel serve` over HTTP.
 
@@ -148,8 +148,8 @@ export function servePerTest(prefix: string) {
       return dir.path
     },
     /** Starts and waits for every worker, then until each of `symbols` can be traded. */
-    async start(symbols: string[] = [], extraArgs: string[] = []): Promise<ServeProcess> {
-      serve = await startServe(this.dataDir, extraArgs)
+    async start(symbols: string[] = [], extraArgs: string[] = [], spawnOptions: ServeSpawnOptions = {}): Promise<ServeProcess> {
+      serve = await startServe(this.dataDir, extraArgs, spawnOptions)
       await waitAllRunning(serve)
       if (symbols.length) await waitTradable(serve, symbols)
       return serve
