@@ -1,5 +1,5 @@
 import { fork, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { WorkerName } from '../src/shared/worker-protocol'
@@ -43,9 +43,11 @@ async function withSupervisor<T>(
   options: Partial<SupervisorOptions>,
   fn: (s: Supervisor, spawner: ForkSpawner) => Promise<T>,
   warmStandby = true,
-  preload = true
+  preload = true,
+  prepare: (dataDir: string) => void = () => undefined
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'))
+  prepare(dir)
   const spawner = new ForkSpawner(warmStandby ? join(OUT_MAIN, 'worker-standby.js') : undefined)
   const specs = workerSpecs(OUT_MAIN).map((spec) => (preload ? spec : { ...spec, preload: [] }))
   const s = new Supervisor(spawner, specs, dir, options)
@@ -113,6 +115,16 @@ async function answeredAfterCrash(s: Supervisor, spawner: ForkSpawner, worker: W
 
 const WORKERS: WorkerName[] = ['execution', 'market', 'ai', 'strategy']
 
+const STRATEGY_FILES = 5
+/** A user's strategies folder: a few small strategy files. */
+function writeStrategyFiles(dataDir: string): void {
+  mkdirSync(join(dataDir, 'strategies'), { recursive: true })
+  for (let i = 1; i <= STRATEGY_FILES; i++) {
+    const text = `export default { name: 'Bench ${i}', params: { fast: { type: 'int', default: ${i + 5}, min: 1 } }, onCandle(ctx) { if (ctx.candles.length > ctx.params.fast) ctx.log('ready') } }\n`
+    writeFileSync(join(dataDir, 'strategies', `bench-${i}.ts`), text)
+  }
+}
+
 function rssMiB(pid: number): number {
   const kb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
   return Math.round(kb / 1024)
@@ -179,6 +191,15 @@ export async function run(): Promise<Record<string, unknown>> {
     true,
     false
   )
+  // A strategy worker with strategy files in its folder (each is compiled and probed in a thread).
+  const filesCpu: number[] = []
+  const crashWithFiles = await withSupervisor(
+    bench,
+    async (s, spawner) => summarize(await recoveryTimes(s, spawner, 'strategy', 'SIGKILL', TRIALS, filesCpu)),
+    true,
+    true,
+    writeStrategyFiles
+  )
   // Without the standby: a cold fork per restart (what utilityProcess does in Electron today).
   const crashCold = await withSupervisor(bench, async (s, spawner) => summarize(await recoveryTimes(s, spawner, 'ai', 'SIGKILL', TRIALS)), false)
   const floorAgain = summarize(await forkFloor(TRIALS, floorCpu))
@@ -197,6 +218,7 @@ export async function run(): Promise<Record<string, unknown>> {
     },
     crashToAnsweredPingMs: answered,
     crashToReadyStandbyWithoutPreloadMs: crashNoPreload,
+    strategyWithFiles: { strategyFiles: STRATEGY_FILES, crashToReadyMs: crashWithFiles, crashToReadyCpuMs: summarize(filesCpu) },
     standbyRssMiB,
     crashToReadyColdForkMs: { ai: crashCold },
     crashToReadyOverFloor: {
