@@ -17,7 +17,7 @@ import { marketClockFromEnv } from '../src/core/market/demo-clock'
 // every order and balance), so a bot that loops, leaks or throws costs only its own thread, and
 // killing this whole process for any reason never touches an order. It owns strategy.db.
 // Backtests run here too, each on its own worker thread (results in backtests.db).
-runWorker('strategy', async (ctx) => {
+runWorker('strategy', (ctx) => {
   const manager = new BotManager({
     dataDir: ctx.dataDir,
     threadEntry: process.env.KEEL_BOT_THREAD_ENTRY ?? join(__dirname, 'worker-strategy-bot.js'),
@@ -42,7 +42,15 @@ runWorker('strategy', async (ctx) => {
     if (engaged) void manager.halt('kill switch engaged: every bot halted')
   })
 
-  await manager.start()
+  // The strategy files load and the bots resume right after ready (the bot methods wait for
+  // it): a restart is not held up by compiling and probing every file. If that fails, the
+  // worker fails as a start-up failure does, and the supervisor restarts it.
+  setImmediate(() => {
+    manager.start().catch((err: unknown) => {
+      ctx.log.error('the bots could not be loaded:', err)
+      process.exit(70)
+    })
+  })
   return {
     listStrategies: () => manager.listStrategies(),
     createBot: (p) => manager.createBot(p),

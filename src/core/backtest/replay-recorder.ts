@@ -10,11 +10,15 @@ import { RECORDING_VERSION, snapshotState, type HeadLine, type SegmentStart } fr
  * kept, in order, as JSON lines in <data-dir>/recordings/ (format: replay-format.ts).
  *
  * Always on, with a cap: `maxBytes` in all (oldest segments deleted first), a new segment every
- * `segmentBytes` (each starts with the engine state, so any one replays alone). One write(2)
- * per committed batch into the page cache: no fsync, so the order path pays only a
- * JSON.stringify per input, and what was written survives the worker being killed (only a
- * machine crash loses the tail). A failing write (disk full, read-only, removed folder) stops
- * the recording, never order handling: it is logged once and `status` says why.
+ * `segmentBytes` (each starts with the engine state, so any one replays alone). The order path
+ * pays only a JSON.stringify per input: lines are buffered and written with one write(2) at the
+ * end of the event-loop turn (after the turn's acknowledgements are sent; every batch of that
+ * turn at once), or as soon as 64 KiB are waiting, into the page cache with no fsync. So a
+ * recording is current by the time a client could act on an ack, a clean stop writes
+ * everything, and a SIGKILL loses at most the lines of the turn it interrupted (only a machine
+ * crash loses more); the journal, not the recording, is the source of truth. A failing write
+ * (disk full, read-only, removed folder) stops the recording, never order handling: it is
+ * logged once and `status` says why.
  */
 
 export interface RecorderOptions {
@@ -39,6 +43,8 @@ export function recorderOptionsFromEnv(dataDir: string, log: (message: string) =
 
 /** How long after a failed write the recorder tries the disk again. */
 const RETRY_MS = 60_000
+/** Buffered lines are written at once past this many bytes (a burst does not pile up in memory). */
+const FLUSH_BYTES = 64 * 1024
 
 export const SESSION_FILE = /^session-(\d+)-(\d+)-(\d+)\.jsonl$/
 
@@ -53,6 +59,10 @@ export class SessionRecorder implements ExecutorTap {
   private readonly pid: number
   private state: ExchangeState | undefined
   private failedAt: number | undefined
+  /** Lines not yet written, and their length in characters (for the 64 KiB threshold). */
+  private pending: string[] = []
+  private pendingChars = 0
+  private flushQueued = false
 
   constructor(private readonly options: RecorderOptions) {
     this.now = options.now ?? Date.now
@@ -98,18 +108,27 @@ export class SessionRecorder implements ExecutorTap {
     } catch (err) {
       return this.stop(`an input could not be written as JSON: ${String(err)}`)
     }
-    if (!this.write(text)) return
+    this.buffer(text)
     if (this.bytes >= this.options.segmentBytes) {
       this.writeEnd('rotation')
       this.openSegment('rotation')
     }
   }
 
-  /** Ends the current segment cleanly (graceful shutdown). */
+  /** Ends the current segment cleanly (graceful shutdown): every buffered line is written. */
   close(reason = 'shutdown'): void {
     if (this.fd === undefined) return
     this.writeEnd(reason)
     this.closeFile()
+  }
+
+  /** Writes the buffered lines now (the end of the event-loop turn does it by itself). */
+  flush(): void {
+    if (this.pending.length === 0 || this.fd === undefined) return
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('')
+    this.pending = []
+    this.pendingChars = 0
+    this.write(text, true)
   }
 
   private openSegment(start: SegmentStart): void {
@@ -128,20 +147,36 @@ export class SessionRecorder implements ExecutorTap {
       return this.stop(`cannot open ${name}: ${messageOf(err)}`)
     }
     const head: HeadLine = { t: 'head', v: RECORDING_VERSION, session: this.session, startedAt: this.now(), pid: this.pid, segment: this.segment, start }
+    // Written at once: a segment that cannot be written is known (and reported) when it opens.
     this.write(`${JSON.stringify(head)}\n${JSON.stringify(snapshotState(this.state))}\n`)
   }
 
   private writeEnd(reason: string): void {
-    this.write(`${JSON.stringify({ t: 'end', at: this.now(), reason })}\n`)
+    this.buffer(`${JSON.stringify({ t: 'end', at: this.now(), reason })}\n`)
   }
 
-  private write(text: string): boolean {
+  /** Queues lines for the end of this event-loop turn; `bytes` counts them already (rotation). */
+  private buffer(text: string): void {
+    this.pending.push(text)
+    this.pendingChars += text.length
+    this.bytes += Buffer.byteLength(text)
+    if (this.pendingChars >= FLUSH_BYTES) return this.flush()
+    if (this.flushQueued) return
+    this.flushQueued = true
+    setImmediate(() => {
+      this.flushQueued = false
+      this.flush()
+    })
+  }
+
+  /** Writes `text` now; `counted` when `bytes` already includes it (buffered lines). */
+  private write(text: string, counted = false): boolean {
     if (this.fd === undefined) return false
     try {
       const buffer = Buffer.from(text)
       let off = 0
       while (off < buffer.length) off += writeSync(this.fd, buffer, off)
-      this.bytes += buffer.length
+      if (!counted) this.bytes += buffer.length
       return true
     } catch (err) {
       this.stop(`write to ${this.file} failed: ${messageOf(err)}`)
@@ -175,6 +210,9 @@ export class SessionRecorder implements ExecutorTap {
   }
 
   private closeFile(): void {
+    this.flush()
+    this.pending = []
+    this.pendingChars = 0
     if (this.fd === undefined) return
     try {
       closeSync(this.fd)

@@ -46,6 +46,7 @@ export class BotManager {
   private readonly store: StrategyStore
   readonly catalog: StrategyCatalog
   private readonly now: () => number
+  private loading: Promise<void> | undefined
 
   constructor(private readonly options: ManagerOptions) {
     this.now = options.now ?? Date.now
@@ -66,7 +67,17 @@ export class BotManager {
     })
   }
 
-  async start(): Promise<void> {
+  /**
+   * Loads the strategy files (each compiled and probed in a thread: tens of ms a file) and
+   * resumes the bots. Idempotent; every API call waits for it, so a caller may start it without
+   * waiting (the strategy worker answers ready first, and is back from a crash just as fast
+   * with many strategy files as with none).
+   */
+  start(): Promise<void> {
+    return (this.loading ??= this.load())
+  }
+
+  private async load(): Promise<void> {
     await this.catalog.start()
     await writeStrategySdk(this.catalog.folder).catch((err: unknown) => this.options.log?.warn('could not write the strategy SDK files', err))
     for (const row of this.store.bots((id, why) => this.options.log?.warn(`bot ${id} in strategy.db is damaged and was not loaded: ${why}`))) {
@@ -78,6 +89,7 @@ export class BotManager {
   }
 
   async stop(): Promise<void> {
+    await this.loading?.catch(() => undefined) // its watcher and runners exist before they are stopped
     this.catalog.stop()
     for (const timer of this.changeTimers.values()) clearTimeout(timer)
     await Promise.all([...this.runners.values()].map((r) => r.dispose()))
@@ -86,11 +98,13 @@ export class BotManager {
 
   // ── API ──
 
-  listStrategies(): ListStrategiesResult {
+  async listStrategies(): Promise<ListStrategiesResult> {
+    await this.start()
     return { folder: this.catalog.folder, strategies: this.catalog.list() }
   }
 
   async createBot(params: CreateBotParams): Promise<Bot> {
+    await this.start()
     const { start, ...settings } = params
     await this.catalog.settle(settings.strategy)
     const resolved = this.catalog.resolve(settings.strategy)
@@ -113,7 +127,7 @@ export class BotManager {
   }
 
   async updateBot(params: UpdateBotParams): Promise<Bot> {
-    const runner = this.runnerOf(params.id)
+    const runner = await this.runnerOf(params.id)
     const { id: _id, protections, ...changes } = params
     const before = runner.row.config
     const config: BotConfig = { ...before, ...stripUndefined(changes), protections: patchProtections(before.protections, protections ?? {}) }
@@ -136,19 +150,19 @@ export class BotManager {
   }
 
   async startBot(id: string): Promise<Bot> {
-    const runner = this.runnerOf(id)
+    const runner = await this.runnerOf(id)
     await this.startRunner(runner)
     return this.view(runner)
   }
 
   async stopBot({ id, cancelOrders }: StopBotParams): Promise<Bot> {
-    const runner = this.runnerOf(id)
+    const runner = await this.runnerOf(id)
     await runner.stop('stopped', cancelOrders)
     return this.view(runner)
   }
 
   async deleteBot(id: string): Promise<{ ok: true }> {
-    const runner = this.runnerOf(id)
+    const runner = await this.runnerOf(id)
     await runner.stop('deleted', true)
     await runner.dispose()
     this.runners.delete(id)
@@ -159,11 +173,12 @@ export class BotManager {
   }
 
   async listBots(): Promise<Bot[]> {
+    await this.start()
     return Promise.all([...this.runners.values()].map((r) => this.view(r)))
   }
 
-  botLog(params: BotLogParams): { entries: BotLogEntry[] } {
-    this.runnerOf(params.id)
+  async botLog(params: BotLogParams): Promise<{ entries: BotLogEntry[] }> {
+    await this.runnerOf(params.id)
     return { entries: this.store.log(params) }
   }
 
@@ -193,6 +208,7 @@ export class BotManager {
 
   /** The kill switch was engaged: every running bot halts (execution already refuses their orders). */
   async halt(reason: string): Promise<void> {
+    await this.start()
     await Promise.all([...this.runners.values()].filter((r) => r.row.state === 'running' || r.row.state === 'errored').map((r) => r.pause(reason)))
   }
 
@@ -243,7 +259,8 @@ export class BotManager {
     )
   }
 
-  private runnerOf(id: string): BotRunner {
+  private async runnerOf(id: string): Promise<BotRunner> {
+    await this.start()
     const runner = this.runners.get(id)
     if (!runner) throw new KeelError('not_found', `no bot ${id}`)
     return runner

@@ -19,6 +19,8 @@ const STANDBY_DELAY_MS = 250
 export class ForkSpawner implements Spawner {
   private readonly standbys = new Map<string, ChildProcess>()
   private readonly warm = new WeakSet<ChildProcess>()
+  /** Profiles whose replacement standby is scheduled but not forked yet. */
+  private readonly scheduled = new Set<string>()
 
   constructor(
     private readonly standbyEntry?: string,
@@ -36,9 +38,9 @@ export class ForkSpawner implements Spawner {
     return wrap(child)
   }
 
-  /** True when every reserve process has loaded its preloads (benches wait for this between crashes). */
+  /** True when every reserve process is forked and has loaded its preloads (benches wait for this between crashes). */
   get standbysWarm(): boolean {
-    return [...this.standbys.values()].every((c) => this.warm.has(c))
+    return this.scheduled.size === 0 && [...this.standbys.values()].every((c) => this.warm.has(c))
   }
 
   /** Pids of the reserve processes (benches measure their memory). */
@@ -75,10 +77,12 @@ export class ForkSpawner implements Spawner {
   }
 
   private prepareStandby(profile: string): void {
-    if (!this.standbyEntry || this.standbys.has(profile) || this.disposed) return
+    if (!this.standbyEntry || this.standbys.has(profile) || this.scheduled.has(profile) || this.disposed) return
     // Forked a little later, so the worker being restarted gets the CPU first (a standby that
     // preloads ccxt keeps a core busy for a few hundred ms).
+    this.scheduled.add(profile)
     setTimeout(() => {
+      this.scheduled.delete(profile)
       if (this.standbys.has(profile) || this.disposed || !this.standbyEntry) return
       const child = this.forkProcess(this.standbyEntry, { [WORKER_ENV.standbyPreload]: profile })
       child.once('exit', () => {

@@ -38,7 +38,12 @@ function session(dataDir: string, options: Partial<RecorderOptions> = {}, now = 
   const logs: string[] = []
   const recorder = new SessionRecorder({ dir: join(dataDir, 'recordings'), maxBytes: 1 << 30, segmentBytes: 1 << 28, log: (m) => logs.push(m), now, pid: 4242, ...options })
   executor.setTap(recorder)
-  const send = (...raw: RawEngineInput[]) => executor.applyBatch(raw.map((r) => parseInput(r)))
+  // Written at once, as the end of the event-loop turn would (recorder-buffer.test.ts tests that).
+  const send = (...raw: RawEngineInput[]) => {
+    const results = executor.applyBatch(raw.map((r) => parseInput(r)))
+    recorder.flush()
+    return results
+  }
   return { store, executor, recorder, send, logs }
 }
 
