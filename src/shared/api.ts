@@ -141,19 +141,18 @@ export const methods = {
   listSweeps: method({ owner: 'strategy', params: OPT.ListSweepsParams, result: OPT.ListSweepsResult, summary: 'Sweeps, newest first: state, points done/failed/total, the best point so far.' }),
   getSweep: method({ owner: 'strategy', params: OPT.GetSweepParams, result: OPT.GetSweepResult, summary: 'One sweep: its spec and each point\'s params and metrics (offset/limit page through large sweeps).' }),
   cancelSweep: method({ owner: 'strategy', params: OPT.CancelSweepParams, result: OPT.CancelResult, summary: 'Cancel a queued or running sweep (finished points are kept); cancelled: false when it had ended.' }),
+  resumeSweep: method({ owner: 'strategy', params: OPT.ResumeSweepParams, result: OPT.ResumeSweepResult, summary: 'Queue a cancelled or failed sweep again: only its pending points run, finished ones stay as stored. 404 for an unknown id; 422 for a queued, running or done sweep, a walk-forward\'s window, or candles that changed since it was planned.' }),
   runWalkForward: method({ owner: 'strategy', params: OPT.RunWalkForwardParams, result: OPT.RunWalkForwardResult, summary: 'Queue a rolling or anchored walk-forward: a sweep per in-sample window, its best params run on the next out-of-sample window; progress arrives as walkForwardProgress events.' }),
   listWalkForwards: method({ owner: 'strategy', params: OPT.ListWalkForwardsParams, result: OPT.ListWalkForwardsResult, summary: 'Walk-forwards, newest first: state, windows done, overfit windows.' }),
   getWalkForward: method({ owner: 'strategy', params: OPT.GetWalkForwardParams, result: OPT.GetWalkForwardResult, summary: 'One walk-forward: each finished window\'s IS and OOS result side by side, trials, the overfit flag, efficiency.' }),
   cancelWalkForward: method({ owner: 'strategy', params: OPT.CancelWalkForwardParams, result: OPT.CancelResult, summary: 'Cancel a queued or running walk-forward (finished windows are kept).' }),
+  resumeWalkForward: method({ owner: 'strategy', params: OPT.ResumeWalkForwardParams, result: OPT.ResumeWalkForwardResult, summary: 'Queue a cancelled or failed walk-forward again: finished windows and points stay as stored. 404 for an unknown id; 422 for a queued, running or done one, or candles that changed since it was planned.' }),
 
   // ── replay ──
   listRecordings: method({ owner: 'strategy', params: RP.ListRecordingsParams, result: RP.ListRecordingsResult, summary: 'Recorded paper sessions (segments of the execution engine\'s input in <data-dir>/recordings), newest first.' }),
   recorderStatus: method({ owner: 'execution', params: NoParams, result: RP.RecorderStatus, summary: 'Whether the paper session is being recorded now, into which segment, or why not (off, disk full, …).' }),
   compareReplay: method({ owner: 'strategy', params: RP.CompareReplayParams, result: RP.ReplayReport, summary: 'Replay a recorded session through a fresh engine (fills compared with the journal\'s, field by field) and run its orders over candles of the period: per-order differences with reasons.' }),
 
-  // ── btui ──
-  resumeSweep: method({ owner: 'strategy', params: OPT.ResumeSweepParams, result: OPT.ResumeSweepResult, summary: 'Queue a cancelled or failed sweep again: only its pending points run, finished ones stay as stored. 404 for an unknown id; 422 for a queued, running or done sweep, a walk-forward\'s window, or candles that changed since it was planned.' }),
-  resumeWalkForward: method({ owner: 'strategy', params: OPT.ResumeWalkForwardParams, result: OPT.ResumeWalkForwardResult, summary: 'Queue a cancelled or failed walk-forward again: finished windows and points stay as stored. 404 for an unknown id; 422 for a queued, running or done one, or candles that changed since it was planned.' })
 } satisfies Record<string, MethodDef>
 
 export const events = {

@@ -1,6 +1,6 @@
 import type { SweepService } from './sweep-service'
 
-/** The sweep and walk-forward API methods (api.ts "── sweep ──" and the resumes under "── btui ──") over a SweepService; params arrive parsed. */
+/** The sweep and walk-forward API methods (api.ts "── sweep ──") over a SweepService; params arrive parsed. */
 export function sweepHandlers(service: SweepService) {
   return {
     runSweep: (params: Parameters<SweepService['startSweep']>[0]) => service.startSweep(params),
