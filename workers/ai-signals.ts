@@ -8,6 +8,11 @@ import { closedCandles, type HostCall } from './ai-history'
 
 /** History fed to a series before its first live candle (indicators, features and the ensemble's record). */
 export const WARMUP_CANDLES = 1000
+/**
+ * Waits before asking again when a history request fails (the market worker restarting, a busy
+ * host): a 1h series that gave up at once would show nothing until its next close, an hour on.
+ */
+const WARM_RETRY_MS = [1_000, 3_000, 10_000, 30_000]
 
 interface Series {
   exchange: string
@@ -77,17 +82,28 @@ export class SignalService {
       .flatMap((s) => (s.latest ? [s.latest] : []))
   }
 
-  private async warm(series: Series): Promise<void> {
+  private async warm(series: Series, attempt = 0): Promise<void> {
+    let history: Candle[] = []
     try {
-      const history = await closedCandles(this.options.call, series, WARMUP_CANDLES)
-      const last = series.signals.warm(history)
-      if (last) {
-        series.lastStep = last
-        series.latest = this.signalOf(series, last, false)
-        this.options.emit(series.latest)
-      }
+      history = await closedCandles(this.options.call, series, WARMUP_CANDLES)
     } catch (err) {
-      this.options.log.warn(`no history for ${keyOf(series)}; signals start from live candles:`, err instanceof Error ? err.message : err)
+      const reason = err instanceof Error ? err.message : String(err)
+      const delay = WARM_RETRY_MS[attempt]
+      if (delay !== undefined) {
+        // Live candles keep collecting in the backlog meanwhile; the retry queues behind other warm-ups.
+        this.options.log.warn(`history for ${keyOf(series)} failed (${reason}); asking again in ${delay} ms`)
+        setTimeout(() => {
+          this.warming = this.warming.then(() => this.warm(series, attempt + 1))
+        }, delay).unref()
+        return
+      }
+      this.options.log.warn(`no history for ${keyOf(series)}; signals start from live candles:`, reason)
+    }
+    const last = series.signals.warm(history)
+    if (last) {
+      series.lastStep = last
+      series.latest = this.signalOf(series, last, false)
+      this.options.emit(series.latest)
     }
     const backlog = series.backlog ?? []
     series.backlog = undefined
