@@ -81,17 +81,19 @@ function reference(candles: Candle[], fast: number, slow: number, cash: number):
 
 describe('SMA cross, next-open fills, fee 0.001, whole units, all cash', () => {
   const candles = walkCandles(3_000)
-
-  it('reproduces the reference loop trade for trade', async () => {
-    const config = BacktestConfig.parse({ symbol: 'BTC/USDT', timeframe: '1m', cash: 10_000, fee: FEE, amountStep: 1, priceTick: 0.01, fill: 'next-open' })
-    const report = await runBacktest({
+  /** Keel's run of the same job: SMA 5/20, all cash, whole units, next-open fills. */
+  const runSmaCross = () =>
+    runBacktest({
       definition: smaCross,
       params: { fast: 5, slow: 20 },
       series: seriesFromCandles(candles),
-      config,
+      config: BacktestConfig.parse({ symbol: 'BTC/USDT', timeframe: '1m', cash: 10_000, fee: FEE, amountStep: 1, priceTick: 0.01, fill: 'next-open' }),
       data: { source: 'test', symbol: 'BTC/USDT', timeframe: '1m', gaps: [] },
       indicators: undefined as never
     })
+
+  it('reproduces the reference loop trade for trade', async () => {
+    const report = await runSmaCross()
     const expected = reference(candles, 5, 20, 10_000)
     expect(expected.trades.length).toBeGreaterThan(20)
     expect(report.trades.length).toBe(expected.trades.length)
@@ -114,15 +116,7 @@ describe('SMA cross, next-open fills, fee 0.001, whole units, all cash', () => {
   })
 
   it('gives the reference loop equity and drawdown at every close, and its risk ratios', async () => {
-    const config = BacktestConfig.parse({ symbol: 'BTC/USDT', timeframe: '1m', cash: 10_000, fee: FEE, amountStep: 1, priceTick: 0.01, fill: 'next-open' })
-    const report = await runBacktest({
-      definition: smaCross,
-      params: { fast: 5, slow: 20 },
-      series: seriesFromCandles(candles),
-      config,
-      data: { source: 'test', symbol: 'BTC/USDT', timeframe: '1m', gaps: [] },
-      indicators: undefined as never
-    })
+    const report = await runSmaCross()
     const { equity } = reference(candles, 5, 20, 10_000)
     expect(report.curve.time).toEqual(candles.map((c) => c[0]))
     expect(report.curve.equity.length).toBe(equity.length)
