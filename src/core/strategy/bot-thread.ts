@@ -62,11 +62,13 @@ export class BotThread {
   /** The last callback that ran, to name the culprit of a freeze while idle. */
   private lastLabel: string | undefined
   private readonly watchdog: NodeJS.Timeout
+  private readonly beatMs: number
 
   constructor(private readonly options: BotThreadOptions) {
     const heartbeat = new SharedArrayBuffer(4)
     this.beats = new Int32Array(heartbeat)
     const beatMs = options.beatMs ?? Math.max(10, Math.min(100, Math.floor(options.budgetMs / 4)))
+    this.beatMs = beatMs
     const data: BotThreadData = { heartbeat, beatMs }
     this.graceUntil = performance.now() + (options.startGraceMs ?? 5_000)
     this.worker = new Worker(options.entry, {
@@ -218,7 +220,10 @@ export class BotThread {
     }
     if (label && this.pending?.kind === 'call') {
       const spent = this.spentMs + (this.runningSince === undefined ? 0 : now - this.runningSince)
-      if (spent > budgetMs) this.fail({ kind: 'budget', message: `${label} ran over its time budget of ${budgetMs} ms` })
+      // A thread that has stopped beating is blocked, not awaiting: the frozen verdict above
+      // follows within a beat or two and names the loop. One that still beats is over budget.
+      const blocked = this.booted && now - this.lastBeatAt > 2 * this.beatMs
+      if (spent > budgetMs && !blocked) this.fail({ kind: 'budget', message: `${label} ran over its time budget of ${budgetMs} ms` })
     }
   }
 

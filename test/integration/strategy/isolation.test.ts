@@ -3,7 +3,7 @@ import { allOrders, health, ok } from '../trading/helpers'
 import { servePerTest } from '../trading/helpers'
 import { EVERY_TICK, bot, botLog, createBot, strategy, waitBot, writeStrategy } from './helpers'
 
-// Five kinds of bad strategy, each in its own bot beside one good bot. Each bad bot is marked
+// Six kinds of bad strategy, each in its own bot beside one good bot. Each bad bot is marked
 // errored (or quarantined) with its own reason; the good bot keeps placing orders the whole
 // time; execution and the strategy worker never restart.
 
@@ -19,6 +19,18 @@ export default defineStrategy({ name: 'Sync loop', onTick() { for (;;) {} } })
   'alloc.ts': `export default {
   name: 'Allocates without end',
   onTick() { const keep: number[][] = []; for (;;) keep.push(new Array(100_000).fill(1)) }
+}
+`,
+  'slow.ts': `export default {
+  name: 'Slow but yielding',
+  async onTick() {
+    const end = Date.now() + 5_000
+    while (Date.now() < end) {
+      const chunk = Date.now() + 20
+      while (Date.now() < chunk) {}
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
+  }
 }
 `,
   'throws.ts': `import { defineStrategy } from 'keel/strategy'
@@ -48,14 +60,17 @@ describe('bot isolation', () => {
       loop: await createBot(s, { name: 'loop', strategy: 'file:loop.ts', budgetMs }),
       microtasks: await createBot(s, { name: 'microtasks', strategy: 'file:microtasks.ts', budgetMs }),
       alloc: await createBot(s, { name: 'alloc', strategy: 'file:alloc.ts', budgetMs: 10_000, memoryMb: 32 }),
-      throws: await createBot(s, { name: 'throws', strategy: 'file:throws.ts', budgetMs })
+      throws: await createBot(s, { name: 'throws', strategy: 'file:throws.ts', budgetMs }),
+      slow: await createBot(s, { name: 'slow', strategy: 'file:slow.ts', budgetMs })
     }
     const expected: Record<keyof typeof bad, { kind: string; message: RegExp }> = {
       loop: { kind: 'frozen', message: /onTick blocked its thread for more than 500 ms/ },
       // The callback itself returns at once; the microtasks it left spin the thread afterwards.
       microtasks: { kind: 'frozen', message: /blocked its thread for more than 500 ms/ },
       alloc: { kind: 'memory', message: /ran out of memory \(heap cap 32 MB\)/ },
-      throws: { kind: 'threw', message: /throws\.ts:6:11: RangeError: bad tick/ }
+      throws: { kind: 'threw', message: /throws\.ts:6:11: RangeError: bad tick/ },
+      // Its thread keeps beating between 20 ms chunks: over budget, not frozen.
+      slow: { kind: 'budget', message: /onTick ran over its time budget of 500 ms/ }
     }
     const ordersBefore = (await bot(s, good.id)).orders
     for (const [name, b] of Object.entries(bad) as Array<[keyof typeof bad, (typeof bad)[keyof typeof bad]]>) {
