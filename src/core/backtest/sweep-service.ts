@@ -138,19 +138,12 @@ export class SweepService {
    * It queues behind a running job.
    */
   async resumeSweep(id: number): Promise<{ sweep: SweepSummary }> {
-    const job: JobRef = { kind: 'sweep', id }
-    const stored = this.store.sweep(id)
-    if (!stored) throw new KeelError('not_found', `sweep ${id} not found`)
     const walkForward = this.jobs.sweepWalkForward(id)
     if (walkForward !== null) throw new KeelError('rejected', `sweep ${id} is a window of walk-forward ${walkForward}: resume the walk-forward`)
-    this.checkResumable(job)
-    await this.planned(async () => {
-      const prepared = await prepareSweep(stored.spec, this.cachingRunner(), this.options.dataDir)
-      checkSameData(`sweep ${id}`, stored.fingerprint, prepared.shared)
+    await this.resume({ kind: 'sweep', id }, async () => {
+      const stored = this.store.sweep(id)!
+      checkSameData(`sweep ${id}`, stored.fingerprint, (await prepareSweep(stored.spec, this.cachingRunner(), this.options.dataDir)).shared)
     })
-    // Checked again: another resume of the same job may have queued it while this one loaded.
-    this.checkResumable(job)
-    this.jobs.requeue(job)
     const sweep = this.jobs.sweepSummaryById(id) as SweepSummary
     this.options.emitSweep({ sweepId: id, state: 'queued', done: sweep.done, failed: sweep.failed, total: sweep.total, best: sweep.best })
     this.pump()
@@ -159,21 +152,24 @@ export class SweepService {
 
   /** A cancelled or failed walk-forward carried on: finished windows and points kept, checked as resumeSweep is. */
   async resumeWalkForward(id: number): Promise<{ walkForward: WalkForwardSummary }> {
-    const job: JobRef = { kind: 'walkForward', id }
-    this.checkResumable(job)
-    const stored = this.jobs.walkForward(id)
-    if (!stored) throw new KeelError('not_found', `walk-forward ${id} not found`)
-    await this.planned(async () => {
-      const prepared = await prepareWalkForward(stored.spec, this.cachingRunner(), this.options.dataDir)
-      checkSameData(`walk-forward ${id}`, stored.fingerprint, prepared.shared)
+    await this.resume({ kind: 'walkForward', id }, async () => {
+      const stored = this.jobs.walkForward(id)!
+      checkSameData(`walk-forward ${id}`, stored.fingerprint, (await prepareWalkForward(stored.spec, this.cachingRunner(), this.options.dataDir)).shared)
     })
-    this.checkResumable(job)
-    this.jobs.requeue(job)
     const w = this.jobs.walkForwardSummaryById(id) as WalkForwardSummary
     const perWindow = w.windows > 0 ? w.trialsTotal / w.windows : 0
     this.options.emitWalkForward({ walkForwardId: id, state: 'queued', window: w.windowsDone, windows: w.windows, done: w.windowsDone * perWindow, total: w.trialsTotal })
     this.pump()
     return { walkForward: this.jobs.walkForwardSummaryById(id) as WalkForwardSummary }
+  }
+
+  /** Checks, re-plans (strategy and candles as when planned) and requeues a stopped job. */
+  private async resume(job: JobRef, replan: () => Promise<void>): Promise<void> {
+    this.checkResumable(job)
+    await this.planned(replan)
+    // Checked again: another resume of the same job may have queued it while this one loaded.
+    this.checkResumable(job)
+    this.jobs.requeue(job)
   }
 
   /** Only a job that stopped before its end resumes: an unknown one is a 404, a queued, running or done one a 422 with the reason. */
