@@ -9,14 +9,14 @@
  * staying fast enough for ≥100k orders/s. Comparisons use `approxEqual` / `EPS`.
  */
 
-import { hasAtMost15Digits } from '../../shared/market-rules/steps'
+import { toDecimals, toSignificant15 } from '../../shared/market-rules/decimal'
 
 export const EPS = 1e-12
 
 /** 15 significant digits, tiny residues to 0. */
 export function tidy(x: number): number {
   if (Math.abs(x) < EPS) return 0
-  return hasAtMost15Digits(x) ? x : Number(x.toPrecision(15))
+  return toSignificant15(x)
 }
 
 /**
@@ -35,7 +35,7 @@ export function tidySum(a: number, b: number): number {
   if (decimals <= 0 || decimals > 100) return tidy(sum)
   // No cancellation (the sum has the operands' magnitude): rounding at their 15th digit is tidy's.
   if (Math.floor(Math.log10(Math.abs(sum))) === e) return tidy(sum)
-  return tidy(Number(sum.toFixed(decimals)))
+  return tidy(toDecimals(sum, decimals))
 }
 
 /** Tick and step rounding: the one implementation in src/shared/market-rules. */

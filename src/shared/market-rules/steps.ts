@@ -6,6 +6,8 @@
  * digits, so no binary residue (0.30000000000000004, 369199689999.99994) leaves these functions.
  */
 
+import { POW10, toDecimals, toSignificant15 } from './decimal'
+
 const decimalsCache = new Map<number, number>()
 // The step asked last: most calls in a row ask about the same one or two steps, and a Map
 // lookup by a double costs more than comparing it.
@@ -45,37 +47,9 @@ function snap(steps: number, step: number): number {
   // over 10^decimals, and dividing two exact doubles rounds it the way Number() reads it back.
   if (Math.abs(units - whole) <= whole * 1e-14 && Math.abs(steps * whole) < 1e15) {
     const value = (steps * whole) / POW10[decimals] + 0 // + 0: no −0
-    return hasAtMost15Digits(value) ? value : Number(value.toPrecision(15))
+    return toSignificant15(value)
   }
-  const value = Number((steps * step).toFixed(decimals))
-  return Number(value.toPrecision(15))
-}
-
-/** Exact powers of ten, 1e0 … 1e22 (every one a double without rounding). */
-const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`))
-
-/**
- * Whether Number(x.toPrecision(15)) is x itself, without formatting it: x is the double nearest
- * to a decimal of at most 15 significant digits (r / 10^k below), so toPrecision(15) prints
- * that decimal and Number() reads x back. Most amounts and prices are, so the string round trip
- * runs only for the few with residue. 10^k is used only where it is exact (k ≤ 22).
- */
-export function hasAtMost15Digits(x: number): boolean {
-  const abs = Math.abs(x)
-  if (!(abs >= 1e-8 && abs < 1e15)) return false
-  let e = Math.floor(Math.log10(abs))
-  // log10 may be off by one next to a power of ten: settle e against exact powers. (A rounded
-  // product can only err towards a larger e: fewer digits tested, never a wrong answer.)
-  if (!atLeastPow10(abs, e)) e--
-  else if (atLeastPow10(abs, e + 1)) e++
-  const k = 14 - e
-  if (k < 0 || k > 22) return false
-  return Math.round(x * POW10[k]) / POW10[k] === x
-}
-
-/** abs ≥ 10^p for −9 ≤ p ≤ 15. */
-function atLeastPow10(abs: number, p: number): boolean {
-  return p >= 0 ? abs >= POW10[p] : abs * POW10[-p] >= 1
+  return toSignificant15(toDecimals(steps * step, decimals))
 }
 
 /** Largest multiple of `step` not above `value` (ccxt TRUNCATE): floorToStep(7.6, 2.5) = 7.5. */
