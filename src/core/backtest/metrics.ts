@@ -17,6 +17,8 @@ export interface CurveInput {
   /** Candles that closed with a position. */
   exposedCandles: number
   feesPaid: number
+  /** The run's drawdown curve, when it keeps one: max drawdown is read off it. */
+  drawdown?: ArrayLike<number>
 }
 
 /** Largest fall from a running peak, as a positive fraction (0.25 = 25 %); the start counts as a peak. */
@@ -43,42 +45,70 @@ export function drawdownCurve(equity: ArrayLike<number>, start: number): number[
   return out
 }
 
-/** Per-period return i: of `values` themselves, or, given the starting equity, of the equity
- * curve `values` (equity[i] / previous − 1, from the start). Computed where it is used, so a
- * million-candle run keeps no array of returns beside its equity. */
-function returnAt(values: ArrayLike<number>, i: number, start: number | undefined): number {
-  if (start === undefined) return values[i]
-  const previous = i === 0 ? start : values[i - 1]
-  return previous > 0 ? values[i] / previous - 1 : 0
+/** maxDrawdown read off a drawdown curve: the same number (1 − e/peak is −(e/peak − 1) exactly), no division. */
+function deepest(drawdown: ArrayLike<number>): number {
+  let low = 0
+  for (let i = 0; i < drawdown.length; i++) if (drawdown[i] < low) low = drawdown[i]
+  return low < 0 ? -low : 0
 }
 
-/** Mean over sample standard deviation (n − 1), times √periodsPerYear; null without variation.
- * `start`: `values` is an equity curve starting from it (see returnAt). */
-export function sharpe(values: ArrayLike<number>, periodsPerYear: number, start?: number): number | null {
+/** What Sharpe and Sortino need of a run of per-period returns, gathered in two passes. */
+interface ReturnStats {
+  n: number
+  mean: number
+  /** Σ (r − mean)², for the sample standard deviation. */
+  squares: number
+  /** Σ min(r, 0)². */
+  downside: number
+}
+
+/** Per-period returns: `values` themselves, or, given the starting equity, those of the equity
+ * curve `values` (equity[i] / previous − 1, from the start). Computed where they are used, so a
+ * million-candle run keeps no array of returns beside its equity. */
+function returnStats(values: ArrayLike<number>, start: number | undefined): ReturnStats {
   const n = values.length
-  if (n < 2) return null
   let sum = 0
-  for (let i = 0; i < n; i++) sum += returnAt(values, i, start)
+  let downside = 0
+  let previous = start ?? 0
+  for (let i = 0; i < n; i++) {
+    const r = start === undefined ? values[i] : previous > 0 ? values[i] / previous - 1 : 0
+    previous = values[i]
+    sum += r
+    if (r < 0) downside += r ** 2
+  }
   const mean = sum / n
   let squares = 0
-  for (let i = 0; i < n; i++) squares += (returnAt(values, i, start) - mean) ** 2
+  previous = start ?? 0
+  for (let i = 0; i < n; i++) {
+    const r = start === undefined ? values[i] : previous > 0 ? values[i] / previous - 1 : 0
+    previous = values[i]
+    squares += (r - mean) ** 2
+  }
+  return { n, mean, squares, downside }
+}
+
+/** Mean over sample standard deviation (n − 1), times √periodsPerYear; null without variation. */
+function sharpeOf({ n, mean, squares }: ReturnStats, periodsPerYear: number): number | null {
+  if (n < 2) return null
   const sd = Math.sqrt(squares / (n - 1))
   return sd > 1e-15 ? (mean / sd) * Math.sqrt(periodsPerYear) : null
 }
 
 /** Mean over downside deviation √(Σ min(r, 0)² / n), times √periodsPerYear; null with no losing period. */
-export function sortino(values: ArrayLike<number>, periodsPerYear: number, start?: number): number | null {
-  const n = values.length
+function sortinoOf({ n, mean, downside }: ReturnStats, periodsPerYear: number): number | null {
   if (n < 2) return null
-  let sum = 0
-  let downside = 0
-  for (let i = 0; i < n; i++) {
-    const r = returnAt(values, i, start)
-    sum += r
-    if (r < 0) downside += r ** 2
-  }
   const dd = Math.sqrt(downside / n)
-  return dd > 1e-15 ? (sum / n / dd) * Math.sqrt(periodsPerYear) : null
+  return dd > 1e-15 ? (mean / dd) * Math.sqrt(periodsPerYear) : null
+}
+
+/** Sharpe of per-period returns, or (given `start`) of the equity curve `values`. */
+export function sharpe(values: ArrayLike<number>, periodsPerYear: number, start?: number): number | null {
+  return values.length < 2 ? null : sharpeOf(returnStats(values, start), periodsPerYear)
+}
+
+/** Sortino of per-period returns, or (given `start`) of the equity curve `values`. */
+export function sortino(values: ArrayLike<number>, periodsPerYear: number, start?: number): number | null {
+  return values.length < 2 ? null : sortinoOf(returnStats(values, start), periodsPerYear)
 }
 
 /** Gross profit over gross loss of closed trades; null with no losing trade. */
@@ -100,8 +130,9 @@ export function computeMetrics(curve: CurveInput, trades: readonly ClosedTrade[]
   const totalReturn = endEquity / startEquity - 1
   const years = (curve.endTime - curve.startTime) / YEAR_MS
   const cagr = years > 0 && endEquity > 0 ? finiteOrNull((endEquity / startEquity) ** (1 / years) - 1) : null
-  const drawdown = maxDrawdown(equity, startEquity)
+  const drawdown = curve.drawdown ? deepest(curve.drawdown) : maxDrawdown(equity, startEquity)
   const periodsPerYear = YEAR_MS / TIMEFRAME_MS[curve.timeframe]
+  const returns = equity.length < 2 ? undefined : returnStats(equity, startEquity)
   const wins = trades.filter((t) => t.pnl > 0).length
   const pnlSum = trades.reduce((sum, t) => sum + t.pnl, 0)
   const returnSum = trades.reduce((sum, t) => sum + t.returnPct, 0)
@@ -111,8 +142,8 @@ export function computeMetrics(curve: CurveInput, trades: readonly ClosedTrade[]
     totalReturn,
     cagr,
     maxDrawdown: drawdown,
-    sharpe: sharpe(equity, periodsPerYear, startEquity),
-    sortino: sortino(equity, periodsPerYear, startEquity),
+    sharpe: returns ? sharpeOf(returns, periodsPerYear) : null,
+    sortino: returns ? sortinoOf(returns, periodsPerYear) : null,
     calmar: cagr !== null && drawdown > 0 ? cagr / drawdown : null,
     winRate: trades.length > 0 ? wins / trades.length : null,
     profitFactor: profitFactor(trades),

@@ -313,8 +313,9 @@ class BacktestRun {
     const trades = this.trips.closed
     const startTime = n > 0 ? series.time[0] : 0
     const endTime = n > 0 ? series.time[n - 1] + this.tf : 0
+    const curve = Array.isArray(equity) ? { time: toArray(series.time), equity, drawdown: drawdownCurve(equity, config.cash) } : undefined
     const metrics = computeMetrics(
-      { equity, startEquity: config.cash, startTime, endTime, timeframe: config.timeframe, exposedCandles: exposed, feesPaid: acct?.feesPaid ?? 0 },
+      { equity, startEquity: config.cash, startTime, endTime, timeframe: config.timeframe, exposedCandles: exposed, feesPaid: acct?.feesPaid ?? 0, drawdown: curve?.drawdown },
       trades
     )
     if (this.ctx.droppedLogs > 0) {
@@ -326,9 +327,7 @@ class BacktestRun {
       data: { ...data, from: startTime, to: endTime, candles: n },
       trades,
       openTrades: this.trips.open(lastClose),
-      curve: Array.isArray(equity)
-        ? { time: toArray(series.time), equity, drawdown: drawdownCurve(equity, config.cash) }
-        : { time: [], equity: [], drawdown: [] },
+      curve: curve ?? { time: [], equity: [], drawdown: [] },
       metrics,
       orders: { placed: this.driver.placed, fills: this.fills, rejected: this.driver.rejected },
       log: this.ctx.logs,

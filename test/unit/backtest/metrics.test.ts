@@ -48,5 +48,12 @@ describe('metrics against hand-computed values', () => {
     expect(m.exposure).toBe(0.75)
     expect(m.feesPaid).toBe(1.5)
     expect(m.trades).toBe(4)
+    // Handed the run's drawdown curve, it reads the same max drawdown off it.
+    const withCurve = computeMetrics(
+      { equity: [100, 120, 90, 110], startEquity: 100, startTime: 0, endTime: 365.25 * day, timeframe: '1d', exposedCandles: 3, feesPaid: 1.5, drawdown: drawdownCurve([100, 120, 90, 110], 100) },
+      []
+    )
+    expect(withCurve.maxDrawdown).toBeCloseTo(0.25, 12)
+    expect(withCurve.sharpe).toBe(m.sharpe)
   })
 })
