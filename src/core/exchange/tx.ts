@@ -26,7 +26,9 @@ export class Tx {
   // Created on first use: most market events touch nothing, and a backtest applies millions.
   private fills: Fill[] | undefined
   private orders: Map<string, OrderRecord> | undefined
-  private balances: Map<string, [string, string]> | undefined
+  /** Touched balances as account, asset pairs, each once: an input touches two or three, so a
+   * scan of a short list beats building and hashing a joined key per touch. */
+  private balances: string[] | undefined
   private positions: Map<string, [string, string]> | undefined
   private accounts: Set<string> | undefined
   private resets: string[] | undefined
@@ -48,18 +50,22 @@ export class Tx {
   fill(fill: Fill): void {
     ;(this.fills ??= []).push(fill)
   }
+  // With fillsOnly, orders, positions and accounts touched are not collected: no effect reports them.
   order(order: OrderRecord): void {
     order.updatedAt = this.at
-    ;(this.orders ??= new Map()).set(order.id, order)
+    if (!this.fillsOnly) (this.orders ??= new Map()).set(order.id, order)
   }
+  /** Always collected: the ledger guard checks every balance touched. */
   balance(account: string, asset: string): void {
-    ;(this.balances ??= new Map()).set(`${account}\u0000${asset}`, [account, asset])
+    const touched = (this.balances ??= [])
+    for (let k = 0; k < touched.length; k += 2) if (touched[k] === account && touched[k + 1] === asset) return
+    touched.push(account, asset)
   }
   position(account: string, symbol: string): void {
-    ;(this.positions ??= new Map()).set(`${account}\u0000${symbol}`, [account, symbol])
+    if (!this.fillsOnly) (this.positions ??= new Map()).set(`${account}\u0000${symbol}`, [account, symbol])
   }
   account(account: string): void {
-    ;(this.accounts ??= new Set()).add(account)
+    if (!this.fillsOnly) (this.accounts ??= new Set()).add(account)
   }
   reset(account: string): void {
     ;(this.resets ??= []).push(account)
@@ -73,8 +79,11 @@ export class Tx {
 
   /** The ledger guard: no balance this input touched may end negative, NaN or infinite. */
   unsoundBalance(): string | undefined {
-    if (!this.balances) return undefined
-    for (const [account, asset] of this.balances.values()) {
+    const touched = this.balances
+    if (!touched) return undefined
+    for (let k = 0; k < touched.length; k += 2) {
+      const account = touched[k]
+      const asset = touched[k + 1]
       const b = this.state.accounts.get(account)?.balances[asset]
       if (b && !(b.free >= 0 && b.locked >= 0 && Number.isFinite(b.free + b.locked))) {
         return `it would leave ${asset} of account ${account} at free ${b.free}, locked ${b.locked}`
@@ -99,7 +108,9 @@ export class Tx {
     }
     for (const fill of fills) out.push({ kind: 'fillCreated', fill })
     if (orders) for (const order of orders.values()) out.push({ kind: 'orderUpdated', order: { ...order } })
-    if (balances) for (const [account, asset] of balances.values()) {
+    if (balances) for (let k = 0; k < balances.length; k += 2) {
+      const account = balances[k]
+      const asset = balances[k + 1]
       const b = accounts.get(account)?.balances[asset]
       if (b) out.push({ kind: 'balanceChanged', account, balance: { asset, free: b.free, locked: b.locked, total: tidy(b.free + b.locked) } })
     }
