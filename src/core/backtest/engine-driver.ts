@@ -73,7 +73,9 @@ export class EngineDriver {
       equityOnFill: false,
       // Closed orders only answer a strategy cancelling an order that already closed; kept few,
       // they die young instead of being promoted and collected as old garbage by the thousand.
-      closedOrderMemory: 10
+      closedOrderMemory: 10,
+      // Client ids are numbered here (nextClientOrderId) and nothing re-sends: no idempotency index.
+      clientIdIndex: false
     })
     this.command({ kind: 'setMarkets', at: 0, markets: [this.market] })
     this.command({

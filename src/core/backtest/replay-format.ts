@@ -83,7 +83,9 @@ const ConfigSchema = z.object({
   defaultBalances: z.record(z.string(), finite),
   equitySampleIntervalMs: finite,
   equityHistoryLimit: finite,
-  closedOrderMemory: finite
+  closedOrderMemory: finite,
+  // Recordings from before the flag existed come from the paper exchange, which keeps the index.
+  clientIdIndex: z.boolean().default(true)
 })
 
 export const StateLine = z.object({

@@ -31,7 +31,7 @@ export function contextOf(tx: Tx, order: OrderRecord): OrderContext {
 export function insertOrder(tx: Tx, order: OrderRecord): void {
   const { state } = tx
   state.orders.set(order.id, order)
-  state.byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
+  if (state.config.clientIdIndex) state.byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
   indexLive(state, order)
   tx.order(order)
 }
@@ -68,6 +68,7 @@ export function rememberClosed(state: ExchangeState, order: OrderRecord): void {
     const old = state.orders.get(id)
     if (!old || isLive(old)) continue
     state.orders.delete(id)
+    if (!state.config.clientIdIndex) continue
     const key = clientKey(old.account, old.clientOrderId)
     if (state.byClientId.get(key) === id) state.byClientId.delete(key)
   }

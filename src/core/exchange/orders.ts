@@ -36,8 +36,9 @@ function fingerprintOf(params: PlaceOrderParams): string {
 
 export function placeOrder(tx: Tx, params: PlaceOrderParams): OrderRecord {
   const acct = ensureAccount(tx, params.account)
-  const fingerprint = fingerprintOf(params)
-  if (params.clientOrderId !== undefined) {
+  const indexed = tx.state.config.clientIdIndex
+  const fingerprint = indexed ? fingerprintOf(params) : ''
+  if (indexed && params.clientOrderId !== undefined) {
     const existing = findByClientId(tx, params.account, params.clientOrderId)
     if (existing) {
       if (existing.fingerprint === fingerprint) return existing

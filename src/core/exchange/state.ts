@@ -25,6 +25,13 @@ export interface EngineConfig {
   equityOnFill: boolean
   /** Closed orders kept in memory (for idempotent re-sends and queries); older ones live in the store only. */
   closedOrderMemory: number
+  /**
+   * A placeOrder naming a known clientOrderId answers with that order (an honest re-send) or is
+   * refused (the id reused for another order), and orders can be looked up by client id. false:
+   * the caller numbers client ids itself and never re-sends or looks up by them (a backtest's
+   * driver), so no fingerprint and no client-id index are kept.
+   */
+  clientIdIndex: boolean
 }
 
 export const DEFAULT_CONFIG: EngineConfig = {
@@ -35,7 +42,8 @@ export const DEFAULT_CONFIG: EngineConfig = {
   equitySampleIntervalMs: 60_000,
   equityHistoryLimit: 500,
   equityOnFill: true,
-  closedOrderMemory: 10_000
+  closedOrderMemory: 10_000,
+  clientIdIndex: true
 }
 
 export interface AssetBalance {

@@ -84,6 +84,17 @@ describe('idempotency by clientOrderId', () => {
     const other = h.place({ clientOrderId: 'abc', account: 'other', side: 'buy', type: 'limit', amount: 2, price: 99 })
     expect(other.id).toBe('o2')
   })
+
+  it('keeps no index when the caller numbers client ids itself (clientIdIndex: false, a backtest)', () => {
+    const h = new Harness({ clientIdIndex: false })
+    const first = h.place({ clientOrderId: 'bt-1', side: 'buy', type: 'limit', amount: 1, price: 99 })
+    const second = h.place({ clientOrderId: 'bt-2', side: 'buy', type: 'limit', amount: 1, price: 98 })
+    expect([first.id, second.id]).toEqual(['o1', 'o2'])
+    expect(h.state.byClientId.size).toBe(0)
+    expect(h.state.orders.get('o1')?.fingerprint).toBe('')
+    // Cancelling by order id works as ever.
+    expect(h.cancel('o1').status).toBe('cancelled')
+  })
 })
 
 describe('accounts', () => {
