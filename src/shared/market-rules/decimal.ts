@@ -1,6 +1,6 @@
 /**
- * Decimal rounding of doubles without formatting them: `toSignificant15(x)` is exactly
- * `Number(x.toPrecision(15))` and `toDecimals(x, d)` exactly `Number(x.toFixed(d))`, for every
+ * Decimal rounding of doubles without formatting them: `toSignificant(x, p)` is exactly
+ * `Number(x.toPrecision(p))` and `toDecimals(x, d)` exactly `Number(x.toFixed(d))`, for every
  * double, bit for bit (−0 included). The string round trip costs a few hundred nanoseconds and
  * sits on every fill of the paper exchange and of a backtest; this costs a few dozen.
  *
@@ -53,22 +53,28 @@ function atLeastPow10(abs: number, e: number): boolean {
   return productError(abs, scale, q) >= 0
 }
 
-/** Number(x.toPrecision(15)), without the string. */
-export function toSignificant15(x: number): number {
+/** Number(x.toPrecision(digits)), without the string, for 1 ≤ digits ≤ 15. */
+export function toSignificant(x: number, digits: number): number {
   const abs = Math.abs(x)
-  if (abs === 0) return 0 // toPrecision prints −0 as "0.00000000000000"
-  if (!(abs >= 1e-8 && abs < 1e15)) return Number(x.toPrecision(15))
+  if (abs === 0) return 0 // toPrecision prints −0 as "0.000…"
+  if (!(abs >= 1e-8 && abs < 1e15 && digits >= 1 && digits <= 15)) return Number(x.toPrecision(digits))
   // The decimal exponent, settled exactly: log10 may be off by one next to a power of ten.
   let e = Math.floor(Math.log10(abs))
   if (!atLeastPow10(abs, e)) e--
   else if (atLeastPow10(abs, e + 1)) e++
-  const k = 14 - e
-  const n = nearestScaled(abs, k)
-  if (Number.isNaN(n)) return Number(x.toPrecision(15))
-  // n has 15 digits (or is 10^15 when x rounds up to the next power of ten, which toPrecision
-  // prints as 1.00000000000000e(e+1): the same number).
+  const k = digits - 1 - e
+  // k < 0: x has more integer digits than are kept; 10^−k would have to multiply (rare: strings).
+  const n = k < 0 ? Number.NaN : nearestScaled(abs, k)
+  if (Number.isNaN(n)) return Number(x.toPrecision(digits))
+  // n has `digits` digits (or is 10^digits when x rounds up to the next power of ten, which
+  // toPrecision prints as 1.000…e(e+1): the same number).
   const v = n / POW10[k]
   return x < 0 ? -v : v
+}
+
+/** Number(x.toPrecision(15)): the engine's tidy. */
+export function toSignificant15(x: number): number {
+  return toSignificant(x, 15)
 }
 
 /** Number(x.toFixed(decimals)), without the string, for 0 ≤ decimals ≤ 100. */

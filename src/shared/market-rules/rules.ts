@@ -1,4 +1,5 @@
 import type { MarketInfo } from '../market-data'
+import { toSignificant } from './decimal'
 import { ceilToStep, floorToStep, isOnStep } from './steps'
 
 /**
@@ -50,7 +51,7 @@ export function costBreak(market: MarketInfo, amount: number, price: number): Ru
 
 /** amount × price without float residue (12 significant digits, like an exchange's display). */
 export function notional(amount: number, price: number): number {
-  return Number((amount * price).toPrecision(12))
+  return toSignificant(amount * price, 12)
 }
 
 /** Compact number for messages: no float noise, no exponent for ordinary sizes. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { toDecimals, toSignificant15 } from '../../../src/shared/market-rules/decimal'
+import { toDecimals, toSignificant, toSignificant15 } from '../../../src/shared/market-rules/decimal'
 import { tidySum } from '../../../src/core/exchange/numeric'
 
 /**
@@ -57,6 +57,21 @@ describe('toSignificant15', () => {
   it('is Number(x.toPrecision(15)) on halves, products, cancellations and powers of ten', () => {
     let wrong = 0
     for (const x of hardCases(40_000)) if (!Object.is(toSignificant15(x), Number(x.toPrecision(15)))) wrong++
+    expect(wrong).toBe(0)
+  })
+})
+
+describe('toSignificant', () => {
+  it('is Number(x.toPrecision(p)) for p from 1 to 15 (12 is the notional\'s), and for p past 15 by the string', () => {
+    fc.assert(fc.property(fc.double(), fc.integer({ min: 1, max: 21 }), (x, p) => Object.is(toSignificant(x, p), Number(x.toPrecision(p)))), { numRuns: 50_000 })
+    let wrong = 0
+    for (const x of hardCases(10_000)) for (const p of [1, 2, 6, 12, 14]) if (!Object.is(toSignificant(x, p), Number(x.toPrecision(p)))) wrong++
+    // Halves of the last kept digit for every p, and their neighbours.
+    for (let i = 0; i < 50_000; i++) {
+      const p = 1 + (i % 15)
+      const half = (Math.floor(rand() * 9 * 10 ** (p - 1)) + 10 ** (p - 1) + 0.5) / 10 ** Math.floor(rand() * 23)
+      for (const x of [half, neighbour(half, true), neighbour(half, false), -half]) if (!Object.is(toSignificant(x, p), Number(x.toPrecision(p)))) wrong++
+    }
     expect(wrong).toBe(0)
   })
 })
