@@ -117,6 +117,8 @@ class BacktestRun {
     const acct = this.acct
     const quote = this.driver.market.quote
     const onCandle = definition.onCandle
+    // A countdown, not (i + 1) % every: an integer division per candle is the dearest part of the check.
+    let untilProgress = every
     // Like a live bot: the warm-up candles are history the strategy finds in place when it starts.
     if (warmup === 0) await this.start()
     for (let i = 0; i < n; i++) {
@@ -139,7 +141,10 @@ class BacktestRun {
           if (this.pending > 0 || this.failure !== undefined) await this.waitForDecision()
         }
       }
-      if ((i + 1) % every === 0) this.progress(i + 1, n)
+      if (--untilProgress === 0) {
+        untilProgress = every
+        this.progress(i + 1, n)
+      }
     }
     if (definition.onStop) this.track('onStop', definition.onStop, undefined)
     await this.waitForDecision()

@@ -18,9 +18,11 @@ const bot = perBot((ctx: StrategyContext) => ({
   above: undefined as boolean | undefined
 }))
 
-/** Feeds one close; returns whether fast is above slow, or undefined before both are defined. */
-function step(ctx: StrategyContext, close: number): boolean | undefined {
-  const s = bot(ctx)
+type Bot = ReturnType<typeof bot>
+
+/** Feeds one close; returns whether fast is above slow, or undefined before both are defined.
+ * Handed the bot's state: one lookup per candle, not one per use. */
+function step(s: Bot, close: number): boolean | undefined {
   const fast = s.fast.update(close)
   const slow = s.slow.update(close)
   return fast === undefined || slow === undefined ? undefined : fast > slow
@@ -35,14 +37,15 @@ export default defineStrategy({
   warmup: 1000,
   onStart(ctx) {
     if ((ctx.params.fast as number) >= (ctx.params.slow as number)) throw new RangeError('fast must be shorter than slow')
-    for (const candle of ctx.candles(ctx.params.slow as number)) bot(ctx).above = step(ctx, candle.close)
+    const s = bot(ctx)
+    for (const candle of ctx.candles(ctx.params.slow as number)) s.above = step(s, candle.close)
   },
   // Not async: a promise only on the candles where it orders, so a backtest does not wait a
   // microtask turn on every other candle for a decision that was already made.
   onCandle(ctx, candle) {
     const s = bot(ctx)
     const was = s.above
-    const now = step(ctx, candle.close)
+    const now = step(s, candle.close)
     s.above = now
     if (was === undefined || now === undefined || was === now) return undefined
     if (now && isFlat(ctx)) return openLong(ctx, ctx.params.amount as number).then(DONE)
