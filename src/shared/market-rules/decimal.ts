@@ -44,6 +44,22 @@ function nearestScaled(abs: number, k: number): number {
   return productError(abs, scale, p) < 0 ? r - 1 : r
 }
 
+// The double's bits, to read its binary exponent (the high word is the second on a little-endian machine).
+const BITS = new Float64Array(1)
+const WORDS = new Uint32Array(BITS.buffer)
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
+const LOG10_2 = 0.30102999566398120
+
+/** floor(log10(abs)) exactly, for a normal double abs in [1e-8, 1e15): from the binary exponent b,
+ * 2^b ≤ abs < 2^(b+1) puts it at floor(b·log10 2) or one above, which an exact comparison settles
+ * (Math.log10 costs more, and is itself off by one next to powers of ten). */
+function decimalExponent(abs: number): number {
+  BITS[0] = abs
+  const binary = ((WORDS[HIGH_WORD] >>> 20) & 0x7ff) - 1023
+  const e = Math.floor(binary * LOG10_2)
+  return atLeastPow10(abs, e + 1) ? e + 1 : e
+}
+
 /** abs ≥ 10^e exactly, for −22 ≤ e ≤ 22. */
 function atLeastPow10(abs: number, e: number): boolean {
   if (e >= 0) return abs >= POW10[e]
@@ -58,11 +74,7 @@ export function toSignificant(x: number, digits: number): number {
   const abs = Math.abs(x)
   if (abs === 0) return 0 // toPrecision prints −0 as "0.000…"
   if (!(abs >= 1e-8 && abs < 1e15 && digits >= 1 && digits <= 15)) return Number(x.toPrecision(digits))
-  // The decimal exponent, settled exactly: log10 may be off by one next to a power of ten.
-  let e = Math.floor(Math.log10(abs))
-  if (!atLeastPow10(abs, e)) e--
-  else if (atLeastPow10(abs, e + 1)) e++
-  const k = digits - 1 - e
+  const k = digits - 1 - decimalExponent(abs)
   // k < 0: x has more integer digits than are kept; 10^−k would have to multiply (rare: strings).
   const n = k < 0 ? Number.NaN : nearestScaled(abs, k)
   if (Number.isNaN(n)) return Number(x.toPrecision(digits))
