@@ -38,9 +38,8 @@ const CANDLES_LIMIT = 100_000
 /** StrategyContext over a backtest: orders go to the engine driver's queue, reads come from the engine's state. */
 export class BacktestContext implements StrategyContext {
   state: Record<string, JsonValue> = {}
-  readonly log: StrategyLog
+  readonly log: BacktestLog
   readonly logs: LogEntry[] = []
-  droppedLogs = 0
   /** ctx.signals, computed on first use only: a strategy that never reads it pays nothing. */
   private ai: { series: SeriesSignals; fed: number; last: SeriesStep | null } | undefined
 
@@ -53,11 +52,11 @@ export class BacktestContext implements StrategyContext {
     private readonly series: CandleSeries,
     private readonly view: MarketView
   ) {
-    const write = (level: LogEntry['level']) => (message: string, data?: JsonValue) => {
-      if (this.logs.length >= LOG_LIMIT) return void this.droppedLogs++
-      this.logs.push({ time: view.now, level, message: data === undefined ? message : `${message} ${JSON.stringify(data)}` })
-    }
-    this.log = { info: write('info'), warn: write('warn'), error: write('error') }
+    this.log = new BacktestLog(this.logs, view)
+  }
+
+  get droppedLogs(): number {
+    return this.log.dropped
   }
 
   order(request: StrategyOrderRequest): Promise<Order> {
@@ -115,6 +114,31 @@ export class BacktestContext implements StrategyContext {
     }
     if (!ai.last || this.view.closed === 0 || ai.last.time !== s.time[this.view.closed - 1]) return undefined
     return strategySignalsOf({ ...ai.last, ensembleQuality: ai.series.quality, model: null })
+  }
+}
+
+/** ctx.log of a backtest: the first LOG_LIMIT lines at market time, a count of the rest. A class,
+ * not closures per run: the strategy's call sites see the same methods in every run. */
+class BacktestLog implements StrategyLog {
+  dropped = 0
+  constructor(
+    private readonly lines: LogEntry[],
+    private readonly view: MarketView
+  ) {}
+
+  info(message: string, data?: JsonValue): void {
+    this.write('info', message, data)
+  }
+  warn(message: string, data?: JsonValue): void {
+    this.write('warn', message, data)
+  }
+  error(message: string, data?: JsonValue): void {
+    this.write('error', message, data)
+  }
+
+  private write(level: LogEntry['level'], message: string, data: JsonValue | undefined): void {
+    if (this.lines.length >= LOG_LIMIT) return void this.dropped++
+    this.lines.push({ time: this.view.now, level, message: data === undefined ? message : `${message} ${JSON.stringify(data)}` })
   }
 }
 

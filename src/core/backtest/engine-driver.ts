@@ -27,6 +27,12 @@ interface QueuedCommand {
   reject(error: KeelError): void
 }
 
+export interface DriverListener {
+  fill(fill: Fill): void
+  /** A command was queued (a strategy awaiting it may be waiting to be woken). */
+  queued(): void
+}
+
 export interface Rejection {
   time: number
   request: string
@@ -45,9 +51,9 @@ export class EngineDriver {
 
   constructor(
     config: BacktestConfig,
-    private readonly onFill: (fill: Fill) => void,
-    /** Called when a command is queued (a strategy awaiting it may be waiting to be woken). */
-    private readonly onQueued: () => void
+    /** Told of fills and queued commands: an object with methods, not two closures, so each
+     * call site sees the same functions from one run to the next (a sweep thread runs many). */
+    private readonly listener: DriverListener
   ) {
     const [base, quote] = config.symbol.split('/')
     this.market = {
@@ -99,7 +105,7 @@ export class EngineDriver {
     if (result.rollback || (!reply.ok && reply.error.code === 'internal')) {
       throw new Error(`exchange engine failed on ${input.kind}: ${reply.ok ? 'rolled back' : reply.error.message}`)
     }
-    for (const effect of result.effects) if (effect.kind === 'fillCreated') this.onFill(effect.fill)
+    for (const effect of result.effects) if (effect.kind === 'fillCreated') this.listener.fill(effect.fill)
     return result
   }
 
@@ -129,7 +135,7 @@ export class EngineDriver {
     })
     // The strategy may ignore the promise; a rejection it never looks at must not end the process.
     promise.catch(IGNORE)
-    this.onQueued()
+    this.listener.queued()
     return promise
   }
 

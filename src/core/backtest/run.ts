@@ -3,7 +3,7 @@ import { TIMEFRAME_MS } from '../../shared/market-data'
 import type { Fill } from '../../shared/trading'
 import type { ParamValues, StrategyDefinition, StrategyIndicators } from '../strategy/contract'
 import type { AccountState, OrderRecord } from '../exchange'
-import { BACKTEST_ACCOUNT, BACKTEST_EXCHANGE, EngineDriver } from './engine-driver'
+import { BACKTEST_ACCOUNT, BACKTEST_EXCHANGE, EngineDriver, type DriverListener } from './engine-driver'
 import { BacktestContext, candleAt, type MarketView } from './context'
 import { computeMetrics, drawdownCurve } from './metrics'
 import { RoundTrips } from './round-trips'
@@ -59,7 +59,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestReport>
   return new BacktestRun(input).run()
 }
 
-class BacktestRun {
+class BacktestRun implements DriverListener {
   private readonly driver: EngineDriver
   private readonly ctx: BacktestContext
   private readonly view: MarketView = { closed: 0, now: 0, mark: 0 }
@@ -81,11 +81,7 @@ class BacktestRun {
 
   constructor(private readonly input: BacktestInput) {
     const { config } = input
-    this.driver = new EngineDriver(
-      config,
-      (fill) => this.onFill(fill),
-      () => this.wakeUp()
-    )
+    this.driver = new EngineDriver(config, this)
     this.ctx = new BacktestContext(config.symbol, config.timeframe, input.params, input.indicators, this.driver, input.series, this.view)
     this.bookSpec = {
       exchange: BACKTEST_EXCHANGE,
@@ -240,7 +236,8 @@ class BacktestRun {
     return this.pending > 0
   }
 
-  private onFill(fill: Fill): void {
+  /** DriverListener: a fill goes to the round trips and to the strategy's onFill. */
+  fill(fill: Fill): void {
     this.fills++
     this.trips.add(fill)
     const onFill = this.input.definition.onFill
@@ -272,6 +269,11 @@ class BacktestRun {
 
   private settled(): void {
     this.pending--
+    this.wakeUp()
+  }
+
+  /** DriverListener: a command was queued; the run may be sleeping on the strategy. */
+  queued(): void {
     this.wakeUp()
   }
 
