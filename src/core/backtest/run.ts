@@ -2,7 +2,7 @@ import type { BacktestConfig, BacktestReport, DataInfo } from '../../shared/back
 import { TIMEFRAME_MS } from '../../shared/market-data'
 import type { Fill } from '../../shared/trading'
 import type { ParamValues, StrategyDefinition, StrategyIndicators } from '../strategy/contract'
-import type { AccountState, OrderRecord } from '../exchange'
+import type { AccountState, AssetBalance, OrderRecord } from '../exchange'
 import { BACKTEST_ACCOUNT, BACKTEST_EXCHANGE, EngineDriver, type DriverListener } from './engine-driver'
 import { BacktestContext, candleAt, type MarketView } from './context'
 import { computeMetrics, drawdownCurve } from './metrics'
@@ -110,8 +110,6 @@ class BacktestRun implements DriverListener {
     this.view.now = n > 0 ? series.time[0] : 0
     this.view.mark = n > 0 ? series.open[0] : 0
 
-    const acct = this.acct
-    const quote = this.driver.market.quote
     const onCandle = definition.onCandle
     // A countdown, not (i + 1) % every: an integer division per candle is the dearest part of the check.
     let untilProgress = every
@@ -122,8 +120,7 @@ class BacktestRun implements DriverListener {
       if (walking) await walking
       const close = series.close[i]
       const held = this.baseHeld()
-      const cash = acct.balances[quote]
-      equity[i] = (cash ? cash.free + cash.locked : 0) + held * close
+      equity[i] = this.cashHeld() + held * close
       if (held > 0) exposed++
       this.view.closed = i + 1
       this.view.now = series.time[i] + this.tf
@@ -214,8 +211,18 @@ class BacktestRun implements DriverListener {
     return undefined
   }
 
+  // The engine creates an asset's balance once and updates it in place (a reset replaces the
+  // whole account, which a backtest never does after set-up): looked up until it exists, then kept.
+  private baseBalance: AssetBalance | undefined
+  private cashBalance: AssetBalance | undefined
+
   private baseHeld(): number {
-    const b = this.acct.balances[this.driver.market.base]
+    const b = (this.baseBalance ??= this.acct.balances[this.driver.market.base])
+    return b ? b.free + b.locked : 0
+  }
+
+  private cashHeld(): number {
+    const b = (this.cashBalance ??= this.acct.balances[this.driver.market.quote])
     return b ? b.free + b.locked : 0
   }
 

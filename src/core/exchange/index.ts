@@ -4,7 +4,7 @@ export type { ApplyOptions, ApplyResult, Command, CommandKind, CommandParams, Co
 export { parseCommand, parseInput } from './parse-command'
 export type { RawEngineInput } from './parse-command'
 export { createState, DEFAULT_CONFIG, isLive, marketKey, clientKey } from './state'
-export type { AccountState, EngineConfig, ExchangeState, OrderRecord, PositionState, QueueModel } from './state'
+export type { AccountState, AssetBalance, EngineConfig, ExchangeState, OrderRecord, PositionState, QueueModel } from './state'
 export type { AccountRecord, Effect } from './tx'
 export { accountRecord } from './tx'
 export { checkInvariants } from './invariants'
