@@ -156,7 +156,20 @@ const MARKET_KEYS = new Map<string, Map<string, string>>()
 const MARKET_KEYS_LIMIT = 4_096
 let marketKeysMade = 0
 
+// The pair asked last: an order's path asks for the same market's key several times in a row.
+let lastExchange = ''
+let lastSymbol = ''
+let lastKey = ':'
+
 export function marketKey(exchange: string, symbol: string): string {
+  if (exchange === lastExchange && symbol === lastSymbol) return lastKey
+  lastExchange = exchange
+  lastSymbol = symbol
+  lastKey = keyOf(exchange, symbol)
+  return lastKey
+}
+
+function keyOf(exchange: string, symbol: string): string {
   let bySymbol = MARKET_KEYS.get(exchange)
   const known = bySymbol?.get(symbol)
   if (known !== undefined) return known

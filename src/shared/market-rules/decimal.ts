@@ -50,7 +50,7 @@ const WORDS = new Uint32Array(BITS.buffer)
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
 const LOG10_2 = 0.30102999566398120
 
-/** floor(log10(abs)) exactly, for a normal double abs in [1e-8, 1e15): from the binary exponent b,
+/** floor(log10(abs)) of abs's exact value, for abs in [1e-8, 1e15): from the binary exponent b,
  * 2^b ≤ abs < 2^(b+1) puts it at floor(b·log10 2) or one above, which an exact comparison settles
  * (Math.log10 costs more, and is itself off by one next to powers of ten). */
 function decimalExponent(abs: number): number {
