@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { Worker } from 'node:worker_threads'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -76,6 +77,32 @@ async function sweepScaling(candles: number) {
   }
 }
 
+/** The same integer loop split over 1 and over 2 worker threads: what the machine's cores give
+ * a job that touches no memory, to read the sweep's speedup against (the sweep allocates and
+ * reads candles, so it also shares caches and memory bandwidth). */
+async function cpuScaling(iterations: number): Promise<{ oneMs: number; twoMs: number; speedup: number }> {
+  const code = `const { parentPort, workerData } = require('node:worker_threads')
+let x = 1
+for (let i = 0; i < workerData; i++) x = (Math.imul(x, 1664525) + 1013904223) | 0
+parentPort.postMessage(x)`
+  const split = (threads: number) =>
+    new Promise<number>((resolve, reject) => {
+      const start = performance.now()
+      let left = threads
+      for (let k = 0; k < threads; k++) {
+        const worker = new Worker(code, { eval: true, workerData: iterations / threads })
+        worker.once('error', reject)
+        worker.once('message', () => {
+          void worker.terminate()
+          if (--left === 0) resolve(performance.now() - start)
+        })
+      }
+    })
+  const oneMs = await split(1)
+  const twoMs = await split(2)
+  return { oneMs: Math.round(oneMs), twoMs: Math.round(twoMs), speedup: round2(oneMs / twoMs) }
+}
+
 /** One 1M-candle run in a fresh process (tsx, like this bench): its own peak RSS. */
 function memoryOfOneRun(fill: 'next-open' | 'book', count: number): Record<string, unknown> {
   const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(__dirname, 'backtest-child.ts'), fill, String(count)], {
@@ -104,6 +131,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const engineLoad = load()
   const memory = { nextOpen: memoryOfOneRun('next-open', count), book: memoryOfOneRun('book', count) }
   const sweep = await sweepScaling(Number(process.env.KEEL_BENCH_SWEEP_CANDLES ?? 100_000))
+  const cores = await cpuScaling(300_000_000)
   return {
     summary: {
       candles: count,
@@ -120,6 +148,8 @@ export async function run(): Promise<Record<string, unknown>> {
       sweepOneThreadMs: sweep.one.ms,
       sweepTwoThreadsMs: sweep.two.ms,
       sweepSpeedup: sweep.speedup,
+      /** The speedup of a loop that touches no memory, measured right after the sweep. */
+      cpuLoopSpeedup: cores.speedup,
       loadAverage: { engine: engineLoad, sweepOne: sweep.one.loadAverage, sweepTwo: sweep.two.loadAverage }
     },
     candles: count,
@@ -134,6 +164,7 @@ export async function run(): Promise<Record<string, unknown>> {
     },
     memory,
     sweep,
+    cpuLoop: cores,
     targets: { msFor1M: 500, stretchMs: 150, memoryMiB: 300 }
   }
 }
