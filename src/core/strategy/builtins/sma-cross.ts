@@ -1,4 +1,5 @@
 import { defineStrategy, perBot, type StrategyContext } from '../contract'
+import { CrossWatch } from './cross-watch'
 import { closeLong, openLong, isFlat } from './orders'
 
 /**
@@ -12,21 +13,12 @@ const params = {
   amount: { type: 'float', default: 0.01, min: 0, description: 'Base amount per entry' }
 } as const
 
+// The cross of the two SMAs (ctx.indicators.sma, bit for bit), decided without summing both
+// windows on every candle: see cross-watch.ts.
 const bot = perBot((ctx: StrategyContext) => ({
-  fast: ctx.indicators.sma(ctx.params.fast as number),
-  slow: ctx.indicators.sma(ctx.params.slow as number),
+  cross: new CrossWatch(ctx.params.fast as number, ctx.params.slow as number),
   above: undefined as boolean | undefined
 }))
-
-type Bot = ReturnType<typeof bot>
-
-/** Feeds one close; returns whether fast is above slow, or undefined before both are defined.
- * Handed the bot's state: one lookup per candle, not one per use. */
-function step(s: Bot, close: number): boolean | undefined {
-  const fast = s.fast.update(close)
-  const slow = s.slow.update(close)
-  return fast === undefined || slow === undefined ? undefined : fast > slow
-}
 
 const DONE = (): void => undefined
 
@@ -38,14 +30,14 @@ export default defineStrategy({
   onStart(ctx) {
     if ((ctx.params.fast as number) >= (ctx.params.slow as number)) throw new RangeError('fast must be shorter than slow')
     const s = bot(ctx)
-    for (const candle of ctx.candles(ctx.params.slow as number)) s.above = step(s, candle.close)
+    for (const candle of ctx.candles(ctx.params.slow as number)) s.above = s.cross.update(candle.close)
   },
   // Not async: a promise only on the candles where it orders, so a backtest does not wait a
   // microtask turn on every other candle for a decision that was already made.
   onCandle(ctx, candle) {
     const s = bot(ctx)
     const was = s.above
-    const now = step(s, candle.close)
+    const now = s.cross.update(candle.close)
     s.above = now
     if (was === undefined || now === undefined || was === now) return undefined
     if (now && isFlat(ctx)) return openLong(ctx, ctx.params.amount as number).then(DONE)
