@@ -45,10 +45,15 @@ export function drawdownCurve(equity: ArrayLike<number>, start: number): number[
   return out
 }
 
-/** maxDrawdown read off a drawdown curve: the same number (1 − e/peak is −(e/peak − 1) exactly), no division. */
+/** maxDrawdown read off a drawdown curve: the same number (1 − e/peak is −(e/peak − 1) exactly),
+ * no division; a NaN in the curve gives NaN, as maxDrawdown's Math.max does. */
 function deepest(drawdown: ArrayLike<number>): number {
   let low = 0
-  for (let i = 0; i < drawdown.length; i++) if (drawdown[i] < low) low = drawdown[i]
+  for (let i = 0; i < drawdown.length; i++) {
+    const d = drawdown[i]
+    if (d < low) low = d
+    else if (d !== d) return Number.NaN
+  }
   return low < 0 ? -low : 0
 }
 

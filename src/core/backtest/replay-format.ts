@@ -84,7 +84,9 @@ const ConfigSchema = z.object({
   equitySampleIntervalMs: finite,
   equityHistoryLimit: finite,
   closedOrderMemory: finite,
-  // Recordings from before the flag existed come from the paper exchange, which keeps the index.
+  // Recordings from before these flags were stored come from the paper exchange, which samples
+  // equity on fills and keeps the client-id index.
+  equityOnFill: z.boolean().default(true),
   clientIdIndex: z.boolean().default(true)
 })
 
@@ -131,7 +133,7 @@ export function restoreState(line: StateLine): ExchangeState {
   const byClientId = new Map<string, string>()
   for (const order of line.orders as OrderRecord[]) {
     orders.set(order.id, order)
-    byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
+    if (line.config.clientIdIndex) byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
   }
   const live = new Map<string, Set<OrderRecord>>()
   for (const [key, ids] of line.live) {

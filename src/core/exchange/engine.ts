@@ -190,7 +190,7 @@ function unsoundReply(value: ReplyValue): string | undefined {
 export function hydrateOrder(state: ExchangeState, order: OrderRecord): void {
   if (state.orders.has(order.id)) return
   state.orders.set(order.id, order)
-  state.byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
+  if (state.config.clientIdIndex) state.byClientId.set(clientKey(order.account, order.clientOrderId), order.id)
   if (isLive(order)) indexLive(state, order)
   else rememberClosed(state, order)
 }

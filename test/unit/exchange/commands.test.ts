@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { accountSummary, apply, createState, type EngineInput } from '../../../src/core/exchange'
+import { accountSummary, apply, createState, hydrateOrder, type EngineInput } from '../../../src/core/exchange'
 import { BTC, Harness } from './fixtures'
 
 describe('amend', () => {
@@ -92,8 +92,15 @@ describe('idempotency by clientOrderId', () => {
     expect([first.id, second.id]).toEqual(['o1', 'o2'])
     expect(h.state.byClientId.size).toBe(0)
     expect(h.state.orders.get('o1')?.fingerprint).toBe('')
-    // Cancelling by order id works as ever.
+    // Cancelling by order id works as ever, and closed orders are evicted without an index to tidy.
     expect(h.cancel('o1').status).toBe('cancelled')
+    const small = new Harness({ clientIdIndex: false, closedOrderMemory: 2 })
+    for (let k = 1; k <= 8; k++) small.cancel(small.place({ clientOrderId: `bt-${k}`, side: 'buy', type: 'limit', amount: 1, price: 90 + k }).id)
+    expect(small.state.orders.size).toBeLessThanOrEqual(4)
+    expect(small.state.byClientId.size).toBe(0)
+    // An order put back from storage is not indexed either.
+    hydrateOrder(small.state, { ...small.state.orders.get('o8')!, id: 'o99', clientOrderId: 'bt-99' })
+    expect(small.state.byClientId.size).toBe(0)
   })
 })
 

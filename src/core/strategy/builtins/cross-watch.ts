@@ -15,11 +15,15 @@
  * 2·u·(p + 1)·M further from it. After m updates since a reset the running sum is within
  * (2p(p − 1) + 2m(p + 1))·u·M of WindowMean's sum, doubled here for the second-order terms; the
  * means, taken as sums times a rounded 1/p, and their difference add at most 10·u·M (12 are
- * allowed).
+ * allowed). This holds while nothing underflows or overflows: inputs below 2^-900 or sums that
+ * could pass 2^1000 are decided the exact way.
  */
 
 const U = 2 ** -53
 const SYNC = 1024
+/** Inputs this small make errors of subnormal size, this large sums that can overflow. */
+const TINY = 2 ** -900
+const HUGE = 2 ** 1000
 
 export class CrossWatch {
   private readonly ring: Float64Array
@@ -71,10 +75,14 @@ export class CrossWatch {
     } else if (++this.sinceSync >= SYNC) {
       this.resync()
     }
-    const bound = (this.boundBase + this.boundPerUpdate * this.sinceSync) * this.maxAbs
-    const gap = this.fastSum * this.invFast - this.slowSum * this.invSlow
-    if (gap > bound) return true
-    if (gap < -bound) return false
+    // The bound holds for normal doubles: sums that could overflow, or errors small enough to
+    // underflow, go the exact way (no market price comes near either).
+    if (this.maxAbs >= TINY && this.maxAbs * slow <= HUGE) {
+      const bound = (this.boundBase + this.boundPerUpdate * this.sinceSync) * this.maxAbs
+      const gap = this.fastSum * this.invFast - this.slowSum * this.invSlow
+      if (gap > bound && gap < Infinity) return true
+      if (gap < -bound && gap > -Infinity) return false
+    }
     return this.exactSum(fast) / fast > this.exactSum(slow) / slow
   }
 
