@@ -19,7 +19,8 @@ function positivePeriod(name: string, period: number): number {
   return period
 }
 
-function finiteInput(value: number): number {
+/** The input itself, or a RangeError naming it: every indicator refuses NaN and ±Infinity. */
+export function finiteInput(value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`indicator input must be a finite number (got ${String(value)})`)
   return value
 }

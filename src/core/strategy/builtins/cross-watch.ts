@@ -1,3 +1,5 @@
+import { finiteInput } from '../indicators'
+
 /**
  * Whether the mean of the last `fast` inputs is above the mean of the last `slow`, decided
  * exactly as two WindowMeans (ctx.indicators.sma, bit for bit trading-signals' SMA) decide it,
@@ -49,13 +51,13 @@ export class CrossWatch {
     this.ring = new Float64Array(slow)
     this.invFast = 1 / fast
     this.invSlow = 1 / slow
-    this.boundBase = ((4 * fast * (fast - 1)) / fast + (4 * slow * (slow - 1)) / slow + 12) * U
+    this.boundBase = (4 * (fast - 1) + 4 * (slow - 1) + 12) * U
     this.boundPerUpdate = ((4 * (fast + 1)) / fast + (4 * (slow + 1)) / slow) * U
   }
 
   /** Feeds one input; fast above slow, or undefined until the slow window is full. */
   update(input: number): boolean | undefined {
-    if (typeof input !== 'number' || !Number.isFinite(input)) throw new RangeError(`indicator input must be a finite number (got ${String(input)})`)
+    finiteInput(input)
     const { ring, fast, slow } = this
     const filled = this.count
     // What leaves each window: the oldest of the slow one sits where the input goes, the oldest
