@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DataInfo } from '../../shared/backtest'
 import type { CandleGap } from '../market/candles'
 import { KeelError } from '../../shared/errors'
-import { Timeframe, TIMEFRAME_MS, type Candle } from '../../shared/market-data'
-import { parseCandleCsv } from '../market/candle-csv'
+import { Timeframe, TIMEFRAME_MS } from '../../shared/market-data'
+import { readCandleCsvFile } from '../market/candle-csv'
 import { DemoHistory } from '../market/demo-history'
 import { demoSpec, DEMO_EXCHANGE_ID } from '../market/demo-symbols'
 import { MarketStore } from '../storage/market/market-store'
-import { seriesFromCandles, type CandleSeries } from './series'
+import { copySeries, seriesFromCandles, sliceSeries, type CandleSeries } from './series'
 
 /**
  * Where a backtest's candles come from: a CSV file (`timestamp,open,high,low,close,volume`),
@@ -62,12 +62,14 @@ export interface LoadedData {
 
 export function loadData(spec: DataSpec, options: LoadOptions, sharedMemory = false): LoadedData {
   const { candles, symbol, timeframe, source } = readCandles(spec, options)
-  const { from, to } = options
-  // Without a range every candle is in it: no copy of a million rows.
-  const inRange = from === undefined && to === undefined ? candles : candles.filter((c) => (from === undefined || c[0] >= from) && (to === undefined || c[0] < to))
+  // Every source gives its candles in ascending time: the range is a window of them.
+  const inRange = sliceSeries(candles, options.from, options.to)
   if (inRange.length === 0) throw new KeelError('bad_request', `${source}: no candles${rangeText(options)}`)
-  const gaps = gapsBetween(inRange, TIMEFRAME_MS[timeframe])
-  return { series: seriesFromCandles(inRange, sharedMemory), info: { source, symbol, timeframe, gaps } }
+  const gaps = gapsBetween(inRange.time, TIMEFRAME_MS[timeframe])
+  // All of the source stays where it was read; a narrower window (which would keep all of it
+  // alive) or candles for worker threads (laid out on shared memory) get memory of their own.
+  const series = !sharedMemory && inRange.length === candles.length ? inRange : copySeries(inRange, sharedMemory)
+  return { series, info: { source, symbol, timeframe, gaps } }
 }
 
 function rangeText(options: LoadOptions): string {
@@ -76,17 +78,17 @@ function rangeText(options: LoadOptions): string {
   return ` in ${at(options.from)} – ${at(options.to)}`
 }
 
-function readCandles(spec: DataSpec, options: LoadOptions): { candles: Candle[]; symbol: string; timeframe: Timeframe; source: string } {
+function readCandles(spec: DataSpec, options: LoadOptions): { candles: CandleSeries; symbol: string; timeframe: Timeframe; source: string } {
   switch (spec.kind) {
     case 'csv': {
       if (!existsSync(spec.path)) throw new KeelError('bad_request', `CSV file ${spec.path} not found`)
-      let candles: Candle[]
+      let candles: CandleSeries
       try {
-        candles = parseCandleCsv(readFileSync(spec.path, 'utf8'))
+        candles = readCandleCsvFile(spec.path)
       } catch (err) {
         throw new KeelError('bad_request', `${spec.path}: ${err instanceof Error ? err.message : String(err)}`)
       }
-      const timeframe = options.timeframe ?? inferTimeframe(candles, spec.path)
+      const timeframe = options.timeframe ?? inferTimeframe(candles.time, spec.path)
       return { candles, symbol: options.symbol ?? 'BTC/USDT', timeframe, source: spec.path }
     }
     case 'store': {
@@ -95,7 +97,7 @@ function readCandles(spec: DataSpec, options: LoadOptions): { candles: Candle[];
       if (!existsSync(path)) throw new KeelError('bad_request', `no market.db in ${options.dataDir}: download history first (downloadHistory)`)
       const store = new MarketStore(path)
       try {
-        const candles = store.range(spec, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER)
+        const candles = seriesFromCandles(store.range(spec, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER))
         return { candles, symbol: spec.symbol, timeframe: spec.timeframe, source }
       } finally {
         store.close()
@@ -114,7 +116,7 @@ function readCandles(spec: DataSpec, options: LoadOptions): { candles: Candle[];
       const since = options.from ?? end - 1_000 * step
       const history = new DemoHistory(symbolSpec, options.demoSeed ?? DEMO_HISTORY_SEED, end)
       return {
-        candles: history.candles(spec.timeframe, since, end),
+        candles: seriesFromCandles(history.candles(spec.timeframe, since, end)),
         symbol: spec.symbol,
         timeframe: spec.timeframe,
         source: `demo:${spec.symbol}:${spec.timeframe}`
@@ -127,20 +129,20 @@ function readCandles(spec: DataSpec, options: LoadOptions): { candles: Candle[];
  * Missing candles between consecutive rows (more than one timeframe apart). Works on series
  * whose timestamps are not aligned to the timeframe grid, as exported files often are not.
  */
-export function gapsBetween(candles: readonly Candle[], step: number): CandleGap[] {
+export function gapsBetween(times: ArrayLike<number>, step: number): CandleGap[] {
   const gaps: CandleGap[] = []
-  for (let i = 1; i < candles.length; i++) {
-    const missing = Math.round((candles[i][0] - candles[i - 1][0]) / step) - 1
-    if (missing > 0) gaps.push({ from: candles[i - 1][0] + step, to: candles[i][0] - step, missing })
+  for (let i = 1; i < times.length; i++) {
+    const missing = Math.round((times[i] - times[i - 1]) / step) - 1
+    if (missing > 0) gaps.push({ from: times[i - 1] + step, to: times[i] - step, missing })
   }
   return gaps
 }
 
 /** The most common spacing of the timestamps, which must be one of Keel's timeframes. */
-export function inferTimeframe(candles: readonly Candle[], source: string): Timeframe {
+export function inferTimeframe(times: ArrayLike<number>, source: string): Timeframe {
   const counts = new Map<number, number>()
-  for (let i = 1; i < candles.length; i++) {
-    const d = candles[i][0] - candles[i - 1][0]
+  for (let i = 1; i < times.length; i++) {
+    const d = times[i] - times[i - 1]
     counts.set(d, (counts.get(d) ?? 0) + 1)
   }
   let best = 0
@@ -148,7 +150,7 @@ export function inferTimeframe(candles: readonly Candle[], source: string): Time
   for (const [d, n] of counts) if (n > bestCount) [best, bestCount] = [d, n]
   const match = Timeframe.options.find((tf) => TIMEFRAME_MS[tf] === best)
   if (!match) {
-    const what = candles.length < 2 ? 'fewer than two rows' : `rows ${best} ms apart`
+    const what = times.length < 2 ? 'fewer than two rows' : `rows ${best} ms apart`
     throw new KeelError('bad_request', `${source}: cannot tell the timeframe (${what}); give it with --timeframe`)
   }
   return match

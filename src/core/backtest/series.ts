@@ -30,6 +30,18 @@ export function seriesOnBuffer(buffer: ArrayBufferLike, length: number): CandleS
   return { length, time: column(0), open: column(1), high: column(2), low: column(3), close: column(4), volume: column(5) }
 }
 
+/** The candles of `series` on memory of their own, laid out by allocateSeries (shared when `shared`). */
+export function copySeries(series: CandleSeries, shared = false): CandleSeries {
+  const copy = allocateSeries(series.length, shared)
+  copy.time.set(series.time.subarray(0, series.length))
+  copy.open.set(series.open.subarray(0, series.length))
+  copy.high.set(series.high.subarray(0, series.length))
+  copy.low.set(series.low.subarray(0, series.length))
+  copy.close.set(series.close.subarray(0, series.length))
+  copy.volume.set(series.volume.subarray(0, series.length))
+  return copy
+}
+
 export function bufferOf(series: CandleSeries): ArrayBufferLike {
   return series.time.buffer
 }

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Candle } from '../../../src/shared/market-data'
-import { CandleCsvError, parseCandleCsv } from '../../../src/core/market/candle-csv'
+import { CandleCsvError, parseCandleCsv, readCandleCsvFile } from '../../../src/core/market/candle-csv'
 
 // The CSV parser reads a row's cells where they stand instead of splitting and trimming them.
 // Here it is judged against the plain rules written the obvious way (split the lines, trim,
@@ -148,6 +151,25 @@ describe('candle CSV parser against the plain rules', () => {
     // Both kinds of outcome are exercised many times.
     expect(parsed).toBeGreaterThan(2_000)
     expect(refused).toBeGreaterThan(2_000)
+  })
+
+  it('reads a file in chunks of any size the same: lines across chunks, lines longer than a chunk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-csv-'))
+    try {
+      const path = join(dir, 'candles.csv')
+      const fromFile = (chunk: number) => (text: string) => {
+        writeFileSync(path, text)
+        const c = readCandleCsvFile(path, chunk)
+        return Array.from({ length: c.length }, (_, i): Candle => [c.time[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]])
+      }
+      for (let seed = 1; seed <= 400; seed++) {
+        const text = hostileFile(seed)
+        const expected = outcome(referenceParse, text)
+        for (const chunk of [1, 2, 3, 7, 64, 1 << 16]) expect(outcome(fromFile(chunk), text), `seed ${seed}, chunk ${chunk}`).toStrictEqual(expected)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('reads a long file of clean rows into the same numbers', () => {
