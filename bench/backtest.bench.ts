@@ -84,11 +84,8 @@ async function sweepScaling(candles: number, rounds: number) {
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-sweep-'))
   const pools: Awaited<ReturnType<typeof sweepBench>>[] = []
   try {
-    const series = benchCandles(candles)
-    const rows: string[] = ['timestamp,open,high,low,close,volume']
-    for (let i = 0; i < series.length; i++) rows.push(`${series.time[i]},${series.open[i]},${series.high[i]},${series.low[i]},${series.close[i]},${series.volume[i]}`)
     const csv = join(dir, 'candles.csv')
-    writeFileSync(csv, `${rows.join('\n')}\n`)
+    writeFileSync(csv, csvOf(benchCandles(candles)))
     const one = await sweepBench(dir, csv, 1)
     pools.push(one)
     const two = await sweepBench(dir, csv, 2)
@@ -167,8 +164,27 @@ parentPort.postMessage(loop(workerData))`
   return { oneMs: Math.round(oneMs), twoMs: Math.round(twoMs), speedup: round2(oneMs / twoMs) }
 }
 
-/** One 1M-candle run in a fresh process (tsx, like this bench): its own peak RSS. */
-function memoryOfOneRun(fill: 'next-open' | 'book', count: number): Record<string, unknown> {
+/** The same candles written as a CSV file, read back and run next-open in a fresh process. */
+function memoryFromCsv(series: ReturnType<typeof benchCandles>): Record<string, unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bench-csv-'))
+  try {
+    const csv = join(dir, 'candles.csv')
+    writeFileSync(csv, csvOf(series))
+    return memoryOfOneRun('csv', csv)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function csvOf(series: ReturnType<typeof benchCandles>): string {
+  const rows: string[] = ['timestamp,open,high,low,close,volume']
+  for (let i = 0; i < series.length; i++) rows.push(`${series.time[i]},${series.open[i]},${series.high[i]},${series.low[i]},${series.close[i]},${series.volume[i]}`)
+  return `${rows.join('\n')}\n`
+}
+
+/** One 1M-candle run in a fresh process (tsx, like this bench): its own peak RSS. `csv`: the
+ * candles read from that file first, as the CLI does. */
+function memoryOfOneRun(fill: 'next-open' | 'book' | 'csv', count: number | string): Record<string, unknown> {
   const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(__dirname, 'backtest-child.ts'), fill, String(count)], {
     cwd: resolve(__dirname, '..'),
     encoding: 'utf8'
@@ -193,7 +209,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const fifth = sliceByIndex(series, 0, Math.floor(count / 5))
   const everyEvent = await best(1, () => engineRun(fifth, { fill: 'book', feedIdle: true }))
   const engineLoad = load()
-  const memory = { nextOpen: memoryOfOneRun('next-open', count), book: memoryOfOneRun('book', count) }
+  const memory = { nextOpen: memoryOfOneRun('next-open', count), book: memoryOfOneRun('book', count), fromCsv: memoryFromCsv(series) }
   const sweep = await sweepScaling(Number(process.env.KEEL_BENCH_SWEEP_CANDLES ?? 100_000), Number(process.env.KEEL_BENCH_SWEEP_ROUNDS ?? 5))
   return {
     summary: {
@@ -208,6 +224,9 @@ export async function run(): Promise<Record<string, unknown>> {
       ratio: round2(nextOpen.ms / Math.max(floor.ms, 0.1)),
       maxRssMiB1M: memory.nextOpen.maxRssMiB,
       maxRssMiB1MBook: memory.book.maxRssMiB,
+      /** The candles read from a 1M-row CSV file first (the CLI's way), in its own process. */
+      maxRssMiB1MFromCsv: memory.fromCsv.maxRssMiB,
+      csvRead1MMs: memory.fromCsv.csvReadMs,
       /** Medians over the paired rounds. */
       sweepOneThreadMs: sweep.oneMs,
       sweepTwoThreadsMs: sweep.twoMs,
