@@ -17,17 +17,21 @@ export interface ResolvedStrategy {
   /** What the request named, normalised (`builtin:<id>` or the file path). */
   ref: string
   definition: StrategyDefinition
+  /** Which code this is: `builtin:<id>`, or `sha256:` and the hash of the file's text. A sweep
+   * keeps it, so a resume or a reloaded thread never runs other code than it was planned with. */
+  fingerprint: string
 }
 
 export function resolveStrategy(ref: string): ResolvedStrategy {
   const id = ref.startsWith('builtin:') ? ref.slice('builtin:'.length) : ref
   const builtin = builtinStrategy(id)
-  if (builtin) return { ref: `builtin:${id}`, definition: builtin }
+  if (builtin) return { ref: `builtin:${id}`, definition: builtin, fingerprint: `builtin:${id}` }
   if (ref.startsWith('builtin:') || !/[./\\]/.test(ref)) {
     throw new KeelError('bad_request', `no built-in strategy "${id}" (built-ins: ${Object.keys(BUILTIN_STRATEGIES).join(', ')}); a file path needs an extension`)
   }
   try {
-    return { ref, definition: loadStrategyFile(ref).definition }
+    const loaded = loadStrategyFile(ref)
+    return { ref, definition: loaded.definition, fingerprint: `sha256:${loaded.source.hash}` }
   } catch (err) {
     if (err instanceof StrategyLoadError) throw new KeelError('bad_request', err.message)
     throw err

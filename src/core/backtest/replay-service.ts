@@ -41,7 +41,7 @@ function strategyFor(ref: string, policy: StrategyPolicy): ResolvedStrategy {
   const id = ref.replace(/^builtin:/, '')
   const definition = builtinStrategy(id)
   if (!definition) throw new KeelError('bad_request', `strategy "${ref}": only built-in strategies run here; compare a strategy file with \`keel replay <id> --strategy <file>\``)
-  return { ref: `builtin:${id}`, definition }
+  return { ref: `builtin:${id}`, definition, fingerprint: `builtin:${id}` }
 }
 
 export async function compareReplay(dataDir: string, params: CompareReplayParams, liveFills?: LiveFills, policy: StrategyPolicy = 'builtin'): Promise<ReplayReport> {

@@ -78,7 +78,10 @@ export const BACKTEST_MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID`,
   // 4: the candles a job was planned on (sha256), so a resume on changed data is refused.
   `ALTER TABLE sweeps ADD COLUMN data_fingerprint TEXT;
-   ALTER TABLE walk_forwards ADD COLUMN data_fingerprint TEXT;`
+   ALTER TABLE walk_forwards ADD COLUMN data_fingerprint TEXT;`,
+  // 5: the strategy's code a job was planned with, so a resume after the file was edited is refused.
+  `ALTER TABLE sweeps ADD COLUMN strategy_fingerprint TEXT;
+   ALTER TABLE walk_forwards ADD COLUMN strategy_fingerprint TEXT;`
 ]
 
 interface SummaryRow {
@@ -159,13 +162,22 @@ export class BacktestStore {
     spec: SweepSpec,
     points: readonly ParamValues[],
     at: number,
-    options: { status?: 'queued' | 'running'; walkForwardId?: number; origin?: JobOrigin; fingerprint?: string } = {}
+    options: { status?: 'queued' | 'running'; walkForwardId?: number; origin?: JobOrigin; fingerprint?: string; strategyFingerprint?: string } = {}
   ): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
-          .prepare('INSERT INTO sweeps (created_at, spec, status, total, walk_forward_id, origin, data_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(at, JSON.stringify(spec), options.status ?? 'running', points.length, options.walkForwardId ?? null, options.origin ?? 'cli', options.fingerprint ?? null).lastInsertRowid
+          .prepare('INSERT INTO sweeps (created_at, spec, status, total, walk_forward_id, origin, data_fingerprint, strategy_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(
+            at,
+            JSON.stringify(spec),
+            options.status ?? 'running',
+            points.length,
+            options.walkForwardId ?? null,
+            options.origin ?? 'cli',
+            options.fingerprint ?? null,
+            options.strategyFingerprint ?? null
+          ).lastInsertRowid
       )
       const insert = this.db.prepare("INSERT INTO sweep_points (sweep_id, idx, params, status) VALUES (?, ?, ?, 'pending')")
       points.forEach((params, idx) => insert.run(id, idx, JSON.stringify(params)))
@@ -173,12 +185,20 @@ export class BacktestStore {
     })()
   }
 
-  /** fingerprint: null for a sweep stored before fingerprints were kept (its data cannot be checked). */
-  sweep(id: number): { spec: SweepSpec; status: string; total: number; fingerprint: string | null } | undefined {
-    const row = this.db.prepare('SELECT spec, status, total, data_fingerprint FROM sweeps WHERE id = ?').get(id) as
-      | { spec: string; status: string; total: number; data_fingerprint: string | null }
+  /** fingerprint, strategyFingerprint: null for a sweep stored before they were kept (its data, or its code, cannot be checked). */
+  sweep(id: number): { spec: SweepSpec; status: string; total: number; fingerprint: string | null; strategyFingerprint: string | null } | undefined {
+    const row = this.db.prepare('SELECT spec, status, total, data_fingerprint, strategy_fingerprint FROM sweeps WHERE id = ?').get(id) as
+      | { spec: string; status: string; total: number; data_fingerprint: string | null; strategy_fingerprint: string | null }
       | undefined
-    return row && { spec: SweepSpec.parse(JSON.parse(row.spec)), status: row.status, total: row.total, fingerprint: row.data_fingerprint }
+    return (
+      row && {
+        spec: SweepSpec.parse(JSON.parse(row.spec)),
+        status: row.status,
+        total: row.total,
+        fingerprint: row.data_fingerprint,
+        strategyFingerprint: row.strategy_fingerprint
+      }
+    )
   }
 
   /** Points not finished yet, in order. */

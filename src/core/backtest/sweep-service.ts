@@ -3,7 +3,7 @@ import type { SweepPointResult, SweepSpec, WalkForwardSpec } from '../../shared/
 import { KeelError } from '../../shared/errors'
 import type { BestPoint, GetSweepResult, GetWalkForwardResult, JobState, SweepProgress, SweepSummary, WalkForwardProgress, WalkForwardSummary } from '../../shared/optimization'
 import { BacktestStore } from './store'
-import { checkSameData, prepareSweep, runSweep, type StopRequest } from './sweep'
+import { checkSameData, checkSameStrategy, plannedOn, prepareSweep, runSweep, type StopRequest } from './sweep'
 import { bestPoint, objectiveValue } from './sweep-plan'
 import { SweepJobs, type JobRef } from './sweep-store'
 import type { SharedCandles } from './sweep-task'
@@ -72,7 +72,7 @@ export class SweepService {
   async startSweep(spec: SweepSpec): Promise<{ sweepId: number; total: number }> {
     const started = await this.planned(async () => {
       const prepared = await prepareSweep(spec, this.cachingRunner(), this.options.dataDir)
-      const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued', origin: 'app', fingerprint: prepared.shared.fingerprint })
+      const sweepId = this.store.createSweep(prepared.spec, prepared.points, this.now(), { status: 'queued', origin: 'app', ...plannedOn(prepared) })
       return { sweepId, total: prepared.points.length }
     })
     this.options.emitSweep({ sweepId: started.sweepId, state: 'queued', done: 0, failed: 0, total: started.total, best: null })
@@ -85,7 +85,7 @@ export class SweepService {
       const prepared = await prepareWalkForward(spec, this.cachingRunner(), this.options.dataDir)
       const windows = prepared.bounds.length
       const total = windows * (prepared.points.length + 1)
-      return { walkForwardId: this.jobs.createWalkForward(prepared.spec, windows, total, this.now(), 'app', prepared.shared.fingerprint), windows, total }
+      return { walkForwardId: this.jobs.createWalkForward(prepared.spec, windows, total, this.now(), 'app', plannedOn(prepared)), windows, total }
     })
     this.options.emitWalkForward({ walkForwardId: started.walkForwardId, state: 'queued', window: 0, windows: started.windows, done: 0, total: started.total })
     this.pump()
@@ -142,7 +142,9 @@ export class SweepService {
     if (walkForward !== null) throw new KeelError('rejected', `sweep ${id} is a window of walk-forward ${walkForward}: resume the walk-forward`)
     await this.resume({ kind: 'sweep', id }, async () => {
       const stored = this.store.sweep(id)!
-      checkSameData(`sweep ${id}`, stored.fingerprint, (await prepareSweep(stored.spec, this.cachingRunner(), this.options.dataDir)).shared)
+      const prepared = await prepareSweep(stored.spec, this.cachingRunner(), this.options.dataDir)
+      checkSameData(`sweep ${id}`, stored.fingerprint, prepared.shared)
+      checkSameStrategy(`sweep ${id}`, stored.strategyFingerprint, prepared.outline)
     })
     const sweep = this.jobs.sweepSummaryById(id) as SweepSummary
     this.options.emitSweep({ sweepId: id, state: 'queued', done: sweep.done, failed: sweep.failed, total: sweep.total, best: sweep.best })
@@ -154,7 +156,9 @@ export class SweepService {
   async resumeWalkForward(id: number): Promise<{ walkForward: WalkForwardSummary }> {
     await this.resume({ kind: 'walkForward', id }, async () => {
       const stored = this.jobs.walkForward(id)!
-      checkSameData(`walk-forward ${id}`, stored.fingerprint, (await prepareWalkForward(stored.spec, this.cachingRunner(), this.options.dataDir)).shared)
+      const prepared = await prepareWalkForward(stored.spec, this.cachingRunner(), this.options.dataDir)
+      checkSameData(`walk-forward ${id}`, stored.fingerprint, prepared.shared)
+      checkSameStrategy(`walk-forward ${id}`, stored.strategyFingerprint, prepared.outline)
     })
     const w = this.jobs.walkForwardSummaryById(id) as WalkForwardSummary
     const perWindow = w.windows > 0 ? w.trialsTotal / w.windows : 0

@@ -31,6 +31,13 @@ interface WalkForwardRow {
   trials: number
   error: string | null
   data_fingerprint: string | null
+  strategy_fingerprint: string | null
+}
+
+/** What a job was planned on: its candles' and its strategy's fingerprints. */
+export interface JobFingerprints {
+  fingerprint: string
+  strategyFingerprint: string
 }
 
 export type JobRef = { kind: 'sweep' | 'walkForward'; id: number }
@@ -83,17 +90,28 @@ export class SweepJobs {
     this.db.prepare('UPDATE sweeps SET best_idx = ?, best_value = ? WHERE id = ?').run(best?.index ?? null, best?.value ?? null, id)
   }
 
-  createWalkForward(spec: WalkForwardSpec, windows: number, trials: number, at: number, origin: JobOrigin, fingerprint: string): number {
+  createWalkForward(spec: WalkForwardSpec, windows: number, trials: number, at: number, origin: JobOrigin, planned: JobFingerprints): number {
     return Number(
       this.db
-        .prepare("INSERT INTO walk_forwards (created_at, spec, status, windows, trials, origin, data_fingerprint) VALUES (?, ?, 'queued', ?, ?, ?, ?)")
-        .run(at, JSON.stringify(spec), windows, trials, origin, fingerprint).lastInsertRowid
+        .prepare("INSERT INTO walk_forwards (created_at, spec, status, windows, trials, origin, data_fingerprint, strategy_fingerprint) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)")
+        .run(at, JSON.stringify(spec), windows, trials, origin, planned.fingerprint, planned.strategyFingerprint).lastInsertRowid
     )
   }
 
-  walkForward(id: number): { spec: WalkForwardSpec; status: JobState; windows: number; trials: number; fingerprint: string | null } | undefined {
+  walkForward(
+    id: number
+  ): { spec: WalkForwardSpec; status: JobState; windows: number; trials: number; fingerprint: string | null; strategyFingerprint: string | null } | undefined {
     const row = this.db.prepare('SELECT * FROM walk_forwards WHERE id = ?').get(id) as WalkForwardRow | undefined
-    return row && { spec: WalkForwardSpec.parse(JSON.parse(row.spec)), status: row.status as JobState, windows: row.windows, trials: row.trials, fingerprint: row.data_fingerprint }
+    return (
+      row && {
+        spec: WalkForwardSpec.parse(JSON.parse(row.spec)),
+        status: row.status as JobState,
+        windows: row.windows,
+        trials: row.trials,
+        fingerprint: row.data_fingerprint,
+        strategyFingerprint: row.strategy_fingerprint
+      }
+    )
   }
 
   /** The walk-forward a sweep is a window of, if it is one. */

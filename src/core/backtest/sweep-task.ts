@@ -21,6 +21,8 @@ export interface SweepTask {
   request: BacktestRequest
   dataDir: string
   shared?: SharedCandles
+  /** The strategy's fingerprint when the sweep was planned: a point refuses to run other code. */
+  strategyFingerprint?: string
 }
 
 /** Candles on a SharedArrayBuffer (laid out by allocateSeries) and the window [start, end) a task uses. */
@@ -34,32 +36,49 @@ export interface SharedCandles {
   fingerprint: string
 }
 
-/** What planning needs from a strategy: its normalised ref, param specs and warm-up. */
+/** What planning needs from a strategy: its normalised ref, param specs, warm-up and fingerprint. */
 export interface StrategyOutline {
   ref: string
   params?: ParamSpecs
   warmup?: number
+  fingerprint: string
 }
 
 /** Checked where a thread's answer arrives: the shape the coordinator relies on. */
 export const StrategyOutlineSchema = z.object({
   ref: z.string(),
   params: z.record(z.string(), z.looseObject({ type: z.enum(['int', 'float', 'bool', 'enum']) })).optional(),
-  warmup: z.number().int().min(0).optional()
+  warmup: z.number().int().min(0).optional(),
+  fingerprint: z.string()
 })
 
 const strategies = new Map<string, ResolvedStrategy>()
 
-function cachedStrategy(ref: string): ResolvedStrategy {
+/** Loads a strategy and keeps it for the next points of this thread. */
+function freshStrategy(ref: string): ResolvedStrategy {
+  const strategy = resolveStrategy(ref)
+  strategies.set(ref, strategy)
+  return strategy
+}
+
+/**
+ * The strategy a point runs: the one this thread loaded, unless the point expects other code
+ * (the file changed since it was loaded here), then the file as it is now, which must be the
+ * code the sweep was planned with.
+ */
+function strategyFor(ref: string, expected: string | undefined): ResolvedStrategy {
   let strategy = strategies.get(ref)
-  if (!strategy) strategies.set(ref, (strategy = resolveStrategy(ref)))
+  if (!strategy || (expected !== undefined && strategy.fingerprint !== expected)) strategy = freshStrategy(ref)
+  if (expected !== undefined && strategy.fingerprint !== expected) {
+    throw new KeelError('rejected', `the strategy ${ref} changed since the sweep was planned (this point would run other code than the others); start a new sweep`)
+  }
   return strategy
 }
 
 /** Strategies are loaded once per thread; a point that fails carries its error instead of stopping the sweep. */
 export async function runSweepTask(task: SweepTask): Promise<SweepPointResult> {
   try {
-    const strategy = cachedStrategy(task.request.strategy)
+    const strategy = strategyFor(task.request.strategy, task.strategyFingerprint)
     const data = task.shared ? sharedData(task.shared) : loadRequestData(task.request, task.dataDir)
     const report = await runRequest(task.request, { dataDir: task.dataDir, data, strategy, curves: false })
     return { index: task.index, params: report.strategy.params, metrics: report.metrics }
@@ -78,11 +97,12 @@ function failure(err: unknown): TaskFailure {
   return { failure: { code: err instanceof KeelError ? error.code : 'bad_request', message: error.message } }
 }
 
+/** Describes the strategy as its file is now (planning and resuming must see an edit). */
 export function describeStrategyTask(ref: string): StrategyOutline | TaskFailure {
   try {
-    const { ref: normalised, definition } = cachedStrategy(ref)
+    const { ref: normalised, definition, fingerprint } = freshStrategy(ref)
     // Only plain data leaves the thread (a spec may sit beside functions in the user's object).
-    return JSON.parse(JSON.stringify({ ref: normalised, params: definition.params, warmup: definition.warmup })) as StrategyOutline
+    return JSON.parse(JSON.stringify({ ref: normalised, params: definition.params, warmup: definition.warmup, fingerprint })) as StrategyOutline
   } catch (err) {
     return failure(err)
   }

@@ -5,6 +5,7 @@ import type { ParamValues } from '../strategy/contract'
 import { resolveParams } from '../strategy/params'
 import { seriesOnBuffer } from './series'
 import type { BacktestStore } from './store'
+import type { JobFingerprints } from './sweep-store'
 import { bestPoint, planPoints } from './sweep-plan'
 import type { SharedCandles, StrategyOutline } from './sweep-task'
 import type { TaskRunner } from './thread-pool'
@@ -61,6 +62,23 @@ export async function prepareSweep(spec: SweepSpec, runner: TaskRunner, dataDir:
   return { spec: { ...spec, base }, points, shared: candles, outline }
 }
 
+/** What a job (a sweep, a walk-forward and each of its window sweeps) is stored with. */
+export function plannedOn(prepared: { shared: SharedCandles; outline: StrategyOutline }): JobFingerprints {
+  return { fingerprint: prepared.shared.fingerprint, strategyFingerprint: prepared.outline.fingerprint }
+}
+
+/**
+ * Refuses to carry a job on with a strategy other than the one it was planned with (the file
+ * edited since): its finished points ran other code. A job stored without one cannot be checked.
+ */
+export function checkSameStrategy(job: string, planned: string | null, outline: StrategyOutline): void {
+  if (planned === null || planned === outline.fingerprint) return
+  throw new KeelError(
+    'rejected',
+    `the strategy of ${job} (${outline.ref}) changed since it was planned (its finished points ran other code); put the file back as it was, or start a new one`
+  )
+}
+
 /**
  * Refuses to carry a job on over candles other than those it was planned on: its finished points
  * would then belong to another data set. A job stored without a fingerprint cannot be checked.
@@ -79,19 +97,22 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
   let spec: SweepSpec
   let shared = options.shared
   let fingerprint: string | null
+  let strategyFingerprint: string | null
   if (options.resume !== undefined) {
     const stored = store.sweep(options.resume)
     if (!stored) throw new KeelError('not_found', `sweep ${options.resume} not found`)
     id = options.resume
     spec = stored.spec
     fingerprint = stored.fingerprint
+    strategyFingerprint = stored.strategyFingerprint
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a sweep needs a spec or a sweep id to resume')
     const prepared = await prepareSweep(specOrNull, options.runner, options.dataDir, shared)
     spec = prepared.spec
     shared = prepared.shared
     fingerprint = shared.fingerprint
-    id = store.createSweep(spec, prepared.points, (options.now ?? Date.now)(), { fingerprint })
+    strategyFingerprint = prepared.outline.fingerprint
+    id = store.createSweep(spec, prepared.points, (options.now ?? Date.now)(), plannedOn(prepared))
   }
   const pending = store.pendingPoints(id)
   const total = store.sweep(id)?.total ?? pending.length
@@ -100,6 +121,12 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
   if (pending.length > 0) {
     shared ??= await options.runner.load(spec.base, options.dataDir)
     checkSameData(`sweep ${id}`, fingerprint, shared)
+    if (options.resume !== undefined) {
+      const outline = await options.runner.describe(spec.base.strategy)
+      checkSameStrategy(`sweep ${id}`, strategyFingerprint, outline)
+      // A sweep stored before fingerprints were kept runs on the code of this resume throughout.
+      strategyFingerprint ??= outline.fingerprint
+    }
   }
   // Only once its candles are checked: a refused resume leaves the sweep as it was (cancelled, failed).
   if (options.resume !== undefined) store.setSweepStatus(id, 'running')
@@ -113,7 +140,10 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
         return
       }
       const point = pending[next++]
-      const result = await options.runner.run({ index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared }, options.signal)
+      const result = await options.runner.run(
+        { index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared, strategyFingerprint: strategyFingerprint ?? undefined },
+        options.signal
+      )
       store.finishPoint(id, result, (options.now ?? Date.now)())
       options.onProgress?.(++done, total, result)
     }

@@ -4,10 +4,10 @@ import type { StoredWindow } from '../../shared/optimization'
 import type { ParamValues } from '../strategy/contract'
 import { seriesOnBuffer } from './series'
 import type { BacktestStore } from './store'
-import { checkSameData, prepareSweep, runSweep, type StopRequest } from './sweep'
+import { checkSameData, checkSameStrategy, plannedOn, prepareSweep, runSweep, type StopRequest } from './sweep'
 import { objectiveValue } from './sweep-plan'
 import { SweepJobs } from './sweep-store'
-import type { SharedCandles } from './sweep-task'
+import type { SharedCandles, StrategyOutline } from './sweep-task'
 import type { TaskRunner } from './thread-pool'
 
 /**
@@ -61,6 +61,8 @@ export interface PreparedWalkForward {
   points: ParamValues[]
   shared: SharedCandles
   warmup: number
+  /** The strategy as described when planning (its fingerprint is stored with the job). */
+  outline: StrategyOutline
 }
 
 /** Checks a walk-forward before it is stored: data, strategy, points and at least one window. */
@@ -72,7 +74,7 @@ export async function prepareWalkForward(spec: WalkForwardSpec, runner: TaskRunn
     throw new KeelError('bad_request', `${n} candles hold no window of ${spec.inSample} in-sample + ${spec.outOfSample} out-of-sample candles`)
   }
   const warmup = spec.sweep.base.config.warmup ?? sweep.outline.warmup ?? 0
-  return { spec: { ...spec, sweep: sweep.spec }, bounds, points: sweep.points, shared: sweep.shared, warmup }
+  return { spec: { ...spec, sweep: sweep.spec }, bounds, points: sweep.points, shared: sweep.shared, warmup, outline: sweep.outline }
 }
 
 export async function runWalkForward(specOrNull: WalkForwardSpec | null, options: WalkForwardOptions): Promise<WalkForwardOutcome> {
@@ -86,10 +88,11 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
     id = options.resume
     prepared = await prepareWalkForward(stored.spec, options.runner, options.dataDir)
     checkSameData(`walk-forward ${id}`, stored.fingerprint, prepared.shared)
+    checkSameStrategy(`walk-forward ${id}`, stored.strategyFingerprint, prepared.outline)
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a walk-forward needs a spec or an id to resume')
     prepared = await prepareWalkForward(specOrNull, options.runner, options.dataDir)
-    id = jobs.createWalkForward(prepared.spec, prepared.bounds.length, prepared.bounds.length * (prepared.points.length + 1), now(), 'cli', prepared.shared.fingerprint)
+    id = jobs.createWalkForward(prepared.spec, prepared.bounds.length, prepared.bounds.length * (prepared.points.length + 1), now(), 'cli', plannedOn(prepared))
   }
   jobs.setWalkForwardStatus(id, 'running')
   const { spec, bounds, shared } = prepared
@@ -105,7 +108,7 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
     if (windows.some((w) => w.index === k)) continue
     const sweepId =
       jobs.windowSweep(id, k) ??
-      jobs.startWindow(id, k, () => options.store.createSweep(sweepSpec, prepared.points, now(), { status: 'running', walkForwardId: id, fingerprint: shared.fingerprint }))
+      jobs.startWindow(id, k, () => options.store.createSweep(sweepSpec, prepared.points, now(), { status: 'running', walkForwardId: id, ...plannedOn(prepared) }))
     const result = await runSweep(null, {
       store: options.store,
       runner: options.runner,
@@ -129,7 +132,8 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
         index: 0,
         request: { ...sweepSpec.base, params: best.params },
         dataDir: options.dataDir,
-        shared: window(Math.max(0, b.isEnd - prepared.warmup), b.oosEnd)
+        shared: window(Math.max(0, b.isEnd - prepared.warmup), b.oosEnd),
+        strategyFingerprint: prepared.outline.fingerprint
       }, options.signal)
       if (oos.error) throw new KeelError('rejected', `out-of-sample run of window ${k + 1} failed: ${oos.error}`)
       oosMetrics = oos.metrics

@@ -116,4 +116,44 @@ describe('SweepService', () => {
       await second.s.close()
     }
   }, 120_000)
+
+  it('closed mid-sweep and the strategy file edited: the next service fails the sweep with the reason, a resume is refused until the file is back, then it finishes', async () => {
+    const file = join(dir, 'busy.js')
+    const text = (label: string) => `// ${label}
+export default {
+  name: 'Busy',
+  params: { fast: { type: 'int', default: 5, min: 1 }, slow: { type: 'int', default: 20, min: 2 } },
+  onCandle() {
+    const t = performance.now()
+    while (performance.now() - t < 1) {}
+  }
+}
+`
+    writeFileSync(file, text('first'))
+    const first = service()
+    const { sweepId, total } = await first.s.startSweep(SweepSpec.parse({ base: { strategy: file, data: csv }, axes: { fast: [2, 4, 5, 6, 7, 8, 9, 10], slow: [20] } }))
+    await until(() => (store.db.prepare("SELECT COUNT(*) AS n FROM sweep_points WHERE sweep_id = ? AND status = 'done'").get(sweepId) as { n: number }).n >= 2)
+    await first.s.close()
+    const kept = store.db.prepare("SELECT idx, metrics, finished_at FROM sweep_points WHERE sweep_id = ? AND status = 'done'").all(sweepId)
+    expect(kept.length).toBeLessThan(total)
+
+    writeFileSync(file, text('edited'))
+    const second = service()
+    try {
+      await until(() => store.sweep(sweepId)?.status === 'failed')
+      const failed = second.s.listSweeps(10).sweeps.find((x) => x.id === sweepId)
+      expect(failed?.error).toMatch(new RegExp(`the strategy of sweep ${sweepId} \\(.*busy\\.js\\) changed since it was planned`))
+      await expect(second.s.resumeSweep(sweepId)).rejects.toThrow(/changed since it was planned/)
+      expect(store.sweep(sweepId)?.status).toBe('failed')
+
+      writeFileSync(file, text('first'))
+      await second.s.resumeSweep(sweepId)
+      await until(() => store.sweep(sweepId)?.status === 'done')
+      const rows = store.db.prepare("SELECT idx, metrics, finished_at FROM sweep_points WHERE sweep_id = ? AND status = 'done'").all(sweepId)
+      expect(rows).toHaveLength(total)
+      for (const k of kept) expect(rows).toContainEqual(k)
+    } finally {
+      await second.s.close()
+    }
+  }, 120_000)
 })

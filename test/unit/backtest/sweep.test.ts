@@ -7,6 +7,7 @@ import { runRequest } from '../../../src/core/backtest/job'
 import { BacktestStore } from '../../../src/core/backtest/store'
 import { runSweep } from '../../../src/core/backtest/sweep'
 import { gridPoints, randomPoints } from '../../../src/core/backtest/sweep-plan'
+import { runSweepTask } from '../../../src/core/backtest/sweep-task'
 import { inThisThread, threadPool } from '../../../src/core/backtest/thread-pool'
 import { BacktestRequest, SweepSpec } from '../../../src/shared/backtest'
 import { walkCandles } from './fixtures'
@@ -108,6 +109,57 @@ describe('sweeps', () => {
     expect(resumed.points.filter((p) => p.metrics !== null)).toHaveLength(24)
     for (const point of kept) expect(resumed.points[point.index].metrics).toEqual(point.metrics)
   }, 120_000)
+
+  it('a resume after the strategy file was edited is refused, and so is a point that would load other code; with the file as it was it finishes', async () => {
+    const file = join(dir, 'edited.js')
+    const strategyText = (amount: number) => `export default {
+  name: 'Edited',
+  params: { n: { type: 'int', default: 5, min: 1 } },
+  warmup: 0,
+  onCandle(ctx) {
+    const closes = ctx.candles(ctx.params.n + 1).map((c) => c.close)
+    if (closes.length <= ctx.params.n) return
+    const up = closes[closes.length - 1] > closes[0]
+    if (up && ctx.position.amount <= 0) return ctx.order({ symbol: ctx.symbol, side: 'buy', type: 'market', amount: ${amount} })
+    if (!up && ctx.position.amount > 0) return ctx.order({ symbol: ctx.symbol, side: 'sell', type: 'market', amount: ctx.position.amount })
+  }
+}
+`
+    writeFileSync(file, strategyText(2))
+    const edited = SweepSpec.parse({ base: { ...base, strategy: file, params: {} }, axes: { n: [3, 5, 8, 13] }, objective: 'totalReturn' })
+    let runs = 0
+    const counting = { ...inThisThread(), run: (task: Parameters<ReturnType<typeof inThisThread>['run']>[0]) => (runs++, inThisThread().run(task)) }
+    const first = await runSweep(edited, { store, runner: counting, dataDir: dir, shouldStop: () => runs >= 2 })
+    const finishedBefore = first.points.filter((p) => p.metrics !== null)
+    expect(finishedBefore).toHaveLength(2)
+
+    writeFileSync(file, strategyText(3))
+    await expect(runSweep(null, { store, runner: counting, dataDir: dir, resume: first.sweepId })).rejects.toThrow(
+      new RegExp(`the strategy of sweep ${first.sweepId} \\(${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\) changed since it was planned`)
+    )
+    expect(runs).toBe(2)
+    expect(store.sweepPoints(first.sweepId).filter((p) => p.metrics !== null)).toEqual(finishedBefore)
+
+    // A point handed to a thread that loads the file as it is now runs nothing.
+    const planned = store.sweep(first.sweepId)?.strategyFingerprint
+    expect(planned).toMatch(/^sha256:[0-9a-f]{64}$/)
+    const point = await runSweepTask({ index: 9, request: { ...edited.base, params: { n: 3 } }, dataDir: dir, strategyFingerprint: planned ?? undefined })
+    expect(point).toMatchObject({ index: 9, metrics: null })
+    expect(point.error).toMatch(/the strategy .*edited\.js changed since the sweep was planned/)
+
+    writeFileSync(file, strategyText(2))
+    const resumed = await runSweep(null, { store, runner: counting, dataDir: dir, resume: first.sweepId })
+    expect(runs).toBe(4)
+    expect(store.sweep(first.sweepId)?.status).toBe('done')
+    for (const p of resumed.points) {
+      const single = await runRequest({ ...edited.base, params: p.params }, { dataDir: dir })
+      expect(p.metrics).toEqual(single.metrics)
+    }
+    // The amount changed the results: the refusal was not about nothing.
+    writeFileSync(file, strategyText(3))
+    const other = await runRequest({ ...edited.base, params: resumed.points[0].params }, { dataDir: dir })
+    expect(other.metrics).not.toEqual(resumed.points[0].metrics)
+  })
 
   it('a bad axis value is refused before anything runs', async () => {
     const bad = SweepSpec.parse({ base, axes: { fast: [0] } })
