@@ -32,10 +32,22 @@ export interface SweepServiceOptions {
   progressEveryMs?: number
   /** A point running longer is stopped (its thread ended) and stored as failed: a strategy that never returns cannot hold a sweep forever. */
   pointTimeoutMs?: number
+  /** How long the default pools' threads stay after the last job (0: they go at once). */
+  keepThreadsMs?: number
+  /** Starts the default pools (piscina threads); given by tests to count the starts. */
+  startPool?: (threads: number) => TaskRunner
 }
 
 /** Ten minutes: far beyond any sane point (1 M candles run in about a second), short of forever. */
 export const DEFAULT_POINT_TIMEOUT_MS = 600_000
+
+/**
+ * A minute: a trader's next sweep, started soon after the last, runs on threads that have the
+ * engine compiled already (each thread is an isolate that compiles it for itself, at a cost of
+ * about a tenth of a 100-point sweep on 2 threads); an idle strategy worker gives them up after.
+ * A kept thread reloads a strategy file that changed (each point carries its fingerprint).
+ */
+export const DEFAULT_KEEP_THREADS_MS = 60_000
 
 interface Active {
   job: JobRef
@@ -57,15 +69,17 @@ export class SweepService {
   private closing = false
   /** The last data a request was checked against, kept for its job (checking and running back to back). */
   private loaded: { key: string; shared: SharedCandles } | null = null
+  private releaseTimer: NodeJS.Timeout | null = null
 
   constructor(private readonly options: SweepServiceOptions) {
     this.store = new BacktestStore(join(options.dataDir, 'backtests.db'))
     this.jobs = new SweepJobs(this.store)
-    // The default pools hold threads only while there is work: the strategy worker idles light.
+    // The default pools hold threads only while there is work (and keepThreadsMs after): the strategy worker idles light.
     const threads = Math.max(1, availableParallelism())
-    this.points = options.runner ?? onDemand(threads, () => threadPool({ threads }))
+    const start = options.startPool ?? ((n: number) => threadPool({ threads: n }))
+    this.points = options.runner ?? onDemand(threads, () => start(threads))
     this.runner = guarded(this.points, () => this.closing, options.pointTimeoutMs ?? DEFAULT_POINT_TIMEOUT_MS)
-    this.planner = options.planner ?? (options.runner ? this.runner : onDemand(1, () => threadPool({ threads: 1 })))
+    this.planner = options.planner ?? (options.runner ? this.runner : onDemand(1, () => start(1)))
     this.pump()
   }
 
@@ -189,6 +203,7 @@ export class SweepService {
   /** Stops without losing anything: the running job stays `running` in the database and resumes on the next start. */
   async close(): Promise<void> {
     this.closing = true
+    this.keepThreads()
     if (this.active) this.active.stop = 'pause'
     await Promise.all([this.runner.close(), this.planner === this.runner ? undefined : this.planner.close()])
     await this.running
@@ -217,6 +232,7 @@ export class SweepService {
   /** Checks (and stores) a request with the planner held. */
   private async planned<T>(check: () => Promise<T>): Promise<T> {
     this.planning++
+    this.keepThreads()
     try {
       return await check()
     } finally {
@@ -225,18 +241,41 @@ export class SweepService {
     }
   }
 
-  /** With no job to run and nothing being checked, the threads and the kept candles go. */
+  private idle(): boolean {
+    return !this.active && !this.closing && this.planning === 0 && !this.jobs.nextJob()
+  }
+
+  /**
+   * With no job to run and nothing being checked, the kept candles go (a file may change before
+   * the next job), and the threads keepThreadsMs later if nothing came meanwhile.
+   */
   private releaseIfIdle(): void {
-    if (this.active || this.closing || this.planning > 0 || this.jobs.nextJob()) return
+    if (!this.idle()) return
     this.loaded = null
-    void this.points.release?.()
-    void this.planner.release?.()
+    this.keepThreads()
+    const release = () => {
+      this.releaseTimer = null
+      if (!this.idle()) return
+      void this.points.release?.()
+      void this.planner.release?.()
+    }
+    const keepMs = this.options.keepThreadsMs ?? DEFAULT_KEEP_THREADS_MS
+    if (keepMs <= 0) return release()
+    this.releaseTimer = setTimeout(release, keepMs)
+    this.releaseTimer.unref()
+  }
+
+  /** Work came: the threads stay. */
+  private keepThreads(): void {
+    if (this.releaseTimer) clearTimeout(this.releaseTimer)
+    this.releaseTimer = null
   }
 
   private pump(): void {
     if (this.active || this.closing) return
     const job = this.jobs.nextJob()
     if (!job) return this.releaseIfIdle()
+    this.keepThreads()
     const active: Active = { job, stop: false, abort: new AbortController() }
     this.active = active
     this.running = this.runJob(active).finally(() => {

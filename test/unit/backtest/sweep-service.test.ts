@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SweepService } from '../../../src/core/backtest/sweep-service'
@@ -114,6 +114,54 @@ describe('SweepService', () => {
       expect(second.s.listSweeps(10).sweeps.find((x) => x.id === sweepId)).toMatchObject({ done: total, failed: 0 })
     } finally {
       await second.s.close()
+    }
+  }, 120_000)
+
+  it('threads stay a while after a job, so the next one starts on them; they go once idle that long; a kept thread runs an edited strategy file as it is now', async () => {
+    const file = join(dir, 'kept.js')
+    const text = (amount: number) => `export default {
+  name: 'Kept',
+  params: { fast: { type: 'int', default: 5, min: 1 }, slow: { type: 'int', default: 20, min: 2 } },
+  warmup: 0,
+  onCandle(ctx) {
+    const closes = ctx.candles(ctx.params.fast + 1).map((c) => c.close)
+    if (closes.length <= ctx.params.fast) return
+    const up = closes[closes.length - 1] > closes[0]
+    if (up && ctx.position.amount <= 0) return ctx.order({ symbol: ctx.symbol, side: 'buy', type: 'market', amount: ${amount} })
+    if (!up && ctx.position.amount > 0) return ctx.order({ symbol: ctx.symbol, side: 'sell', type: 'market', amount: ctx.position.amount })
+  }
+}
+`
+    writeFileSync(file, text(1))
+    const started: number[] = []
+    const s = new SweepService({
+      dataDir: dir,
+      emitSweep: () => undefined,
+      emitWalkForward: () => undefined,
+      keepThreadsMs: 1_500,
+      startPool: (threads) => (started.push(threads), threadPool({ threads }))
+    })
+    const sweepOf = () => SweepSpec.parse({ base: { strategy: file, data: csv }, axes: { fast: [2, 3, 4], slow: [20] }, objective: 'totalReturn' })
+    const finish = async () => {
+      const { sweepId } = await s.startSweep(sweepOf())
+      await until(() => store.sweep(sweepId)?.status === 'done')
+      return store.sweepPoints(sweepId)
+    }
+    try {
+      const first = await finish()
+      // A planning pool of one thread and a points pool of one thread per core.
+      expect([...started].sort((a, b) => a - b)).toEqual([1, Math.max(1, availableParallelism())].sort((a, b) => a - b))
+      writeFileSync(file, text(2))
+      const second = await finish()
+      expect(started).toHaveLength(2)
+      // The kept threads ran the file as it is now: twice the amount, other results.
+      expect(second.map((p) => p.metrics?.trades)).toEqual(first.map((p) => p.metrics?.trades))
+      expect(second.map((p) => p.metrics?.feesPaid)).not.toEqual(first.map((p) => p.metrics?.feesPaid))
+      await new Promise((r) => setTimeout(r, 2_500))
+      await finish()
+      expect(started).toHaveLength(4)
+    } finally {
+      await s.close()
     }
   }, 120_000)
 
