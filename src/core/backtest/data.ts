@@ -8,7 +8,7 @@ import { readCandleCsvFile } from '../market/candle-csv'
 import { DemoHistory } from '../market/demo-history'
 import { demoSpec, DEMO_EXCHANGE_ID } from '../market/demo-symbols'
 import { MarketStore } from '../storage/market/market-store'
-import { copySeries, seriesFromCandles, sliceSeries, type CandleSeries } from './series'
+import { allocateSeries, copySeries, seriesFromCandles, sliceSeries, type CandleSeries } from './series'
 
 /**
  * Where a backtest's candles come from: a CSV file (`timestamp,open,high,low,close,volume`),
@@ -61,14 +61,17 @@ export interface LoadedData {
 }
 
 export function loadData(spec: DataSpec, options: LoadOptions, sharedMemory = false): LoadedData {
-  const { candles, symbol, timeframe, source } = readCandles(spec, options)
+  for (const [name, t] of [['from', options.from], ['to', options.to]] as const) {
+    if (t !== undefined && !Number.isFinite(t)) throw new KeelError('bad_request', `${name} must be a time in epoch ms, got ${t}`)
+  }
+  const { candles, symbol, timeframe, source } = readCandles(spec, options, sharedMemory)
   // Every source gives its candles in ascending time: the range is a window of them.
   const inRange = sliceSeries(candles, options.from, options.to)
   if (inRange.length === 0) throw new KeelError('bad_request', `${source}: no candles${rangeText(options)}`)
   const gaps = gapsBetween(inRange.time, TIMEFRAME_MS[timeframe])
-  // All of the source stays where it was read; a narrower window (which would keep all of it
-  // alive) or candles for worker threads (laid out on shared memory) get memory of their own.
-  const series = !sharedMemory && inRange.length === candles.length ? inRange : copySeries(inRange, sharedMemory)
+  // All of the source stays where it was read (laid out by allocateSeries); a narrower window,
+  // which would keep all of it alive, gets memory of its own.
+  const series = inRange.length === candles.length ? candles : copySeries(inRange, sharedMemory)
   return { series, info: { source, symbol, timeframe, gaps } }
 }
 
@@ -78,13 +81,14 @@ function rangeText(options: LoadOptions): string {
   return ` in ${at(options.from)} – ${at(options.to)}`
 }
 
-function readCandles(spec: DataSpec, options: LoadOptions): { candles: CandleSeries; symbol: string; timeframe: Timeframe; source: string } {
+/** The source's candles, laid out by allocateSeries (on shared memory when `shared`). */
+function readCandles(spec: DataSpec, options: LoadOptions, shared: boolean): { candles: CandleSeries; symbol: string; timeframe: Timeframe; source: string } {
   switch (spec.kind) {
     case 'csv': {
       if (!existsSync(spec.path)) throw new KeelError('bad_request', `CSV file ${spec.path} not found`)
       let candles: CandleSeries
       try {
-        candles = readCandleCsvFile(spec.path)
+        candles = readCandleCsvFile(spec.path, { allocate: (length) => allocateSeries(length, shared) })
       } catch (err) {
         throw new KeelError('bad_request', `${spec.path}: ${err instanceof Error ? err.message : String(err)}`)
       }
@@ -97,7 +101,7 @@ function readCandles(spec: DataSpec, options: LoadOptions): { candles: CandleSer
       if (!existsSync(path)) throw new KeelError('bad_request', `no market.db in ${options.dataDir}: download history first (downloadHistory)`)
       const store = new MarketStore(path)
       try {
-        const candles = seriesFromCandles(store.range(spec, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER))
+        const candles = seriesFromCandles(store.range(spec, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER), shared)
         return { candles, symbol: spec.symbol, timeframe: spec.timeframe, source }
       } finally {
         store.close()
@@ -116,7 +120,7 @@ function readCandles(spec: DataSpec, options: LoadOptions): { candles: CandleSer
       const since = options.from ?? end - 1_000 * step
       const history = new DemoHistory(symbolSpec, options.demoSeed ?? DEMO_HISTORY_SEED, end)
       return {
-        candles: seriesFromCandles(history.candles(spec.timeframe, since, end)),
+        candles: seriesFromCandles(history.candles(spec.timeframe, since, end), shared),
         symbol: spec.symbol,
         timeframe: spec.timeframe,
         source: `demo:${spec.symbol}:${spec.timeframe}`

@@ -42,6 +42,8 @@ export function copySeries(series: CandleSeries, shared = false): CandleSeries {
   return copy
 }
 
+/** The buffer under a series laid out by allocateSeries (seriesOnBuffer reads it back); a
+ * window of one (sliceSeries) shares the buffer but not the layout: copySeries it first. */
 export function bufferOf(series: CandleSeries): ArrayBufferLike {
   return series.time.buffer
 }

@@ -17,7 +17,7 @@ const COMMA = 44
 const SEMICOLON = 59
 const TAB = 9
 
-/** Parsed candles as six columns of `length` rows (views on one buffer). */
+/** Parsed candles as six columns of `length` rows: the shape of the backtester's CandleSeries. */
 export interface CandleColumns {
   readonly length: number
   readonly time: Float64Array
@@ -30,7 +30,18 @@ export interface CandleColumns {
 
 /** How much of a file is read at once: memory for the file stays this size, not the file's. */
 const CHUNK_BYTES = 1 << 22
-const NEWLINE = 10
+/** Rows per block while parsing (3 MiB): memory grows with the rows read, never with lines that are not rows. */
+const BLOCK_ROWS = 1 << 16
+
+/** Six columns of `length` rows (the caller's layout, e.g. on shared memory). */
+export type AllocateColumns = (length: number) => CandleColumns
+
+export interface ReadCsvOptions {
+  /** Where the columns go; by default one ArrayBuffer of exactly the rows read. */
+  allocate?: AllocateColumns
+  /** Bytes read at once (tests read in tiny chunks to put line ends on every boundary). */
+  chunkBytes?: number
+}
 
 /**
  * Parses `timestamp,open,high,low,close,volume` rows. The header is optional; timestamps may be
@@ -38,63 +49,54 @@ const NEWLINE = 10
  * ascending time and internally consistent (low ≤ open/close ≤ high), or the parse fails on the
  * first bad line: replaying a silently repaired file would show the user a market that never was.
  *
- * A file is read in chunks twice: once to count its lines, which sizes the columns (a million
- * rows take 48 MB, and no array per row), then to parse them. Memory for the file itself stays at
- * one chunk. Each chunk's bytes are read one character each (latin1: a plain row is ASCII, and a
- * newline byte never occurs inside a multi-byte UTF-8 character, so lines fall where they do in
- * UTF-8). After the first candle, a plain row (see plainRow) is read straight from that text; any
- * other row, and a plain one that breaks a rule, is decoded as UTF-8, split, trimmed and checked
- * cell by cell, which words the refusal.
+ * One pass over the file in chunks (a pipe works too), so memory for the file itself stays at one
+ * chunk; rows go into blocks of BLOCK_ROWS, copied once at the end into the columns `allocate`
+ * gives (a million rows take 48 MB, and no array per row). Each chunk's bytes are read one
+ * character each (latin1: a plain row is ASCII, and a newline byte never occurs inside a
+ * multi-byte UTF-8 character, so lines fall where they do in UTF-8). After the first candle, a
+ * plain row (see plainRow) is read straight from that text; any other row, and a plain one that
+ * breaks a rule, is decoded as UTF-8, split, trimmed and checked cell by cell, which words the
+ * refusal.
  */
-export function readCandleCsvFile(path: string, chunkBytes = CHUNK_BYTES): CandleColumns {
+export function readCandleCsvFile(path: string, options: ReadCsvOptions = {}): CandleColumns {
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new RangeError(`chunkBytes must be a whole number ≥ 1, got ${chunkBytes}`)
   const fd = openSync(path, 'r')
   try {
-    let lines = 1
-    eachChunk(fd, chunkBytes, (bytes) => {
-      lines += newlines(bytes)
-      return bytes.length
-    })
-    const reader = new CandleCsvReader(lines)
+    const reader = new CandleCsvReader()
     eachChunk(fd, chunkBytes, (bytes, last) => reader.read(bytes, last))
-    return reader.done()
+    return reader.done(options.allocate ?? allocateColumns)
   } finally {
     closeSync(fd)
   }
 }
 
 /** The same rules over bytes already in memory. */
-export function readCandleCsv(bytes: Buffer): CandleColumns {
-  const reader = new CandleCsvReader(newlines(bytes) + 1)
+export function readCandleCsv(bytes: Buffer, allocate: AllocateColumns = allocateColumns): CandleColumns {
+  const reader = new CandleCsvReader()
   reader.read(bytes, true)
-  return reader.done()
+  return reader.done(allocate)
 }
 
-/** The same rules for a string, as one array per candle. */
+/** The same rules for a string, as one array per candle. (A lone surrogate in it is quoted in a
+ * refusal as U+FFFD, as the string goes through UTF-8; a file's text never holds one.) */
 export function parseCandleCsv(text: string): Candle[] {
   const c = readCandleCsv(Buffer.from(text, 'utf8'))
   return Array.from({ length: c.length }, (_, i): Candle => [c.time[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]])
 }
 
-function newlines(bytes: Buffer): number {
-  let count = 0
-  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) count++
-  return count
-}
-
 /**
- * Hands the file to `take` chunk by chunk from its start; `take` answers how many bytes it used
- * (whole lines), and the rest is handed again at the front of the next chunk. The last call has
- * `last` set and must use everything.
+ * Hands the file to `take` chunk by chunk, reading on from where the last read ended; `take`
+ * answers how many bytes it used (whole lines), and the rest is handed again at the front of the
+ * next chunk. The last call has `last` set and must use everything.
  */
 function eachChunk(fd: number, chunkBytes: number, take: (bytes: Buffer, last: boolean) => number): void {
   let chunk = Buffer.allocUnsafe(chunkBytes)
   let kept = 0
-  let position = 0
   for (;;) {
-    // A line longer than a chunk: room for it and one more chunk.
-    if (kept === chunk.length) chunk = Buffer.concat([chunk, Buffer.allocUnsafe(chunkBytes)])
-    const read = readSync(fd, chunk, kept, chunk.length - kept, position)
-    position += read
+    // A line longer than the chunk: twice the room, so a very long line is re-read only a few times.
+    if (kept === chunk.length) chunk = Buffer.concat([chunk, Buffer.allocUnsafe(chunk.length)])
+    const read = readSync(fd, chunk, kept, chunk.length - kept, null)
     const filled = kept + read
     const last = read === 0
     const used = take(chunk.subarray(0, filled), last)
@@ -104,35 +106,35 @@ function eachChunk(fd: number, chunkBytes: number, take: (bytes: Buffer, last: b
   }
 }
 
-/** Rows into columns, chunk by chunk, keeping the line number and the last candle across chunks. */
+/** Rows into blocks, chunk by chunk, keeping the line number and the last time across chunks. */
 class CandleCsvReader {
-  private readonly columns: CandleColumns
-  private readonly plain = new Float64Array(COLUMNS.length)
+  private readonly blocks: Float64Array[] = []
+  private block = new Float64Array(0)
+  /** Rows in the current block (BLOCK_ROWS when it is full, or before the first). */
+  private inBlock = BLOCK_ROWS
   private length = 0
+  private lastTime = Number.NEGATIVE_INFINITY
+  private readonly plain = new Float64Array(COLUMNS.length)
   private lineNo = 0
 
-  constructor(private readonly capacity: number) {
-    this.columns = allocateColumns(capacity)
-  }
-
   private add(candle: ArrayLike<number>): void {
-    // Only a file written to between the count and the parse has more rows than lines counted.
-    if (this.length === this.capacity) throw new CandleCsvError(this.lineNo, `the file grew while it was read (past the ${this.capacity} lines counted); read it again`)
-    const { time, open, high, low, close, volume } = this.columns
-    const i = this.length++
-    time[i] = candle[0]
-    open[i] = candle[1]
-    high[i] = candle[2]
-    low[i] = candle[3]
-    close[i] = candle[4]
-    volume[i] = candle[5]
+    if (this.inBlock === BLOCK_ROWS) {
+      this.block = new Float64Array(BLOCK_ROWS * COLUMNS.length)
+      this.blocks.push(this.block)
+      this.inBlock = 0
+    }
+    const { block } = this
+    const i = this.inBlock++
+    for (let k = 0; k < COLUMNS.length; k++) block[k * BLOCK_ROWS + i] = candle[k]
+    this.lastTime = candle[0]
+    this.length++
   }
 
   /** Reads the whole lines in `bytes` (all of them when `last`); answers how many bytes they took. */
   read(bytes: Buffer, last: boolean): number {
     // V8 reads a string's characters and slices faster than it calls a Buffer's methods.
     const text = bytes.toString('latin1')
-    const { columns, plain } = this
+    const { plain } = this
     let start = 0
     for (;;) {
       let stop = text.indexOf('\n', start)
@@ -142,8 +144,7 @@ class CandleCsvReader {
       }
       const from = start
       this.lineNo++
-      const length = this.length
-      if (length > 0 && plainRow(text, from, stop, plain) && plainCandle(plain) && plain[0] > columns.time[length - 1]) this.add(plain)
+      if (this.length > 0 && plainRow(text, from, stop, plain) && keepsRules(plain) && plain[0] > this.lastTime) this.add(plain)
       else this.general(bytes, from, stop)
       start = stop + 1
       if (start > text.length) return text.length
@@ -157,25 +158,31 @@ class CandleCsvReader {
     const cells = raw.split(/[,;\t]/).map((cell) => cell.trim())
     if (this.length === 0 && isHeader(cells)) return
     const candle = parseRow(cells, this.lineNo)
-    if (this.length > 0 && candle[0] <= this.columns.time[this.length - 1]) {
+    if (this.length > 0 && candle[0] <= this.lastTime) {
       throw new CandleCsvError(this.lineNo, `timestamp ${new Date(candle[0]).toISOString()} is not after the previous row's`)
     }
     this.add(candle)
   }
 
-  done(): CandleColumns {
-    const { length, columns } = this
+  /** The rows read, copied block by block into the columns `allocate` gives. */
+  done(allocate: AllocateColumns): CandleColumns {
+    const { length } = this
     if (length === 0) throw new CandleCsvError(this.lineNo, 'no candle rows found')
-    const used = (column: Float64Array) => column.subarray(0, length)
-    return { length, time: used(columns.time), open: used(columns.open), high: used(columns.high), low: used(columns.low), close: used(columns.close), volume: used(columns.volume) }
+    const out = allocate(length)
+    const columns = [out.time, out.open, out.high, out.low, out.close, out.volume]
+    for (const [b, block] of this.blocks.entries()) {
+      const rows = Math.min(BLOCK_ROWS, length - b * BLOCK_ROWS)
+      for (let k = 0; k < COLUMNS.length; k++) columns[k].set(block.subarray(k * BLOCK_ROWS, k * BLOCK_ROWS + rows), b * BLOCK_ROWS)
+    }
+    return out
   }
 }
 
-/** Six columns of `capacity` rows on one buffer. */
-function allocateColumns(capacity: number): CandleColumns {
-  const buffer = new ArrayBuffer(capacity * COLUMNS.length * Float64Array.BYTES_PER_ELEMENT)
-  const column = (k: number) => new Float64Array(buffer, k * capacity * Float64Array.BYTES_PER_ELEMENT, capacity)
-  return { length: capacity, time: column(0), open: column(1), high: column(2), low: column(3), close: column(4), volume: column(5) }
+/** Six columns of `length` rows on one buffer of exactly that size. */
+function allocateColumns(length: number): CandleColumns {
+  const buffer = new ArrayBuffer(length * COLUMNS.length * Float64Array.BYTES_PER_ELEMENT)
+  const column = (k: number) => new Float64Array(buffer, k * length * Float64Array.BYTES_PER_ELEMENT, length)
+  return { length, time: column(0), open: column(1), high: column(2), low: column(3), close: column(4), volume: column(5) }
 }
 
 /** 10^0 … 10^15, each exact as a double. */
@@ -227,8 +234,9 @@ function plainRow(text: string, from: number, stop: number, out: Float64Array): 
   return cell === COLUMNS.length
 }
 
-/** Whether a plain row keeps the rules (the general parse words the one it breaks); its timestamp made ms in place. */
-function plainCandle(plain: Float64Array): boolean {
+/** Whether a plain row keeps the rules (if not, the general parse words the one it breaks);
+ * when it does, its timestamp is made ms in place, as the general parse reads it. */
+function keepsRules(plain: Float64Array): boolean {
   const stamp = plain[0]
   const open = plain[1]
   const high = plain[2]

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,6 +20,24 @@ describe('backtest data', () => {
     expect(() => loadData(parseDataSpec(path), { dataDir: dir })).toThrow(/bad\.csv: line 4: high "x" is not a number/)
     const inconsistent = csv('inconsistent.csv', `timestamp,open,high,low,close,volume\n${T},1,2,0.5,1.5,10\n${T + M},3,2,0.5,1.5,10\n`)
     expect(() => loadData(parseDataSpec(inconsistent), { dataDir: dir })).toThrow(/line 3: inconsistent candle/)
+  })
+
+  it('a CSV from a pipe is read as a file is (one pass); a range that is not a time is refused', async () => {
+    const rows = [0, 1, 2, 3].map((k) => `${T + k * M},1,2,0.5,1.5,10`)
+    const path = csv('piped.csv', `timestamp,open,high,low,close,volume\n${rows.join('\n')}\n`)
+    const fromFile = loadData(parseDataSpec(path), { dataDir: dir })
+    if (process.platform !== 'win32') {
+      const fifo = join(dir, 'pipe.csv')
+      execFileSync('mkfifo', [fifo])
+      const writer = spawn('sh', ['-c', `cat "${path}" > "${fifo}"`], { stdio: 'ignore' })
+      const exited = new Promise((resolve) => writer.once('exit', resolve))
+      const fromPipe = loadData(parseDataSpec(fifo), { dataDir: dir })
+      await exited
+      expect(fromPipe.series.time).toEqual(fromFile.series.time)
+      expect(fromPipe.series.close).toEqual(fromFile.series.close)
+    }
+    expect(() => loadData(parseDataSpec(path), { dataDir: dir, from: Number.NaN })).toThrow(/from must be a time in epoch ms, got NaN/)
+    expect(() => loadData(parseDataSpec(path), { dataDir: dir, to: Number.POSITIVE_INFINITY })).toThrow(/to must be a time in epoch ms, got Infinity/)
   })
 
   it('gaps are reported with their first and last missing candle', () => {

@@ -159,7 +159,7 @@ describe('candle CSV parser against the plain rules', () => {
       const path = join(dir, 'candles.csv')
       const fromFile = (chunk: number) => (text: string) => {
         writeFileSync(path, text)
-        const c = readCandleCsvFile(path, chunk)
+        const c = readCandleCsvFile(path, { chunkBytes: chunk })
         return Array.from({ length: c.length }, (_, i): Candle => [c.time[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]])
       }
       for (let seed = 1; seed <= 400; seed++) {
@@ -170,6 +170,10 @@ describe('candle CSV parser against the plain rules', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('refuses a chunk size that is not a whole number of bytes', () => {
+    for (const chunkBytes of [0, -1, 1.5, Number.NaN]) expect(() => readCandleCsvFile('/nonexistent.csv', { chunkBytes })).toThrow(/chunkBytes must be a whole number ≥ 1/)
   })
 
   it('reads a long file of clean rows into the same numbers', () => {
