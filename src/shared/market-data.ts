@@ -74,6 +74,21 @@ export type Ticker = z.infer<typeof Ticker>
 export const Candle = z.tuple([finite, positive, positive, positive, positive, nonNegative])
 export type Candle = z.infer<typeof Candle>
 
+/**
+ * Candles as columns: one Float64Array per field, `length` rows. A million candles take 48 MB
+ * instead of the ~100 MB of a million small arrays, read faster in a hot loop, and travel to
+ * worker threads on a SharedArrayBuffer without a copy.
+ */
+export interface CandleColumns {
+  readonly length: number
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
 export const Timeframe = z.enum(['1m', '5m', '15m', '1h', '4h', '1d'])
 export type Timeframe = z.infer<typeof Timeframe>
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs'
-import type { Candle } from '../../shared/market-data'
+import type { Candle, CandleColumns } from '../../shared/market-data'
 
 /** A bad CSV row, with the 1-based line number so the user can find it. */
 export class CandleCsvError extends Error {
@@ -16,17 +16,6 @@ const COLUMNS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const
 const COMMA = 44
 const SEMICOLON = 59
 const TAB = 9
-
-/** Parsed candles as six columns of `length` rows: the shape of the backtester's CandleSeries. */
-export interface CandleColumns {
-  readonly length: number
-  readonly time: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-}
 
 /** How much of a file is read at once: memory for the file stays this size, not the file's. */
 const CHUNK_BYTES = 1 << 22

@@ -20,3 +20,23 @@ export function walkCandles(count: number, seed = 7, start = 100, stepMs = 60_00
   }
   return out
 }
+
+/**
+ * A strategy file's text: long `amount` while the last close is above the close `n` candles
+ * back, flat otherwise. Tests edit the file by writing it again with another amount.
+ */
+export function momentumStrategy(amount: number): string {
+  return `export default {
+  name: 'Momentum',
+  params: { n: { type: 'int', default: 5, min: 1 } },
+  warmup: 0,
+  onCandle(ctx) {
+    const closes = ctx.candles(ctx.params.n + 1).map((c) => c.close)
+    if (closes.length <= ctx.params.n) return
+    const up = closes[closes.length - 1] > closes[0]
+    if (up && ctx.position.amount <= 0) return ctx.order({ symbol: ctx.symbol, side: 'buy', type: 'market', amount: ${amount} })
+    if (!up && ctx.position.amount > 0) return ctx.order({ symbol: ctx.symbol, side: 'sell', type: 'market', amount: ctx.position.amount })
+  }
+}
+`
+}

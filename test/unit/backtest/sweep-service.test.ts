@@ -7,7 +7,7 @@ import { BacktestStore } from '../../../src/core/backtest/store'
 import { threadPool } from '../../../src/core/backtest/thread-pool'
 import { SweepSpec } from '../../../src/shared/backtest'
 import type { SweepProgress } from '../../../src/shared/optimization'
-import { walkCandles } from './fixtures'
+import { momentumStrategy, walkCandles } from './fixtures'
 
 // The app's sweep runner on real worker threads and a real backtests.db: a point that never
 // returns is stopped by its time budget, a cancel ends points under way, jobs queue one after
@@ -119,20 +119,7 @@ describe('SweepService', () => {
 
   it('threads stay a while after a job, so the next one starts on them; they go once idle that long; a kept thread runs an edited strategy file as it is now', async () => {
     const file = join(dir, 'kept.js')
-    const text = (amount: number) => `export default {
-  name: 'Kept',
-  params: { fast: { type: 'int', default: 5, min: 1 }, slow: { type: 'int', default: 20, min: 2 } },
-  warmup: 0,
-  onCandle(ctx) {
-    const closes = ctx.candles(ctx.params.fast + 1).map((c) => c.close)
-    if (closes.length <= ctx.params.fast) return
-    const up = closes[closes.length - 1] > closes[0]
-    if (up && ctx.position.amount <= 0) return ctx.order({ symbol: ctx.symbol, side: 'buy', type: 'market', amount: ${amount} })
-    if (!up && ctx.position.amount > 0) return ctx.order({ symbol: ctx.symbol, side: 'sell', type: 'market', amount: ctx.position.amount })
-  }
-}
-`
-    writeFileSync(file, text(1))
+    writeFileSync(file, momentumStrategy(1))
     const started: number[] = []
     const s = new SweepService({
       dataDir: dir,
@@ -141,7 +128,7 @@ describe('SweepService', () => {
       keepThreadsMs: 1_500,
       startPool: (threads) => (started.push(threads), threadPool({ threads }))
     })
-    const sweepOf = () => SweepSpec.parse({ base: { strategy: file, data: csv }, axes: { fast: [2, 3, 4], slow: [20] }, objective: 'totalReturn' })
+    const sweepOf = () => SweepSpec.parse({ base: { strategy: file, data: csv }, axes: { n: [2, 3, 4] }, objective: 'totalReturn' })
     const finish = async () => {
       const { sweepId } = await s.startSweep(sweepOf())
       await until(() => store.sweep(sweepId)?.status === 'done')
@@ -151,7 +138,7 @@ describe('SweepService', () => {
       const first = await finish()
       // A planning pool of one thread and a points pool of one thread per core.
       expect([...started].sort((a, b) => a - b)).toEqual([1, Math.max(1, availableParallelism())].sort((a, b) => a - b))
-      writeFileSync(file, text(2))
+      writeFileSync(file, momentumStrategy(2))
       const second = await finish()
       expect(started).toHaveLength(2)
       // The kept threads ran the file as it is now: twice the amount, other results.

@@ -10,7 +10,7 @@ import { gridPoints, randomPoints } from '../../../src/core/backtest/sweep-plan'
 import { runSweepTask } from '../../../src/core/backtest/sweep-task'
 import { inThisThread, threadPool } from '../../../src/core/backtest/thread-pool'
 import { BacktestRequest, SweepSpec } from '../../../src/shared/backtest'
-import { walkCandles } from './fixtures'
+import { momentumStrategy, walkCandles } from './fixtures'
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-bt-sweep-'))
 const csv = join(dir, 'walk.csv')
@@ -112,20 +112,7 @@ describe('sweeps', () => {
 
   it('a resume after the strategy file was edited is refused, and so is a point that would load other code; with the file as it was it finishes', async () => {
     const file = join(dir, 'edited.js')
-    const strategyText = (amount: number) => `export default {
-  name: 'Edited',
-  params: { n: { type: 'int', default: 5, min: 1 } },
-  warmup: 0,
-  onCandle(ctx) {
-    const closes = ctx.candles(ctx.params.n + 1).map((c) => c.close)
-    if (closes.length <= ctx.params.n) return
-    const up = closes[closes.length - 1] > closes[0]
-    if (up && ctx.position.amount <= 0) return ctx.order({ symbol: ctx.symbol, side: 'buy', type: 'market', amount: ${amount} })
-    if (!up && ctx.position.amount > 0) return ctx.order({ symbol: ctx.symbol, side: 'sell', type: 'market', amount: ctx.position.amount })
-  }
-}
-`
-    writeFileSync(file, strategyText(2))
+    writeFileSync(file, momentumStrategy(2))
     const edited = SweepSpec.parse({ base: { ...base, strategy: file, params: {} }, axes: { n: [3, 5, 8, 13] }, objective: 'totalReturn' })
     let runs = 0
     const counting = { ...inThisThread(), run: (task: Parameters<ReturnType<typeof inThisThread>['run']>[0]) => (runs++, inThisThread().run(task)) }
@@ -133,7 +120,7 @@ describe('sweeps', () => {
     const finishedBefore = first.points.filter((p) => p.metrics !== null)
     expect(finishedBefore).toHaveLength(2)
 
-    writeFileSync(file, strategyText(3))
+    writeFileSync(file, momentumStrategy(3))
     await expect(runSweep(null, { store, runner: counting, dataDir: dir, resume: first.sweepId })).rejects.toThrow(
       new RegExp(`the strategy of sweep ${first.sweepId} \\(${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\) changed since it was planned`)
     )
@@ -147,7 +134,7 @@ describe('sweeps', () => {
     expect(point).toMatchObject({ index: 9, metrics: null })
     expect(point.error).toMatch(/the strategy .*edited\.js changed since the sweep was planned/)
 
-    writeFileSync(file, strategyText(2))
+    writeFileSync(file, momentumStrategy(2))
     const resumed = await runSweep(null, { store, runner: counting, dataDir: dir, resume: first.sweepId })
     expect(runs).toBe(4)
     expect(store.sweep(first.sweepId)?.status).toBe('done')
@@ -156,7 +143,7 @@ describe('sweeps', () => {
       expect(p.metrics).toEqual(single.metrics)
     }
     // The amount changed the results: the refusal was not about nothing.
-    writeFileSync(file, strategyText(3))
+    writeFileSync(file, momentumStrategy(3))
     const other = await runRequest({ ...edited.base, params: resumed.points[0].params }, { dataDir: dir })
     expect(other.metrics).not.toEqual(resumed.points[0].metrics)
   })

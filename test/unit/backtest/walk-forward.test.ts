@@ -7,7 +7,7 @@ import { BacktestStore } from '../../../src/core/backtest/store'
 import { inThisThread } from '../../../src/core/backtest/thread-pool'
 import { runWalkForward, windowBounds } from '../../../src/core/backtest/walk-forward'
 import { WalkForwardSpec } from '../../../src/shared/backtest'
-import { walkCandles } from './fixtures'
+import { momentumStrategy, walkCandles } from './fixtures'
 
 describe('walk-forward', () => {
   it('windows: rolling keeps the IS length, anchored grows it from the start', () => {
@@ -66,20 +66,7 @@ describe('walk-forward', () => {
 
   it('a resume after the strategy file was edited is refused with the reason; with the file as it was it finishes', async () => {
     const file = join(dir, 'momentum.js')
-    const text = (amount: number) => `export default {
-  name: 'Momentum',
-  params: { n: { type: 'int', default: 5, min: 1 } },
-  warmup: 0,
-  onCandle(ctx) {
-    const closes = ctx.candles(ctx.params.n + 1).map((c) => c.close)
-    if (closes.length <= ctx.params.n) return
-    const up = closes[closes.length - 1] > closes[0]
-    if (up && ctx.position.amount <= 0) return ctx.order({ symbol: ctx.symbol, side: 'buy', type: 'market', amount: ${amount} })
-    if (!up && ctx.position.amount > 0) return ctx.order({ symbol: ctx.symbol, side: 'sell', type: 'market', amount: ctx.position.amount })
-  }
-}
-`
-    writeFileSync(file, text(2))
+    writeFileSync(file, momentumStrategy(2))
     const spec = WalkForwardSpec.parse({
       sweep: { base: { strategy: file, data: csv, config: { fill: 'next-open', amountStep: 1, priceTick: 0.01 } }, axes: { n: [3, 8] }, objective: 'totalReturn' },
       inSample: 400,
@@ -88,11 +75,11 @@ describe('walk-forward', () => {
     let runs = 0
     const first = await runWalkForward(spec, { store, runner: inThisThread(), dataDir: dir, shouldStop: () => ++runs > 3 })
     expect(first.stopped).toBe('cancelled')
-    writeFileSync(file, text(3))
+    writeFileSync(file, momentumStrategy(3))
     await expect(runWalkForward(null, { store, runner: inThisThread(), dataDir: dir, resume: first.walkForwardId })).rejects.toThrow(
       new RegExp(`the strategy of walk-forward ${first.walkForwardId} \\(.*momentum\\.js\\) changed since it was planned`)
     )
-    writeFileSync(file, text(2))
+    writeFileSync(file, momentumStrategy(2))
     const resumed = await runWalkForward(null, { store, runner: inThisThread(), dataDir: dir, resume: first.walkForwardId })
     expect(resumed.stopped).toBe(false)
     // 1,200 candles, IS 400, OOS 200: windows end their OOS at 600, 800, 1,000 and 1,200.
