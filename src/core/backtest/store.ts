@@ -185,6 +185,11 @@ export class BacktestStore {
     })()
   }
 
+  /** A sweep stored before strategy fingerprints were kept takes the one it is resumed with, so the next resume is checked. */
+  adoptStrategyFingerprint(id: number, fingerprint: string): void {
+    this.db.prepare('UPDATE sweeps SET strategy_fingerprint = ? WHERE id = ? AND strategy_fingerprint IS NULL').run(fingerprint, id)
+  }
+
   /** fingerprint, strategyFingerprint: null for a sweep stored before they were kept (its data, or its code, cannot be checked). */
   sweep(id: number): { spec: SweepSpec; status: string; total: number; fingerprint: string | null; strategyFingerprint: string | null } | undefined {
     const row = this.db.prepare('SELECT spec, status, total, data_fingerprint, strategy_fingerprint FROM sweeps WHERE id = ?').get(id) as

@@ -184,10 +184,14 @@ export class SweepService {
   /** Checks, re-plans (strategy and candles as when planned) and requeues a stopped job. */
   private async resume(job: JobRef, replan: () => Promise<void>): Promise<void> {
     this.checkResumable(job)
-    await this.planned(replan)
-    // Checked again: another resume of the same job may have queued it while this one loaded.
-    this.checkResumable(job)
-    this.jobs.requeue(job)
+    // Queued while still planning: the service is never idle between the check and the queue
+    // (idle, it would drop the candles just loaded for the job, or its threads).
+    await this.planned(async () => {
+      await replan()
+      // Checked again: another resume of the same job may have queued it while this one loaded.
+      this.checkResumable(job)
+      this.jobs.requeue(job)
+    })
   }
 
   /** Only a job that stopped before its end resumes: an unknown one is a 404, a queued, running or done one a 422 with the reason. */
@@ -402,7 +406,8 @@ function guarded(runner: TaskRunner, closing: () => boolean, timeoutMs: number):
       try {
         return await runner.run(task, signal ? AbortSignal.any([signal, timeout]) : timeout)
       } catch (err) {
-        if (closing() || signal?.aborted) throw err
+        // A refusal (the strategy changed since the job was planned) stops the job, as closing and cancelling do.
+        if (closing() || signal?.aborted || err instanceof KeelError) throw err
         const error = timeout.aborted
           ? `stopped after ${timeoutMs / 1000} s: a point may take at most that long`
           : `the point's thread failed: ${err instanceof Error ? err.message : String(err)}`

@@ -98,6 +98,11 @@ export class SweepJobs {
     )
   }
 
+  /** A walk-forward stored before strategy fingerprints were kept takes the one it is resumed with. */
+  adoptStrategyFingerprint(id: number, fingerprint: string): void {
+    this.db.prepare('UPDATE walk_forwards SET strategy_fingerprint = ? WHERE id = ? AND strategy_fingerprint IS NULL').run(fingerprint, id)
+  }
+
   walkForward(
     id: number
   ): { spec: WalkForwardSpec; status: JobState; windows: number; trials: number; fingerprint: string | null; strategyFingerprint: string | null } | undefined {

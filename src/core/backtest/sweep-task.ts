@@ -61,28 +61,38 @@ function freshStrategy(ref: string): ResolvedStrategy {
   return strategy
 }
 
+/** The file holds other code than the job was planned with: the job stops, the point stays pending. */
+class StrategyChanged extends KeelError {
+  constructor(ref: string) {
+    super('rejected', `the strategy ${ref} changed since this job was planned (its points would run other code); put the file back as it was and resume the job, or start a new one`)
+  }
+}
+
 /**
  * The strategy a point runs: the one this thread loaded, unless the point expects other code
  * (the file changed since it was loaded here), then the file as it is now, which must be the
- * code the sweep was planned with.
+ * code the job was planned with.
  */
 function strategyFor(ref: string, expected: string | undefined): ResolvedStrategy {
   let strategy = strategies.get(ref)
   if (!strategy || (expected !== undefined && strategy.fingerprint !== expected)) strategy = freshStrategy(ref)
-  if (expected !== undefined && strategy.fingerprint !== expected) {
-    throw new KeelError('rejected', `the strategy ${ref} changed since the sweep was planned (this point would run other code than the others); start a new sweep`)
-  }
+  if (expected !== undefined && strategy.fingerprint !== expected) throw new StrategyChanged(ref)
   return strategy
 }
 
-/** Strategies are loaded once per thread; a point that fails carries its error instead of stopping the sweep. */
-export async function runSweepTask(task: SweepTask): Promise<SweepPointResult> {
+/**
+ * Strategies are loaded once per thread. A point that fails carries its error instead of
+ * stopping the sweep; a point that would run other code than planned is a TaskFailure, which
+ * the runner rethrows so that the job stops with the reason and the point stays pending.
+ */
+export async function runSweepTask(task: SweepTask): Promise<SweepPointResult | TaskFailure> {
   try {
     const strategy = strategyFor(task.request.strategy, task.strategyFingerprint)
     const data = task.shared ? sharedData(task.shared) : loadRequestData(task.request, task.dataDir)
     const report = await runRequest(task.request, { dataDir: task.dataDir, data, strategy, curves: false })
     return { index: task.index, params: report.strategy.params, metrics: report.metrics }
   } catch (err) {
+    if (err instanceof StrategyChanged) return failure(err)
     return { index: task.index, params: task.request.params, metrics: null, error: err instanceof Error ? err.message : String(err) }
   }
 }
@@ -132,7 +142,7 @@ function sharedData(shared: SharedCandles): LoadedData {
 /** What a pool thread is handed: a sweep point, or one of the two planning chores. */
 export type ThreadTask = SweepTask | { describe: string } | { load: { request: BacktestRequest; dataDir: string } }
 
-export function runThreadTask(task: ThreadTask): Promise<SweepPointResult> | StrategyOutline | SharedCandles | TaskFailure {
+export function runThreadTask(task: ThreadTask): Promise<SweepPointResult | TaskFailure> | StrategyOutline | SharedCandles | TaskFailure {
   if ('describe' in task) return describeStrategyTask(task.describe)
   if ('load' in task) return loadSharedTask(task.load)
   return runSweepTask(task)

@@ -124,31 +124,41 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
     if (options.resume !== undefined) {
       const outline = await options.runner.describe(spec.base.strategy)
       checkSameStrategy(`sweep ${id}`, strategyFingerprint, outline)
-      // A sweep stored before fingerprints were kept runs on the code of this resume throughout.
-      strategyFingerprint ??= outline.fingerprint
+      // A sweep stored before fingerprints were kept runs on the code of this resume from now on.
+      if (strategyFingerprint === null) store.adoptStrategyFingerprint(id, (strategyFingerprint = outline.fingerprint))
     }
   }
   // Only once its candles are checked: a refused resume leaves the sweep as it was (cancelled, failed).
   if (options.resume !== undefined) store.setSweepStatus(id, 'running')
   let next = 0
   let stopped: SweepOutcome['stopped'] = false
+  // The first point that rejects (aborted, closing, or refused: other code than planned) ends
+  // every lane before its next point; the points under way finish or reject first.
+  let failure: { error: unknown } | undefined
   const worker = async (): Promise<void> => {
-    while (next < pending.length && !stopped) {
+    while (next < pending.length && !stopped && !failure) {
       const stop = options.shouldStop?.()
       if (stop) {
         stopped = stop === 'pause' ? 'paused' : 'cancelled'
         return
       }
       const point = pending[next++]
-      const result = await options.runner.run(
-        { index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared, strategyFingerprint: strategyFingerprint ?? undefined },
-        options.signal
-      )
+      let result: SweepPointResult
+      try {
+        result = await options.runner.run(
+          { index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared, strategyFingerprint: strategyFingerprint ?? undefined },
+          options.signal
+        )
+      } catch (error) {
+        failure ??= { error }
+        return
+      }
       store.finishPoint(id, result, (options.now ?? Date.now)())
       options.onProgress?.(++done, total, result)
     }
   }
   await Promise.all(Array.from({ length: Math.min(options.runner.threads, Math.max(1, pending.length)) }, worker))
+  if (failure) throw failure.error
   // Set inside the workers: read through a cast so the compiler does not narrow it to false.
   const outcome = stopped as SweepOutcome['stopped']
   if (outcome !== 'paused') store.setSweepStatus(id, outcome ? 'cancelled' : 'done')

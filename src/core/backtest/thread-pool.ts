@@ -19,7 +19,8 @@ import {
 /** Runs sweep tasks: on worker threads (piscina), or in this thread (one thread, tests). */
 export interface TaskRunner {
   readonly threads: number
-  /** An aborted signal ends the point at once (its thread is stopped) and rejects. */
+  /** An aborted signal ends the point at once (its thread is stopped) and rejects; so does a
+   * point that would run other code than its job was planned with (a KeelError with the reason). */
   run(task: SweepTask, signal?: AbortSignal): Promise<SweepPointResult>
   /** The strategy's ref, param specs and warm-up (loading a strategy file runs user code). */
   describe(ref: string): Promise<StrategyOutline>
@@ -33,7 +34,7 @@ export function inThisThread(): TaskRunner {
     threads: 1,
     run: async (task, signal) => {
       signal?.throwIfAborted()
-      return runSweepTask(task)
+      return unwrapTask(await runSweepTask(task))
     },
     describe: async (ref) => unwrapTask(describeStrategyTask(ref)),
     load: async (request, dataDir) => unwrapTask(loadSharedTask({ request, dataDir })),
@@ -68,7 +69,7 @@ export function threadPool(options: PoolOptions = {}): TaskRunner {
   })
   return {
     threads,
-    run: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<SweepPointResult>,
+    run: async (task, signal) => unwrapTask((await pool.run(task, signal ? { signal } : {})) as SweepPointResult | TaskFailure),
     describe: async (ref) => StrategyOutlineSchema.parse(unwrapTask((await pool.run({ describe: ref })) as StrategyOutline | TaskFailure)) as StrategyOutline,
     load: async (request, dataDir) => unwrapTask((await pool.run({ load: { request, dataDir } })) as SharedCandles | TaskFailure),
     close: () => pool.destroy()

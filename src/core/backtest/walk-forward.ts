@@ -89,6 +89,7 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
     prepared = await prepareWalkForward(stored.spec, options.runner, options.dataDir)
     checkSameData(`walk-forward ${id}`, stored.fingerprint, prepared.shared)
     checkSameStrategy(`walk-forward ${id}`, stored.strategyFingerprint, prepared.outline)
+    if (stored.strategyFingerprint === null) jobs.adoptStrategyFingerprint(id, prepared.outline.fingerprint)
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a walk-forward needs a spec or an id to resume')
     prepared = await prepareWalkForward(specOrNull, options.runner, options.dataDir)

@@ -127,12 +127,11 @@ describe('sweeps', () => {
     expect(runs).toBe(2)
     expect(store.sweepPoints(first.sweepId).filter((p) => p.metrics !== null)).toEqual(finishedBefore)
 
-    // A point handed to a thread that loads the file as it is now runs nothing.
+    // A point handed to a thread that loads the file as it is now runs nothing: it is refused.
     const planned = store.sweep(first.sweepId)?.strategyFingerprint
     expect(planned).toMatch(/^sha256:[0-9a-f]{64}$/)
     const point = await runSweepTask({ index: 9, request: { ...edited.base, params: { n: 3 } }, dataDir: dir, strategyFingerprint: planned ?? undefined })
-    expect(point).toMatchObject({ index: 9, metrics: null })
-    expect(point.error).toMatch(/the strategy .*edited\.js changed since the sweep was planned/)
+    expect(point).toEqual({ failure: { code: 'rejected', message: expect.stringMatching(/the strategy .*edited\.js changed since this job was planned/) } })
 
     writeFileSync(file, momentumStrategy(2))
     const resumed = await runSweep(null, { store, runner: counting, dataDir: dir, resume: first.sweepId })
@@ -146,6 +145,39 @@ describe('sweeps', () => {
     writeFileSync(file, momentumStrategy(3))
     const other = await runRequest({ ...edited.base, params: resumed.points[0].params }, { dataDir: dir })
     expect(other.metrics).not.toEqual(resumed.points[0].metrics)
+  })
+
+  it('a thread that finds other code mid-sweep stops the sweep with the reason, its points pending; a sweep stored without a fingerprint takes one at its first resume', async () => {
+    const file = join(dir, 'midway.js')
+    writeFileSync(file, momentumStrategy(2))
+    const midway = SweepSpec.parse({ base: { ...base, strategy: file, params: {} }, axes: { n: [3, 5, 8, 13, 21] }, objective: 'totalReturn' })
+    let runs = 0
+    // Before the third point the file is edited and the thread's copy reloaded, as a thread started anew would load it.
+    const editing = {
+      ...inThisThread(),
+      run: async (task: Parameters<ReturnType<typeof inThisThread>['run']>[0]) => {
+        if (++runs === 3) {
+          writeFileSync(file, momentumStrategy(3))
+          await inThisThread().describe(file)
+        }
+        return inThisThread().run(task)
+      }
+    }
+    const spec = await runSweep(midway, { store, runner: inThisThread(), dataDir: dir, shouldStop: () => true }).then((r) => r.sweepId)
+    await expect(runSweep(null, { store, runner: editing, dataDir: dir, resume: spec })).rejects.toThrow(/the strategy .*midway\.js changed since this job was planned/)
+    expect(store.pendingPoints(spec)).toHaveLength(3)
+    writeFileSync(file, momentumStrategy(2))
+    const done = await runSweep(null, { store, runner: inThisThread(), dataDir: dir, resume: spec })
+    expect(done.points.every((p) => p.metrics !== null)).toBe(true)
+
+    // As stored before schema 5: no strategy fingerprint. The first resume adopts the file's, so the next is checked.
+    const old = store.createSweep(midway, [{ n: 3 }, { n: 5 }], Date.now())
+    expect(store.sweep(old)?.strategyFingerprint).toBeNull()
+    let once = 0
+    await runSweep(null, { store, runner: inThisThread(), dataDir: dir, resume: old, shouldStop: () => once++ > 0 })
+    expect(store.sweep(old)?.strategyFingerprint).toMatch(/^sha256:/)
+    writeFileSync(file, momentumStrategy(3))
+    await expect(runSweep(null, { store, runner: inThisThread(), dataDir: dir, resume: old })).rejects.toThrow(/changed since it was planned/)
   })
 
   it('a bad axis value is refused before anything runs', async () => {
