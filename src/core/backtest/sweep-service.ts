@@ -43,8 +43,9 @@ export const DEFAULT_POINT_TIMEOUT_MS = 600_000
 
 /**
  * A minute: a trader's next sweep, started soon after the last, runs on threads that have the
- * engine compiled already (each thread is an isolate that compiles it for itself, at a cost of
- * about a tenth of a 100-point sweep on 2 threads); an idle strategy worker gives them up after.
+ * engine compiled already (each thread is an isolate that compiles it for itself: a 100-point
+ * bench sweep on 2 fresh threads takes a quarter longer or more); an idle strategy worker gives
+ * them up after.
  * A kept thread reloads a strategy file that changed (each point carries its fingerprint).
  */
 export const DEFAULT_KEEP_THREADS_MS = 60_000
