@@ -44,8 +44,24 @@ export interface CliIo {
   stderrIsTty: boolean
 }
 
+/**
+ * stdout that cannot be written (a full disk, a closed pipe) ends the command with one line
+ * instead of an unhandled 'error' event and its stack: exit 1, or 0 for a reader that left
+ * early (`| head`).
+ */
+function stdoutWrite(text: string): void {
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0)
+      process.stderr.write(`keel: cannot write the output: ${err.message}\n`)
+      process.exit(1)
+    })
+  }
+  process.stdout.write(text)
+}
+
 export const PROCESS_IO: CliIo = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: stdoutWrite,
   stderr: (text) => process.stderr.write(text),
   stderrIsTty: process.stderr.isTTY === true
 }

@@ -9,7 +9,7 @@ import { journalFills } from '../../core/backtest/replay-journal'
 import type { ParamValue } from '../../core/strategy/contract'
 import { compareReplay, listRecordings } from '../../core/backtest/replay-service'
 import { defaultDataDir } from './cli-args'
-import { rawParams, typedParams, type CliIo } from './backtest-cli'
+import { PROCESS_IO, rawParams, typedParams, type CliIo } from './backtest-cli'
 
 /**
  * `keel replay`: the recorded paper sessions (`keel replay list`), or one of them replayed
@@ -36,12 +36,6 @@ export const REPLAY_USAGE = `Usage: keel replay list [--data-dir DIR] [--json]
 
 Exit codes: 0 the replay matched the journal (or there was no journal to compare with),
 1 the replay's fills differ from the journal's, 2 bad input.`
-
-const PROCESS_IO: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  stderrIsTty: process.stderr.isTTY === true
-}
 
 export async function replayCli(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
   let parsed
