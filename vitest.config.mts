@@ -1,15 +1,37 @@
 import { defineConfig } from 'vitest/config'
 
-// Integration and e2e tests start real processes from the build in out/ (npm test builds
-// first). They share this 2-core machine, so files run one at a time to keep timing-sensitive
-// supervision tests (freeze windows, heartbeats) honest.
+// Two groups, one after the other. Unit files touch nothing shared (each makes its own temp
+// dir) and run two at a time, one per core. Integration and e2e files start real processes
+// from the build in out/ (npm test builds first); they share this 2-core machine, so they
+// run one at a time, after the unit files, to keep timing-sensitive supervision tests
+// (freeze windows, heartbeats) honest, in one reused test process (each starts its own
+// children and temp dirs; a fresh test process per file cost ~1.3 s each).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 }
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'processes',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/e2e/**/*.test.tsx'],
+          fileParallelism: false,
+          isolate: false,
+          sequence: { groupOrder: 1 }
+        }
+      }
+    ]
   }
 })

@@ -18,14 +18,15 @@ const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 0, 1)
 const DATA = { data: 'demo:BTC/USDT:1h', from: T0, to: T0 + 1_000 * HOUR }
 
-// Half a millisecond of work per candle, so each point lasts long enough to be killed among.
+// A fifth of a millisecond of work per candle (~0.2 s a point), so each point lasts long enough
+// to be killed or cancelled among.
 const SLOW_CROSS = `export default {
   name: 'Slow cross',
   params: { fast: { type: 'int', default: 5, min: 1 }, slow: { type: 'int', default: 20, min: 2 } },
   warmup: 0,
   async onCandle(ctx) {
     const t = performance.now()
-    while (performance.now() - t < 0.5) {}
+    while (performance.now() - t < 0.2) {}
     const closes = ctx.candles(ctx.params.slow).map((c) => c.close)
     if (closes.length < ctx.params.slow) return
     const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length
@@ -142,6 +143,7 @@ describe('sweeps through keel serve', () => {
     process.kill(await workerPid(s, 'strategy'), 'SIGKILL')
     const killedAt = Date.now()
     const pointsBefore = pointRows(server.dataDir, second[1].sweepId).filter((r) => r.status !== 'pending')
+    expect(pointsBefore.length).toBeLessThan(6)
     const firstWindow = second[0].result
     const wf = await waitFor('walk-forward done after the restart', async () => {
       const r = GetWalkForwardResult.parse(await ok(s, 'getWalkForward', { id: walkForwardId }))
