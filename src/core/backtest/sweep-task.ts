@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import type { BacktestRequest, SweepPointResult } from '../../shared/backtest'
-import { KeelError } from '../../shared/errors'
+import { DataInfo, SweepPointResult, type BacktestRequest } from '../../shared/backtest'
+import { describeZodError, ErrorCode, KeelError } from '../../shared/errors'
 import type { ParamSpecs } from '../strategy/contract'
 import { loadRequestData, resolveStrategy, runRequest, type ResolvedStrategy } from './job'
 import type { LoadedData } from './data'
@@ -25,16 +25,19 @@ export interface SweepTask {
   strategyFingerprint?: string
 }
 
+const count = z.number().int().min(0)
+
 /** Candles on a SharedArrayBuffer (laid out by allocateSeries) and the window [start, end) a task uses. */
-export interface SharedCandles {
-  buffer: SharedArrayBuffer
-  length: number
-  start: number
-  end: number
-  info: LoadedData['info']
+export const SharedCandlesSchema = z.object({
+  buffer: z.instanceof(SharedArrayBuffer),
+  length: count,
+  start: count,
+  end: count,
+  info: DataInfo.omit({ candles: true, from: true, to: true }),
   /** sha256 of every loaded candle: a job resumed on other candles would mix two data sets. */
-  fingerprint: string
-}
+  fingerprint: z.string()
+})
+export type SharedCandles = z.infer<typeof SharedCandlesSchema>
 
 /** What planning needs from a strategy: its normalised ref, param specs, warm-up and fingerprint. */
 export interface StrategyOutline {
@@ -98,9 +101,8 @@ export async function runSweepTask(task: SweepTask): Promise<SweepPointResult | 
 }
 
 /** A thrown KeelError crosses a thread as a plain object: its code is kept in the message's body. */
-export interface TaskFailure {
-  failure: { code: KeelError['code']; message: string }
-}
+export const TaskFailureSchema = z.object({ failure: z.object({ code: ErrorCode, message: z.string() }) })
+export type TaskFailure = z.infer<typeof TaskFailureSchema>
 
 function failure(err: unknown): TaskFailure {
   const error = KeelError.from(err)
@@ -133,6 +135,36 @@ export function loadSharedTask(input: { request: BacktestRequest; dataDir: strin
 export function unwrapTask<T>(result: T | TaskFailure): T {
   if (result !== null && typeof result === 'object' && 'failure' in result) throw new KeelError(result.failure.code, result.failure.message)
   return result
+}
+
+/** A failure the thread reported (a plain object) thrown again as the KeelError it was. */
+function rethrowReported(answer: unknown): void {
+  const failed = TaskFailureSchema.safeParse(answer)
+  if (failed.success) throw new KeelError(failed.data.failure.code, failed.data.failure.message)
+}
+
+/**
+ * Checks a thread's answer where it arrives: a reported failure is rethrown with its code, an
+ * answer of the wrong shape is an internal error naming what was wrong, never a cast.
+ */
+export function threadAnswer<S extends z.ZodType>(schema: S, answer: unknown, what: string): z.output<S> {
+  rethrowReported(answer)
+  const parsed = schema.safeParse(answer)
+  if (!parsed.success) throw new KeelError('internal', `a sweep thread answered ${what} with something else: ${describeZodError(parsed.error)}`)
+  return parsed.data
+}
+
+/**
+ * A point's answer as its thread gave it. Metrics that break the schema (a value that is not a
+ * finite number) make that point a failed one with the reason, so the sweep stores only
+ * results it can read back.
+ */
+export function pointAnswer(task: SweepTask, answer: unknown): SweepPointResult {
+  rethrowReported(answer)
+  const parsed = SweepPointResult.safeParse(answer)
+  if (parsed.success && parsed.data.index === task.index) return parsed.data
+  const reason = parsed.success ? `it answered for point ${parsed.data.index}` : describeZodError(parsed.error)
+  return { index: task.index, params: task.request.params, metrics: null, error: `the point's result is not valid: ${reason}` }
 }
 
 function sharedData(shared: SharedCandles): LoadedData {

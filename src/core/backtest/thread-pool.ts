@@ -6,13 +6,15 @@ import type { BacktestRequest, SweepPointResult } from '../../shared/backtest'
 import {
   describeStrategyTask,
   loadSharedTask,
+  pointAnswer,
   runSweepTask,
+  SharedCandlesSchema,
   StrategyOutlineSchema,
+  threadAnswer,
   unwrapTask,
   type SharedCandles,
   type StrategyOutline,
   type SweepTask,
-  type TaskFailure,
   type ThreadTask
 } from './sweep-task'
 
@@ -69,9 +71,10 @@ export function threadPool(options: PoolOptions = {}): TaskRunner {
   })
   return {
     threads,
-    run: async (task, signal) => unwrapTask((await pool.run(task, signal ? { signal } : {})) as SweepPointResult | TaskFailure),
-    describe: async (ref) => StrategyOutlineSchema.parse(unwrapTask((await pool.run({ describe: ref })) as StrategyOutline | TaskFailure)) as StrategyOutline,
-    load: async (request, dataDir) => unwrapTask((await pool.run({ load: { request, dataDir } })) as SharedCandles | TaskFailure),
+    // Every answer is checked here, where it crosses from a thread (see sweep-task's schemas).
+    run: async (task, signal) => pointAnswer(task, await pool.run(task, signal ? { signal } : {})),
+    describe: async (ref) => threadAnswer(StrategyOutlineSchema, await pool.run({ describe: ref }), 'a describe') as StrategyOutline,
+    load: async (request, dataDir) => threadAnswer(SharedCandlesSchema, await pool.run({ load: { request, dataDir } }), 'a load'),
     close: () => pool.destroy()
   }
 }
