@@ -122,6 +122,8 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
     shared ??= await options.runner.load(spec.base, options.dataDir)
     checkSameData(`sweep ${id}`, fingerprint, shared)
     if (options.resume !== undefined) {
+      // Checked where it runs, even when the resume was checked: the job may have waited in the
+      // queue since, and the file may have been edited meanwhile.
       const outline = await options.runner.describe(spec.base.strategy)
       checkSameStrategy(`sweep ${id}`, strategyFingerprint, outline)
       // A sweep stored before fingerprints were kept runs on the code of this resume from now on.
@@ -135,31 +137,43 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
   // The first point that rejects (aborted, closing, or refused: other code than planned) ends
   // every lane before its next point; the points under way finish or reject first.
   let failure: { error: unknown } | undefined
-  const worker = async (): Promise<void> => {
-    while (next < pending.length && !stopped && !failure) {
-      const stop = options.shouldStop?.()
-      if (stop) {
-        stopped = stop === 'pause' ? 'paused' : 'cancelled'
-        return
-      }
-      const point = pending[next++]
-      let result: SweepPointResult
-      try {
-        result = await options.runner.run(
-          { index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared, strategyFingerprint: strategyFingerprint ?? undefined },
-          options.signal
-        )
-      } catch (error) {
+  /** The next pending point handed to a thread, or undefined once the lanes are to stop. */
+  const dispatch = (): Promise<SweepPointResult | undefined> | undefined => {
+    if (next >= pending.length || stopped || failure) return undefined
+    const stop = options.shouldStop?.()
+    if (stop) {
+      stopped = stop === 'pause' ? 'paused' : 'cancelled'
+      return undefined
+    }
+    const point = pending[next++]
+    return options.runner
+      .run({ index: point.index, request: { ...spec.base, params: point.params }, dataDir: options.dataDir, shared, strategyFingerprint: strategyFingerprint ?? undefined }, options.signal)
+      .catch((error: unknown) => {
         failure ??= { error }
+        return undefined
+      })
+  }
+  const lane = async (): Promise<void> => {
+    for (let running = dispatch(); running; ) {
+      const result = await running
+      if (!result) return
+      // The thread gets its next point before this one is stored: the SQLite write and the
+      // progress event run while it computes, instead of the thread waiting on them.
+      running = dispatch()
+      try {
+        store.finishPoint(id, result, (options.now ?? Date.now)())
+        options.onProgress?.(++done, total, result)
+      } catch (error) {
+        // A point that cannot be stored (a full disk) ends the sweep once the points under way end.
+        failure ??= { error }
+        await running
         return
       }
-      store.finishPoint(id, result, (options.now ?? Date.now)())
-      options.onProgress?.(++done, total, result)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(options.runner.threads, Math.max(1, pending.length)) }, worker))
+  await Promise.all(Array.from({ length: Math.min(options.runner.threads, Math.max(1, pending.length)) }, lane))
   if (failure) throw failure.error
-  // Set inside the workers: read through a cast so the compiler does not narrow it to false.
+  // Set inside the lanes: read through a cast so the compiler does not narrow it to false.
   const outcome = stopped as SweepOutcome['stopped']
   if (outcome !== 'paused') store.setSweepStatus(id, outcome ? 'cancelled' : 'done')
   const points = store.sweepPoints(id)

@@ -180,6 +180,19 @@ describe('sweeps', () => {
     await expect(runSweep(null, { store, runner: inThisThread(), dataDir: dir, resume: old })).rejects.toThrow(/changed since it was planned/)
   })
 
+  it('a thread is handed its next point before the last one is stored; a point that cannot be stored ends the sweep with the reason', async () => {
+    const events: string[] = []
+    const logging = { ...inThisThread(), run: (task: Parameters<ReturnType<typeof inThisThread>['run']>[0]) => (events.push(`run ${task.index}`), inThisThread().run(task)) }
+    await runSweep(spec, { store, runner: logging, dataDir: dir, onProgress: (_done, _total, point) => point && events.push(`stored ${point.index}`) })
+    expect(events).toEqual(['run 0', 'run 1', 'stored 0', 'run 2', 'stored 1', 'run 3', 'stored 2', 'run 4', 'stored 3', 'run 5', 'stored 4', 'stored 5'])
+
+    const own = new BacktestStore(join(mkdtempSync(join(tmpdir(), 'keel-bt-sweep-closed-')), 'backtests.db'))
+    let stored = 0
+    // The database goes away after the first point (as a disk that fails would): the next write throws.
+    await expect(runSweep(spec, { store: own, runner: logging, dataDir: dir, onProgress: (_d, _t, point) => point && ++stored === 1 && own.close() })).rejects.toThrow(/database connection is not open/)
+    expect(stored).toBe(1)
+  })
+
   it('a bad axis value is refused before anything runs', async () => {
     const bad = SweepSpec.parse({ base, axes: { fast: [0] } })
     await expect(runSweep(bad, { store, runner: inThisThread(), dataDir: dir })).rejects.toThrow(/fast must be at least 1/)
