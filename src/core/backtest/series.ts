@@ -4,10 +4,12 @@ import type { Candle, CandleColumns } from '../../shared/market-data'
 export type CandleSeries = CandleColumns
 
 const FIELDS = 6
+/** Bytes a candle takes on a buffer laid out by allocateSeries (six Float64 columns). */
+export const SERIES_BYTES_PER_CANDLE = FIELDS * Float64Array.BYTES_PER_ELEMENT
 
 /** An empty series of `length` candles, on shared memory when `shared` (for worker threads). */
 export function allocateSeries(length: number, shared = false): CandleSeries {
-  const bytes = length * FIELDS * Float64Array.BYTES_PER_ELEMENT
+  const bytes = length * SERIES_BYTES_PER_CANDLE
   const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
   return seriesOnBuffer(buffer, length)
 }

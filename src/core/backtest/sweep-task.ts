@@ -5,7 +5,7 @@ import { describeZodError, ErrorCode, KeelError } from '../../shared/errors'
 import type { ParamSpecs } from '../strategy/contract'
 import { loadRequestData, resolveStrategy, runRequest, type ResolvedStrategy } from './job'
 import type { LoadedData } from './data'
-import { bufferOf, seriesOnBuffer, sliceByIndex } from './series'
+import { bufferOf, SERIES_BYTES_PER_CANDLE, seriesOnBuffer, sliceByIndex } from './series'
 
 /**
  * One sweep point as an independent, serializable task: a full BacktestRequest plus, when the
@@ -37,6 +37,9 @@ export const SharedCandlesSchema = z.object({
   /** sha256 of every loaded candle: a job resumed on other candles would mix two data sets. */
   fingerprint: z.string()
 })
+  // The six columns of allocateSeries fill the buffer, and the window lies inside them.
+  .refine((c) => c.buffer.byteLength === c.length * SERIES_BYTES_PER_CANDLE, { message: 'the buffer does not hold six columns of `length` candles', path: ['buffer'] })
+  .refine((c) => c.start <= c.end && c.end <= c.length, { message: 'the window [start, end) is not inside the candles', path: ['end'] })
 export type SharedCandles = z.infer<typeof SharedCandlesSchema>
 
 /** What planning needs from a strategy: its normalised ref, param specs, warm-up and fingerprint. */

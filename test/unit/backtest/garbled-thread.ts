@@ -7,7 +7,12 @@ export default async function garbledThread(task: ThreadTask): Promise<unknown> 
   const answer = (await runThreadTask(task)) as Record<string, unknown>
   const mode = process.env.KEEL_GARBLE
   if ('describe' in task) return mode === 'describe' ? { ...answer, ref: 5 } : answer
-  if ('load' in task) return mode === 'load' ? { ...answer, buffer: new ArrayBuffer(8) } : answer
+  if ('load' in task) {
+    if (mode === 'load') return { ...answer, buffer: new ArrayBuffer(8) }
+    if (mode === 'short-load') return { ...answer, buffer: new SharedArrayBuffer(48 * 10) }
+    if (mode === 'window-load') return { ...answer, end: (answer.length as number) + 1 }
+    return answer
+  }
   if (mode === 'unknown-failure') return { failure: { code: 'exploded', message: 'no such code' } }
   const { fast, slow } = task.request.params
   if (fast === 3 && slow === 20) return { ...answer, metrics: { ...(answer.metrics as object), sharpe: Number.NaN } }

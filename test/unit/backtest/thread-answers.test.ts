@@ -54,6 +54,8 @@ describe('answers from sweep threads', () => {
     for (const [mode, reason] of [
       ['describe', /a sweep thread answered a describe with something else: ref: /],
       ['load', /a sweep thread answered a load with something else: buffer: /],
+      ['short-load', /a load with something else: buffer: the buffer does not hold six columns of `length` candles/],
+      ['window-load', /a load with something else: end: the window \[start, end\) is not inside the candles/],
       ['unknown-failure', /the point's result is not valid/]
     ] as const) {
       const runner = garbled(mode)

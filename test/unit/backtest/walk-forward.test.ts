@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runRequest } from '../../../src/core/backtest/job'
 import { BacktestStore } from '../../../src/core/backtest/store'
+import { SweepJobs } from '../../../src/core/backtest/sweep-store'
 import { inThisThread } from '../../../src/core/backtest/thread-pool'
 import { runWalkForward, windowBounds } from '../../../src/core/backtest/walk-forward'
 import { WalkForwardSpec } from '../../../src/shared/backtest'
@@ -84,5 +85,42 @@ describe('walk-forward', () => {
     expect(resumed.stopped).toBe(false)
     // 1,200 candles, IS 400, OOS 200: windows end their OOS at 600, 800, 1,000 and 1,200.
     expect(resumed.windows).toHaveLength(4)
+  })
+
+  it('an out-of-sample run that finds other code than planned stops the walk-forward with the reason; the window is not stored, its sweep is kept', async () => {
+    const file = join(dir, 'momentum-oos.js')
+    writeFileSync(file, momentumStrategy(2))
+    const spec = WalkForwardSpec.parse({
+      sweep: { base: { strategy: file, data: csv, config: { fill: 'next-open', amountStep: 1, priceTick: 0.01 } }, axes: { n: [3, 8] }, objective: 'totalReturn' },
+      inSample: 400,
+      outOfSample: 200
+    })
+    const runs: number[] = []
+    const editing = {
+      ...inThisThread(),
+      run: async (task: Parameters<ReturnType<typeof inThisThread>['run']>[0]) => {
+        runs.push(task.shared?.end ?? -1)
+        // Window 1's OOS run (candles up to 600): the file is edited and this thread has loaded it anew.
+        if (task.shared?.end === 600 && runs.filter((end) => end === 600).length === 1) {
+          writeFileSync(file, momentumStrategy(3))
+          await inThisThread().describe(file)
+        }
+        return inThisThread().run(task)
+      }
+    }
+    await expect(runWalkForward(spec, { store, runner: editing, dataDir: dir })).rejects.toThrow(/the strategy .*momentum-oos\.js changed since this job was planned/)
+    const id = (store.db.prepare('SELECT MAX(id) AS id FROM walk_forwards').get() as { id: number }).id
+    expect(runs).toEqual([400, 400, 600])
+    const jobs = new SweepJobs(store)
+    expect(jobs.windows(id)).toEqual([])
+    const windowSweep = jobs.windowSweep(id, 0)
+    expect(windowSweep).toBeDefined()
+    expect(store.sweepPoints(windowSweep ?? -1).map((p) => p.metrics !== null)).toEqual([true, true])
+
+    // With the file as planned, a resume runs window 1's OOS (not its sweep again) and the rest.
+    writeFileSync(file, momentumStrategy(2))
+    const resumed = await runWalkForward(null, { store, runner: editing, dataDir: dir, resume: id })
+    expect(resumed.windows).toHaveLength(4)
+    expect(runs.slice(3, 4)).toEqual([600])
   })
 })
