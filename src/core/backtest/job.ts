@@ -1,6 +1,6 @@
 import { BacktestConfig, type BacktestReport, type BacktestRequest } from '../../shared/backtest'
 import { describeZodError, KeelError } from '../../shared/errors'
-import { builtinStrategy, BUILTIN_STRATEGIES } from '../strategy/builtins'
+import { builtinFingerprint, builtinStrategy, BUILTIN_STRATEGIES } from '../strategy/builtins'
 import type { StrategyDefinition } from '../strategy/contract'
 import { indicators } from '../strategy/indicators'
 import { loadStrategyFile, StrategyLoadError } from '../strategy/load'
@@ -17,7 +17,7 @@ export interface ResolvedStrategy {
   /** What the request named, normalised (`builtin:<id>` or the file path). */
   ref: string
   definition: StrategyDefinition
-  /** Which code this is: `builtin:<id>`, or `sha256:` and the hash of the file's text. A sweep
+  /** Which code this is: `builtin:<id>@<Keel version>`, or `sha256:` and the hash of the file's text. A sweep
    * keeps it, so a resume or a reloaded thread never runs other code than it was planned with. */
   fingerprint: string
 }
@@ -25,7 +25,7 @@ export interface ResolvedStrategy {
 export function resolveStrategy(ref: string): ResolvedStrategy {
   const id = ref.startsWith('builtin:') ? ref.slice('builtin:'.length) : ref
   const builtin = builtinStrategy(id)
-  if (builtin) return { ref: `builtin:${id}`, definition: builtin, fingerprint: `builtin:${id}` }
+  if (builtin) return { ref: `builtin:${id}`, definition: builtin, fingerprint: builtinFingerprint(id) }
   if (ref.startsWith('builtin:') || !/[./\\]/.test(ref)) {
     throw new KeelError('bad_request', `no built-in strategy "${id}" (built-ins: ${Object.keys(BUILTIN_STRATEGIES).join(', ')}); a file path needs an extension`)
   }

@@ -1,7 +1,7 @@
 import type { CompareReplayParams, RecordingInfo, ReplayReport } from '../../shared/replay'
 import type { Fill } from '../../shared/trading'
 import { KeelError } from '../../shared/errors'
-import { builtinStrategy } from '../strategy/builtins'
+import { builtinFingerprint, builtinStrategy } from '../strategy/builtins'
 import { resolveStrategy, type ResolvedStrategy } from './job'
 import { compareWithCandles } from './replay-candles'
 import { compareStrategy } from './replay-strategy'
@@ -41,7 +41,7 @@ function strategyFor(ref: string, policy: StrategyPolicy): ResolvedStrategy {
   const id = ref.replace(/^builtin:/, '')
   const definition = builtinStrategy(id)
   if (!definition) throw new KeelError('bad_request', `strategy "${ref}": only built-in strategies run here; compare a strategy file with \`keel replay <id> --strategy <file>\``)
-  return { ref: `builtin:${id}`, definition, fingerprint: `builtin:${id}` }
+  return { ref: `builtin:${id}`, definition, fingerprint: builtinFingerprint(id) }
 }
 
 export async function compareReplay(dataDir: string, params: CompareReplayParams, liveFills?: LiveFills, policy: StrategyPolicy = 'builtin'): Promise<ReplayReport> {

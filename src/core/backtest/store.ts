@@ -185,9 +185,10 @@ export class BacktestStore {
     })()
   }
 
-  /** A sweep stored before strategy fingerprints were kept takes the one it is resumed with, so the next resume is checked. */
-  adoptStrategyFingerprint(id: number, fingerprint: string): void {
-    this.db.prepare('UPDATE sweeps SET strategy_fingerprint = ? WHERE id = ? AND strategy_fingerprint IS NULL').run(fingerprint, id)
+  /** A sweep stored without a checkable strategy fingerprint (none, or a built-in's without its version) takes the one it is resumed with, so the next resume is checked. */
+  adoptStrategyFingerprint(id: number, fingerprint: string, replaced: string | null): void {
+    // Compare-and-set: only the fingerprint that could not be checked is replaced.
+    this.db.prepare('UPDATE sweeps SET strategy_fingerprint = ? WHERE id = ? AND strategy_fingerprint IS ?').run(fingerprint, id, replaced)
   }
 
   /** fingerprint, strategyFingerprint: null for a sweep stored before they were kept (its data, or its code, cannot be checked). */

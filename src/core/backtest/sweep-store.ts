@@ -99,8 +99,9 @@ export class SweepJobs {
   }
 
   /** A walk-forward stored before strategy fingerprints were kept takes the one it is resumed with. */
-  adoptStrategyFingerprint(id: number, fingerprint: string): void {
-    this.db.prepare('UPDATE walk_forwards SET strategy_fingerprint = ? WHERE id = ? AND strategy_fingerprint IS NULL').run(fingerprint, id)
+  adoptStrategyFingerprint(id: number, fingerprint: string, replaced: string | null): void {
+    // Compare-and-set: only the fingerprint that could not be checked is replaced.
+    this.db.prepare('UPDATE walk_forwards SET strategy_fingerprint = ? WHERE id = ? AND strategy_fingerprint IS ?').run(fingerprint, id, replaced)
   }
 
   walkForward(

@@ -1,6 +1,7 @@
 import type { SweepPointResult, SweepResult, SweepSpec } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
 import { TIMEFRAME_MS } from '../../shared/market-data'
+import { isUnversionedBuiltinFingerprint } from '../strategy/builtins'
 import type { ParamValues } from '../strategy/contract'
 import { resolveParams } from '../strategy/params'
 import { seriesOnBuffer } from './series'
@@ -68,11 +69,21 @@ export function plannedOn(prepared: { shared: SharedCandles; outline: StrategyOu
 }
 
 /**
- * Refuses to carry a job on with a strategy other than the one it was planned with (the file
- * edited since): its finished points ran other code. A job stored without one cannot be checked.
+ * The strategy fingerprint a resumed job carries on with: the one it was planned with, which the
+ * code must still have (else the resume is refused: its finished points ran other code). A job
+ * stored without a checkable one (before fingerprints were kept, or a built-in's before the Keel
+ * version was part of it) takes the code's as it is now (`adopt`), and is checked from then on.
  */
-export function checkSameStrategy(job: string, planned: string | null, outline: StrategyOutline): void {
-  if (planned === null || planned === outline.fingerprint) return
+export function checkSameStrategy(job: string, planned: string | null, outline: StrategyOutline): { fingerprint: string; adopt: boolean } {
+  if (planned === outline.fingerprint) return { fingerprint: planned, adopt: false }
+  if (planned === null || (isUnversionedBuiltinFingerprint(planned) && outline.fingerprint.startsWith(`${planned}@`))) return { fingerprint: outline.fingerprint, adopt: true }
+  if (outline.fingerprint.startsWith('builtin:')) {
+    const version = (fingerprint: string) => fingerprint.split('@')[1] ?? 'unknown'
+    throw new KeelError(
+      'rejected',
+      `the strategy of ${job} (${outline.ref}) is the built-in of Keel ${version(outline.fingerprint)}, and the job was planned with Keel ${version(planned)}'s (its finished points ran that code); start a new one`
+    )
+  }
   throw new KeelError(
     'rejected',
     `the strategy of ${job} (${outline.ref}) changed since it was planned (its finished points ran other code); put the file back as it was, or start a new one`
@@ -124,10 +135,9 @@ export async function runSweep(specOrNull: SweepSpec | null, options: SweepOptio
     if (options.resume !== undefined) {
       // Checked where it runs, even when the resume was checked: the job may have waited in the
       // queue since, and the file may have been edited meanwhile.
-      const outline = await options.runner.describe(spec.base.strategy)
-      checkSameStrategy(`sweep ${id}`, strategyFingerprint, outline)
-      // A sweep stored before fingerprints were kept runs on the code of this resume from now on.
-      if (strategyFingerprint === null) store.adoptStrategyFingerprint(id, (strategyFingerprint = outline.fingerprint))
+      const checked = checkSameStrategy(`sweep ${id}`, strategyFingerprint, await options.runner.describe(spec.base.strategy))
+      if (checked.adopt) store.adoptStrategyFingerprint(id, checked.fingerprint, strategyFingerprint)
+      strategyFingerprint = checked.fingerprint
     }
   }
   // Only once its candles are checked: a refused resume leaves the sweep as it was (cancelled, failed).

@@ -88,8 +88,7 @@ export async function runWalkForward(specOrNull: WalkForwardSpec | null, options
     id = options.resume
     prepared = await prepareWalkForward(stored.spec, options.runner, options.dataDir)
     checkSameData(`walk-forward ${id}`, stored.fingerprint, prepared.shared)
-    checkSameStrategy(`walk-forward ${id}`, stored.strategyFingerprint, prepared.outline)
-    if (stored.strategyFingerprint === null) jobs.adoptStrategyFingerprint(id, prepared.outline.fingerprint)
+    if (checkSameStrategy(`walk-forward ${id}`, stored.strategyFingerprint, prepared.outline).adopt) jobs.adoptStrategyFingerprint(id, prepared.outline.fingerprint, stored.strategyFingerprint)
   } else {
     if (!specOrNull) throw new KeelError('bad_request', 'a walk-forward needs a spec or an id to resume')
     prepared = await prepareWalkForward(specOrNull, options.runner, options.dataDir)

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { version } from '../../../package.json'
 import { runRequest } from '../../../src/core/backtest/job'
 import { BacktestStore } from '../../../src/core/backtest/store'
 import { runSweep } from '../../../src/core/backtest/sweep'
@@ -191,6 +192,24 @@ describe('sweeps', () => {
     // The database goes away after the first point (as a disk that fails would): the next write throws.
     await expect(runSweep(spec, { store: own, runner: logging, dataDir: dir, onProgress: (_d, _t, point) => point && ++stored === 1 && own.close() })).rejects.toThrow(/database connection is not open/)
     expect(stored).toBe(1)
+  })
+
+  it('a built-in is known by its id and the Keel version: a job planned on another version is refused on resume; one stored without a version takes this one', async () => {
+    const points = gridPoints(spec.axes).map((p) => ({ ...base.params, ...p }))
+    const older = store.createSweep(spec, points, Date.now(), { strategyFingerprint: 'builtin:sma-cross@0.0.1' })
+    await expect(runSweep(null, { store, runner: inThisThread(), dataDir: dir, resume: older })).rejects.toThrow(
+      `the strategy of sweep ${older} (builtin:sma-cross) is the built-in of Keel ${version}, and the job was planned with Keel 0.0.1's (its finished points ran that code); start a new one`
+    )
+    expect(store.pendingPoints(older)).toHaveLength(6)
+    const otherBuiltin = store.createSweep(spec, points, Date.now(), { strategyFingerprint: 'builtin:dca' })
+    await expect(runSweep(null, { store, runner: inThisThread(), dataDir: dir, resume: otherBuiltin })).rejects.toThrow(/is the built-in of Keel .* planned with Keel unknown's/)
+
+    const unversioned = store.createSweep(spec, points, Date.now(), { strategyFingerprint: 'builtin:sma-cross' })
+    const resumed = await runSweep(null, { store, runner: inThisThread(), dataDir: dir, resume: unversioned })
+    expect(resumed.points.every((p) => p.metrics !== null)).toBe(true)
+    expect(store.sweep(unversioned)?.strategyFingerprint).toBe(`builtin:sma-cross@${version}`)
+    const fresh = await runSweep(spec, { store, runner: inThisThread(), dataDir: dir })
+    expect(store.sweep(fresh.sweepId)?.strategyFingerprint).toBe(`builtin:sma-cross@${version}`)
   })
 
   it('a bad axis value is refused before anything runs', async () => {
