@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Timeframe } from './market-data'
+import { LEDGER_LIMITS } from './trading'
 
 /**
  * Backtests as they cross process boundaries (CLI → worker threads, API → the worker that runs
@@ -52,8 +53,10 @@ export const BacktestConfig = z.object({
     .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'symbol must look like BASE/QUOTE')
     .default('BTC/USDT'),
   timeframe: Timeframe.default('1m'),
-  /** Starting cash in the quote asset. */
-  cash: positive.default(10_000),
+  /** Starting cash in the quote asset, at most the paper exchange's largest balance. */
+  cash: positive
+    .refine((n) => n <= LEDGER_LIMITS.balance, { message: `must be at most ${LEDGER_LIMITS.balance.toExponential()} (the paper exchange's largest balance)` })
+    .default(10_000),
   /** Fee rate charged on the notional of every fill (taker and maker unless makerFee is given). */
   fee: finite.refine((n) => n >= 0 && n < 0.5, { message: 'must be in [0, 0.5)' }).default(0.001),
   makerFee: finite.refine((n) => n > -0.01 && n < 0.5, { message: 'must be in (-0.01, 0.5)' }).optional(),

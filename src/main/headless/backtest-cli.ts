@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { z } from 'zod'
 import { BacktestRequest, FillModel, IntrabarOrder, type BacktestReport } from '../../shared/backtest'
 import { describeZodError, KeelError } from '../../shared/errors'
 import { Timeframe } from '../../shared/market-data'
@@ -235,6 +236,8 @@ export function typedParams(specs: ParamSpecs | undefined, raw: Record<string, P
 }
 
 export function messageOf(err: unknown): string {
+  // A schema's refusal reads as sentences ("path: reason"), not as its JSON list of issues.
+  if (err instanceof z.ZodError) return describeZodError(err)
   return err instanceof Error ? err.message : String(err)
 }
 

@@ -43,6 +43,8 @@ describe('keel backtest (in process) and backtests.db', () => {
       [['--strategy', 'sma-cross', '--data', csv, '--param', 'speed=3'], /unknown param "speed"/],
       [['--strategy', 'sma-cross', '--data', csv, '--fill', 'close'], /--fill must be one of book, next-open/],
       [['--strategy', 'sma-cross', '--data', csv, '--fee', '-1'], /fee/],
+      // More than the paper exchange holds: refused as input, in words, not as a JSON list of issues.
+      [['--strategy', 'sma-cross', '--data', csv, '--cash', '2e15'], /^keel backtest: config\.cash: must be at most 1e\+15 \(the paper exchange's largest balance\)\n/],
       [['--strategy', 'no-such', '--data', csv], /no built-in strategy "no-such"/],
       [['--data', csv], /--strategy is required/]
     ] as const) {
