@@ -71,6 +71,9 @@ export async function startServe(dataDir: string, extraArgs: string[] = [], spaw
       : ['bash', ['-c', `ulimit -n ${spawnOptions.fdLimit} && exec "$0" "$@"`, process.execPath, ...args]]
   const child = spawn(command, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Started outside the repo: like an installed app, it finds nothing (tsx, the TypeScript
+    // sources) by the working directory.
+    cwd: tmpdir(),
     env: spawnOptions.env ?? process.env,
     detached: spawnOptions.detached ?? false
   })

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { BacktestProgress, BacktestRequest, BacktestSummary, BacktestReport } from '../../shared/backtest'
 import { KeelError } from '../../shared/errors'
@@ -10,6 +9,7 @@ import { resolveParams } from '../strategy/params'
 import { parseDataSpec } from './data'
 import { RunThreadMessage } from './run-thread'
 import { BacktestStore } from './store'
+import { workerThreadEntry, type WorkerEntry } from './worker-entry'
 
 /**
  * Backtests for the app (the API's runBacktest … cancelBacktest): each run on its own worker
@@ -33,10 +33,9 @@ interface Running {
   total: number
 }
 
-export function defaultRunEntry(): { filename: string; execArgv: string[] } {
-  const built = join(__dirname, 'worker-backtest-run.js')
-  if (existsSync(built)) return { filename: built, execArgv: [] }
-  return { filename: resolve(__dirname, '../../../workers/backtest-run.ts'), execArgv: ['--import', 'tsx'] }
+/** Where a backtest run's thread starts: built (out/main/worker-backtest-run.js) or the source under tsx. */
+export function defaultRunEntry(): WorkerEntry {
+  return workerThreadEntry('backtest-run', __dirname)
 }
 
 export class BacktestService {

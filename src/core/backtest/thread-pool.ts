@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join, resolve } from 'node:path'
 import { Piscina } from 'piscina'
 import type { BacktestRequest, SweepPointResult } from '../../shared/backtest'
+import { KeelError } from '../../shared/errors'
 import {
   describeStrategyTask,
   loadSharedTask,
@@ -17,6 +16,7 @@ import {
   type SweepTask,
   type ThreadTask
 } from './sweep-task'
+import { workerThreadEntry, type WorkerEntry } from './worker-entry'
 
 /** Runs sweep tasks: on worker threads (piscina), or in this thread (one thread, tests). */
 export interface TaskRunner {
@@ -29,6 +29,8 @@ export interface TaskRunner {
   /** The request's candles on shared memory, read once for every point. */
   load(request: BacktestRequest, dataDir: string): Promise<SharedCandles>
   close(): Promise<void>
+  /** Set once the runner's threads stopped outside a task: it runs nothing more. */
+  readonly broken?: Error
 }
 
 export function inThisThread(): TaskRunner {
@@ -51,11 +53,9 @@ export interface PoolOptions {
   execArgv?: string[]
 }
 
-/** Where the worker entry is: built (out/main/worker-backtest-sweep.js) or the source under tsx. */
-export function defaultWorkerEntry(): { filename: string; execArgv: string[] } {
-  const built = join(__dirname, 'worker-backtest-sweep.js')
-  if (existsSync(built)) return { filename: built, execArgv: [] }
-  return { filename: resolve(__dirname, '../../../workers/backtest-sweep.ts'), execArgv: ['--import', 'tsx'] }
+/** Where the sweep thread's entry is: built (out/main/worker-backtest-sweep.js) or the source under tsx. */
+export function defaultWorkerEntry(): WorkerEntry {
+  return workerThreadEntry('backtest-sweep', __dirname)
 }
 
 export function threadPool(options: PoolOptions = {}): TaskRunner {
@@ -69,20 +69,48 @@ export function threadPool(options: PoolOptions = {}): TaskRunner {
     // Idle threads stay: a sweep's points follow one another closely.
     idleTimeout: 60_000
   })
+  let broken: KeelError | undefined
+  let destroyed: Promise<void> | undefined
+  const destroy = () => (destroyed ??= pool.destroy())
+  // A thread failed outside a task: its entry cannot load (every later task would wait for
+  // ever), or a strategy's timer threw after its point. The pool ends, what it holds rejects
+  // with the reason, and onDemand starts another. Unheard, this 'error' would end the process.
+  pool.on('error', (err: unknown) => {
+    broken ??= new KeelError('internal', `the sweep threads stopped: ${err instanceof Error ? err.message : String(err)}`)
+    void destroy()
+  })
+  const submit = async (task: ThreadTask, signal?: AbortSignal): Promise<unknown> => {
+    if (broken) throw broken
+    try {
+      return await pool.run(task, signal ? { signal } : {})
+    } catch (err) {
+      throw broken ?? err
+    }
+  }
   return {
     threads,
+    get broken() {
+      return broken
+    },
     // Every answer is checked here, where it crosses from a thread (see sweep-task's schemas).
-    run: async (task, signal) => pointAnswer(task, await pool.run(task, signal ? { signal } : {})),
-    describe: async (ref) => threadAnswer(StrategyOutlineSchema, await pool.run({ describe: ref }), 'a describe') as StrategyOutline,
-    load: async (request, dataDir) => threadAnswer(SharedCandlesSchema, await pool.run({ load: { request, dataDir } }), 'a load'),
-    close: () => pool.destroy()
+    run: async (task, signal) => pointAnswer(task, await submit(task, signal)),
+    describe: async (ref) => threadAnswer(StrategyOutlineSchema, await submit({ describe: ref }), 'a describe') as StrategyOutline,
+    load: async (request, dataDir) => threadAnswer(SharedCandlesSchema, await submit({ load: { request, dataDir } }), 'a load'),
+    close: destroy
   }
 }
 
 /** A runner started on first use and ended by release() (or close()): idle, it holds no threads. */
 export function onDemand(threads: number, start: () => TaskRunner): TaskRunner & { release(): Promise<void> } {
   let runner: TaskRunner | null = null
-  const get = () => (runner ??= start())
+  const get = () => {
+    // Threads that stopped run nothing more: the next use starts new ones.
+    if (runner?.broken) {
+      void runner.close()
+      runner = null
+    }
+    return (runner ??= start())
+  }
   const release = async () => {
     const current = runner
     runner = null

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { runRequest } from '../../../src/core/backtest/job'
 import { BacktestStore } from '../../../src/core/backtest/store'
 import { runSweep } from '../../../src/core/backtest/sweep'
-import { threadPool } from '../../../src/core/backtest/thread-pool'
+import { onDemand, threadPool } from '../../../src/core/backtest/thread-pool'
 import { BacktestRequest, SweepSpec } from '../../../src/shared/backtest'
 import { walkCandles } from './fixtures'
 
@@ -26,10 +26,10 @@ const garbled = (mode?: string) => {
   return pool
 }
 
-describe('answers from sweep threads', () => {
-  const store = new BacktestStore(join(dir, 'backtests.db'))
-  afterAll(() => store.close())
+const store = new BacktestStore(join(dir, 'backtests.db'))
+afterAll(() => store.close())
 
+describe('answers from sweep threads', () => {
   it('a point answered with a non-finite metric, for another point, or with no result is stored as failed with the reason; the others are kept', async () => {
     const runner = garbled()
     try {
@@ -71,4 +71,33 @@ describe('answers from sweep threads', () => {
       }
     }
   }, 120_000)
+})
+
+describe('sweep threads that stop outside a task', () => {
+  it('threads whose entry cannot load: the first task rejects with the reason, and so does every later one (none waits for ever)', async () => {
+    const runner = threadPool({ threads: 1, filename: join(dir, 'no-such-entry.mjs') })
+    try {
+      await expect(runner.describe('sma-cross')).rejects.toThrow(/Cannot find module .*no-such-entry\.mjs/)
+      await expect(runner.describe('sma-cross')).rejects.toThrow(/the sweep threads stopped: Cannot find module .*no-such-entry\.mjs/)
+      expect(runner.broken?.message).toMatch(/no-such-entry/)
+    } finally {
+      await runner.close()
+    }
+  })
+
+  it('onDemand replaces stopped threads: after the failure, the next use starts new ones and runs', async () => {
+    let starts = 0
+    const runner = onDemand(1, () => (starts++ === 0 ? threadPool({ threads: 1, filename: join(dir, 'no-such-entry.mjs') }) : threadPool({ threads: 1 })))
+    try {
+      await expect(runner.describe('sma-cross')).rejects.toThrow(/no-such-entry\.mjs/)
+      // The pool hears of its thread's failure just after the task's rejection.
+      let outline: Awaited<ReturnType<typeof runner.describe>> | undefined
+      const pause = () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 20))
+      for (let tries = 0; tries < 50 && !outline; tries++) outline = await runner.describe('sma-cross').catch(pause)
+      expect(outline?.ref).toBe('builtin:sma-cross')
+      expect(starts).toBe(2)
+    } finally {
+      await runner.close()
+    }
+  }, 60_000)
 })
