@@ -44,6 +44,17 @@ export function objectiveValue(metrics: BacktestMetrics | null, objective: Objec
   return objective === 'maxDrawdown' ? -value : value
 }
 
+/**
+ * Adds the axis `name` (values as parseAxisText reads them). A param varied twice is refused:
+ * the second would silently replace the first. `__proto__` is no param name (as a key it would
+ * set the object's prototype instead).
+ */
+export function addAxisText(axes: Record<string, ParamAxis>, name: string, values: string): void {
+  if (name === '__proto__') throw new Error('"__proto__" is not a param name')
+  if (Object.hasOwn(axes, name)) throw new Error(`${name} is varied twice; give each param one range or list`)
+  axes[name] = parseAxisText(values)
+}
+
 /** "5..20:5" (a range with a step; step 1 when left out) or "10,20,30" (a list) → an axis. */
 export function parseAxisText(text: string): ParamAxis {
   const range = /^\s*(-?[\d.eE+-]+)\s*\.\.\s*(-?[\d.eE+-]+)\s*(?::\s*([\d.eE+-]+))?\s*$/.exec(text)
@@ -65,7 +76,7 @@ export function parseAxesText(text: string): Record<string, ParamAxis> {
   for (const part of text.split(/[;\s]+/).filter(Boolean)) {
     const eq = part.indexOf('=')
     if (eq <= 0) throw new Error(`"${part}" is not name=range or name=list`)
-    axes[part.slice(0, eq)] = parseAxisText(part.slice(eq + 1))
+    addAxisText(axes, part.slice(0, eq), part.slice(eq + 1))
   }
   if (Object.keys(axes).length === 0) throw new Error('give at least one param to vary, e.g. fast=5..20:5')
   return axes

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { Objective, SweepSpec, WalkForwardSpec, type ParamAxis, type SweepPointResult } from '../../shared/backtest'
 import { describeZodError, KeelError } from '../../shared/errors'
-import { objectiveValue, parseAxisText } from '../../shared/optimization'
+import { addAxisText, objectiveValue } from '../../shared/optimization'
 import { resolveStrategy } from '../../core/backtest/job'
 import { BacktestStore } from '../../core/backtest/store'
 import { runSweep } from '../../core/backtest/sweep'
@@ -63,7 +63,7 @@ export function parseSweepArgs(argv: readonly string[]): { flags: SweepFlags; ba
   for (const axis of values.sweep ?? []) {
     const at = axis.indexOf('=')
     if (at <= 0) throw new Error(`--sweep must be name=A..B:S or name=x,y,z, got "${axis}"`)
-    flags.axes[axis.slice(0, at)] = parseAxisText(axis.slice(at + 1))
+    addAxisText(flags.axes, axis.slice(0, at), axis.slice(at + 1))
   }
   const optional = <K extends keyof SweepFlags>(key: K, value: SweepFlags[K] | undefined) => {
     if (value !== undefined) flags[key] = value

@@ -31,6 +31,11 @@ describe('keel backtest --sweep / --walk-forward (in process)', () => {
     expect(sweepSize({ mode: 'grid', samples: 1, axes: { x: { min: 0, max: 1e308, step: 1e-300 } } })).toBe(Infinity)
     expect(() => parseAxesText('fast=20..5')).toThrow(/end is below its start/)
     expect(() => parseAxesText('fast')).toThrow(/not name=range/)
+    // A param given twice would silently lose its first range; __proto__ as a key would set the prototype.
+    expect(() => parseAxesText('fast=1,2 fast=3')).toThrow('fast is varied twice; give each param one range or list')
+    expect(() => parseAxesText('__proto__=1,2')).toThrow('"__proto__" is not a param name')
+    expect(() => parseSweepArgs(['--strategy', 'x', '--data', 'd.csv', '--sweep', 'fast=1,2', '--sweep', 'fast=3'])).toThrow('fast is varied twice')
+    expect(() => parseSweepArgs(['--strategy', 'x', '--data', 'd.csv', '--sweep', '__proto__=1'])).toThrow('"__proto__" is not a param name')
     const parsed = parseSweepArgs(['--sweep', 'fast=1,2', '--json', '--random=5', '--strategy', 'x', '--sweep=slow=20..30:10', '--data', 'd.csv', '--cash', '500'])
     expect(parsed.flags).toEqual({ axes: { fast: [1, 2], slow: { min: 20, max: 30, step: 10 } }, random: 5 })
     expect(parsed.base).toMatchObject({ json: true, request: { strategy: 'x', data: 'd.csv', config: { cash: 500 } } })
