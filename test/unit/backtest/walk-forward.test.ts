@@ -65,14 +65,20 @@ describe('walk-forward', () => {
     }
   }, 120_000)
 
-  it('a resume after the strategy file was edited is refused with the reason; with the file as it was it finishes', async () => {
-    const file = join(dir, 'momentum.js')
+  /** A momentum strategy file (amount 2) and a walk-forward of it: IS 400, OOS 200, n ∈ {3, 8}. */
+  function momentumWalkForward(name: string) {
+    const file = join(dir, name)
     writeFileSync(file, momentumStrategy(2))
     const spec = WalkForwardSpec.parse({
       sweep: { base: { strategy: file, data: csv, config: { fill: 'next-open', amountStep: 1, priceTick: 0.01 } }, axes: { n: [3, 8] }, objective: 'totalReturn' },
       inSample: 400,
       outOfSample: 200
     })
+    return { file, spec }
+  }
+
+  it('a resume after the strategy file was edited is refused with the reason; with the file as it was it finishes', async () => {
+    const { file, spec } = momentumWalkForward('momentum.js')
     let runs = 0
     const first = await runWalkForward(spec, { store, runner: inThisThread(), dataDir: dir, shouldStop: () => ++runs > 3 })
     expect(first.stopped).toBe('cancelled')
@@ -88,13 +94,7 @@ describe('walk-forward', () => {
   })
 
   it('an out-of-sample run that finds other code than planned stops the walk-forward with the reason; the window is not stored, its sweep is kept', async () => {
-    const file = join(dir, 'momentum-oos.js')
-    writeFileSync(file, momentumStrategy(2))
-    const spec = WalkForwardSpec.parse({
-      sweep: { base: { strategy: file, data: csv, config: { fill: 'next-open', amountStep: 1, priceTick: 0.01 } }, axes: { n: [3, 8] }, objective: 'totalReturn' },
-      inSample: 400,
-      outOfSample: 200
-    })
+    const { file, spec } = momentumWalkForward('momentum-oos.js')
     const runs: number[] = []
     const editing = {
       ...inThisThread(),
