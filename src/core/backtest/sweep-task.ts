@@ -27,17 +27,20 @@ export interface SweepTask {
 
 const count = z.number().int().min(0)
 
-/** Candles on a SharedArrayBuffer (laid out by allocateSeries) and the window [start, end) a task uses. */
-export const SharedCandlesSchema = z.object({
-  buffer: z.instanceof(SharedArrayBuffer),
-  length: count,
-  start: count,
-  end: count,
-  info: DataInfo.omit({ candles: true, from: true, to: true }),
-  /** sha256 of every loaded candle: a job resumed on other candles would mix two data sets. */
-  fingerprint: z.string()
-})
-  // The six columns of allocateSeries fill the buffer, and the window lies inside them.
+/**
+ * Candles on a SharedArrayBuffer (laid out by allocateSeries) and the window [start, end) a task
+ * uses. The six columns fill the buffer exactly, and the window lies inside them.
+ */
+export const SharedCandlesSchema = z
+  .object({
+    buffer: z.instanceof(SharedArrayBuffer),
+    length: count,
+    start: count,
+    end: count,
+    info: DataInfo.omit({ candles: true, from: true, to: true }),
+    /** sha256 of every loaded candle: a job resumed on other candles would mix two data sets. */
+    fingerprint: z.string()
+  })
   .refine((c) => c.buffer.byteLength === c.length * SERIES_BYTES_PER_CANDLE, { message: 'the buffer does not hold six columns of `length` candles', path: ['buffer'] })
   .refine((c) => c.start <= c.end && c.end <= c.length, { message: 'the window [start, end) is not inside the candles', path: ['end'] })
 export type SharedCandles = z.infer<typeof SharedCandlesSchema>
