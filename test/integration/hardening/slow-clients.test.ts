@@ -93,7 +93,8 @@ describe('slow event clients', () => {
 
     for (const c of clients) c.ws.terminate()
     const health = HealthReport.parse((await serve.call('health')).body)
-    expect(health.workers.every((w) => w.state === 'running' && w.restarts === 0)).toBe(true)
+    // The workers that restarted or are not running, whole, so a failure shows which and why.
+    expect(health.workers.filter((w) => w.state !== 'running' || w.restarts !== 0)).toEqual([])
     await new Promise((r) => setTimeout(r, 3_000))
     console.log(`host RSS 3 s after the clients left: ${rssMiB(serve.child.pid!).toFixed(0)} MiB`)
   }, 150_000)
