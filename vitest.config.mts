@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config'
 // dir) and run two at a time, one per core. Integration and e2e files start real processes
 // from the build in out/ (npm test builds first); they share this 2-core machine, so they
 // run one at a time, after the unit files, to keep timing-sensitive supervision tests
-// (freeze windows, heartbeats) honest, in one reused test process (each starts its own
-// children and temp dirs; a fresh test process per file cost ~1.3 s each).
+// (freeze windows, heartbeats) honest. Each gets a fresh test process: one process reused for
+// all saved ~70 s but carried what earlier files left running into the stress tests.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -28,7 +28,6 @@ export default defineConfig({
           name: 'processes',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/e2e/**/*.test.tsx'],
           fileParallelism: false,
-          isolate: false,
           sequence: { groupOrder: 1 }
         }
       }

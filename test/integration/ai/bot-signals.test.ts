@@ -112,7 +112,12 @@ describe('ctx.signals in a live bot', () => {
       expect(final.restarts).toBe(0)
 
       // Every decision: the signal the bot saw is the API's signal on that candle, and the order's side follows its score.
-      const log = await botLog(s, b.id)
+      // The bot logs a signal, then orders on it: wait for the order of the last signal too.
+      const log = await waitFor('an order logged for every signal the bot saw', async () => {
+        const lines = await botLog(s, b.id)
+        const orderedOn = new Set(lines.filter((e) => e.message === 'ordered').map((e) => (e.data as { candle: number }).candle))
+        return entries(lines, 'signal').every((e) => orderedOn.has(e.candle)) ? lines : undefined
+      }, 10_000, 200)
       for (const raw of pushed.all<unknown>('aiSignal')) {
         const signal = AiSignal.parse(raw)
         if (signal.exchange === 'demo' && signal.symbol === 'BTC/USDT' && signal.timeframe === '1m') fromApi.set(signal.time, signal)
