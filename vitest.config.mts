@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config'
 // dir) and run two at a time, one per core. Integration and e2e files start real processes
 // from the build in out/ (npm test builds first); they share this 2-core machine, so they
 // run one at a time, after the unit files, to keep timing-sensitive supervision tests
-// (freeze windows, heartbeats) honest. Each gets a fresh test process: one process reused for
-// all saved ~70 s but carried what earlier files left running into the stress tests.
+// (freeze windows, heartbeats) honest. Each gets a fresh test process, so that no file inherits
+// what an earlier one left running (one reused process would save about 70 s).
 export default defineConfig({
   test: {
     testTimeout: 60_000,
