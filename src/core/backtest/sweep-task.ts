@@ -139,8 +139,8 @@ export function loadSharedTask(input: { request: BacktestRequest; dataDir: strin
 
 /** Rethrows a failure a thread reported, with its code (bad input stays a 4xx). */
 export function unwrapTask<T>(result: T | TaskFailure): T {
-  if (result !== null && typeof result === 'object' && 'failure' in result) throw new KeelError(result.failure.code, result.failure.message)
-  return result
+  rethrowReported(result)
+  return result as T
 }
 
 /** A failure the thread reported (a plain object) thrown again as the KeelError it was. */
